@@ -1,0 +1,40 @@
+"""The home page's section blocks: the newest articles of every top-level section.
+
+One query for all sections (a window function ranks articles inside their top-level
+section), however many sections and subsections there are.
+"""
+
+from django.db.models import Case, F, IntegerField, Value, When, Window
+from django.db.models.functions import RowNumber
+
+from .models import Article
+
+ARTICLES_PER_SECTION = 4
+
+
+def section_blocks(tree, at=None, per_section=ARTICLES_PER_SECTION):
+    root_of = {pk: tree.root_of(category).pk for pk, category in tree.by_id.items()}
+    blocks = {root.pk: [] for root in tree.roots}
+    if not blocks:
+        return []
+    # The top-level section of each category, as a CASE the database can partition by.
+    root_expr = Case(
+        *[When(category_id=pk, then=Value(root)) for pk, root in root_of.items()],
+        output_field=IntegerField(),
+    )
+    ranked = (
+        Article.objects.published(at=at)
+        .for_listing()
+        .annotate(
+            section_root=root_expr,
+            rank=Window(
+                RowNumber(),
+                partition_by=[root_expr],
+                order_by=[F("published_at").desc(), F("pk").desc()],
+            ),
+        )
+        .filter(rank__lte=per_section)
+    )
+    for article in ranked:
+        blocks[article.section_root].append(article)
+    return [(root, blocks[root.pk]) for root in tree.roots if blocks[root.pk]]

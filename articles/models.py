@@ -1,0 +1,395 @@
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from taggit.managers import TaggableManager
+
+from .sanitize import sanitize_html
+from .slugs import unique_slug
+
+
+class CategoryQuerySet(models.QuerySet):
+    def roots(self):
+        return self.filter(parent__isnull=True)
+
+    def subtree(self, category):
+        """Return the category and all its descendants (one indexed prefix match)."""
+        return self.filter(Q(pk=category.pk) | Q(path__startswith=f"{category.path}/"))
+
+
+class Category(models.Model):
+    """A section of the site; a tree of any depth (News - Infos › Diplomatie).
+
+    `path` is the materialized path of slugs ("news-infos/diplomatie"): ancestors,
+    descendants and the URL all come from it without one query per level.
+    """
+
+    name = models.CharField(_("name"), max_length=80)
+    slug = models.SlugField(_("slug"), max_length=80)
+    parent = models.ForeignKey(
+        "self",
+        verbose_name=_("parent section"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="children",
+    )
+    path = models.CharField(max_length=255, unique=True, editable=False)
+    depth = models.PositiveSmallIntegerField(default=0, editable=False)
+    position = models.PositiveSmallIntegerField(
+        _("position in the menu"), default=0, help_text=_("Lower numbers come first.")
+    )
+    description = models.TextField(_("description"), blank=True)
+
+    objects = CategoryQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("section")
+        verbose_name_plural = _("sections")
+        ordering = ["position", "name"]
+        constraints = [
+            models.UniqueConstraint(fields=["parent", "slug"], name="category_unique_slug_in_parent"),
+            models.UniqueConstraint(
+                fields=["slug"],
+                condition=Q(parent__isnull=True),
+                name="category_unique_root_slug",
+            ),
+        ]
+
+    def __str__(self):
+        return " › ".join(self.path_names()) if self.parent_id else self.name
+
+    def save(self, *args, **kwargs):
+        old_path = self.path
+        parent = self.parent
+        self.path = f"{parent.path}/{self.slug}" if parent else self.slug
+        self.depth = parent.depth + 1 if parent else 0
+        super().save(*args, **kwargs)
+        if old_path and old_path != self.path:
+            # Moving or renaming a section moves its whole subtree.
+            for child in self.children.all():
+                child.save()
+
+    def get_absolute_url(self):
+        return reverse("articles:category", kwargs={"path": self.path})
+
+    def ancestor_paths(self):
+        parts = self.path.split("/")
+        return ["/".join(parts[:i]) for i in range(1, len(parts))]
+
+    def ancestors(self):
+        """Return the ancestors, root first, in one query."""
+        paths = self.ancestor_paths()
+        if not paths:
+            return []
+        return sorted(Category.objects.filter(path__in=paths), key=lambda c: c.depth)
+
+    def path_names(self):
+        return [c.name for c in self.ancestors()] + [self.name]
+
+
+class Author(models.Model):
+    """A byline: a staff member, a correspondent or an agency."""
+
+    name = models.CharField(_("name"), max_length=120)
+    slug = models.SlugField(_("slug"), max_length=120, unique=True)
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("user account"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="author",
+    )
+    role = models.CharField(_("role"), max_length=120, blank=True)
+    bio = models.TextField(_("biography"), blank=True)
+
+    class Meta:
+        verbose_name = _("author")
+        verbose_name_plural = _("authors")
+        ordering = ["name"]
+
+    def __str__(self):
+        return self.name
+
+    def save(self, *args, **kwargs):
+        if not self.slug:
+            self.slug = unique_slug(Author, self.name)
+        super().save(*args, **kwargs)
+
+    def get_absolute_url(self):
+        return reverse("articles:author", kwargs={"slug": self.slug})
+
+
+def image_upload_to(instance, filename):
+    # A generated name: the uploader's file name never reaches the file system.
+    import uuid
+
+    return f"images/{timezone.now():%Y/%m}/{uuid.uuid4().hex}.{filename.rsplit('.', 1)[-1].lower()}"
+
+
+class Image(models.Model):
+    """A photo with its editorial metadata and its renditions (made once, on save)."""
+
+    file = models.ImageField(
+        _("file"), upload_to=image_upload_to, width_field="width", height_field="height"
+    )
+    width = models.PositiveIntegerField(editable=False, default=0)
+    height = models.PositiveIntegerField(editable=False, default=0)
+    alt_text = models.CharField(
+        _("alternative text"),
+        max_length=250,
+        blank=True,
+        help_text=_("What the photo shows, for readers who cannot see it."),
+    )
+    caption = models.CharField(_("caption"), max_length=300, blank=True)
+    credit = models.CharField(_("credit"), max_length=120, blank=True)
+    renditions = models.JSONField(default=list, blank=True, editable=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("image")
+        verbose_name_plural = _("images")
+        ordering = ["-created_at"]
+
+    def __str__(self):
+        return self.alt_text or self.caption or f"#{self.pk}"
+
+    def save(self, *args, **kwargs):
+        from .renditions import make_renditions
+
+        file_changed = not self.pk or not self.renditions
+        if self.pk and not file_changed:
+            old = Image.objects.filter(pk=self.pk).values_list("file", flat=True).first()
+            file_changed = old != self.file.name
+        super().save(*args, **kwargs)
+        if file_changed:
+            self.renditions = make_renditions(self)
+            super().save(update_fields=["renditions"])
+
+    @property
+    def srcset_webp(self):
+        return ", ".join(f"{r['url_webp']} {r['width']}w" for r in self.renditions)
+
+    @property
+    def srcset_jpeg(self):
+        return ", ".join(f"{r['url_jpeg']} {r['width']}w" for r in self.renditions)
+
+    @property
+    def fallback(self):
+        """The middle rendition, used as `src` where srcset is not understood."""
+        if not self.renditions:
+            return None
+        return self.renditions[min(1, len(self.renditions) - 1)]
+
+    @property
+    def largest(self):
+        return self.renditions[-1] if self.renditions else None
+
+
+class ArticleQuerySet(models.QuerySet):
+    def published(self, at=None):
+        """Articles readers may see: published, and their publication time reached.
+
+        The only definition of "visible to readers"; a scheduled article turns
+        visible by itself when its time comes, with no cron.
+        """
+        return self.filter(
+            status=Article.Status.PUBLISHED,
+            published_at__lte=at or timezone.now(),
+        )
+
+    def for_listing(self):
+        """Load what an article card shows, in the same query."""
+        return (
+            self.select_related("category", "hero_image")
+            .defer("body", "hero_image__renditions")
+            .fetch_mode(models.FETCH_PEERS)
+            .order_by("-published_at", "-pk")
+        )
+
+    def in_category(self, category):
+        return self.filter(category__in=Category.objects.subtree(category))
+
+
+class Article(models.Model):
+    class Status(models.TextChoices):
+        DRAFT = "draft", _("Draft")
+        IN_REVIEW = "review", _("In review")
+        PUBLISHED = "published", _("Published")
+
+    title = models.CharField(_("title"), max_length=200)
+    slug = models.SlugField(
+        _("slug"),
+        max_length=200,
+        unique=True,
+        blank=True,
+        help_text=_("Made from the title when left empty. An old slug keeps redirecting."),
+    )
+    standfirst = models.TextField(_("standfirst"), blank=True)
+    body = models.TextField(_("body"), blank=True, help_text=_("HTML, sanitized on save."))
+    category = models.ForeignKey(
+        Category,
+        verbose_name=_("section"),
+        on_delete=models.PROTECT,
+        related_name="articles",
+    )
+    tags = TaggableManager(verbose_name=_("tags"), blank=True)
+    authors = models.ManyToManyField(
+        Author, verbose_name=_("authors"), blank=True, related_name="articles"
+    )
+    hero_image = models.ForeignKey(
+        Image,
+        verbose_name=_("hero image"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    status = models.CharField(
+        _("status"), max_length=12, choices=Status.choices, default=Status.DRAFT
+    )
+    published_at = models.DateTimeField(
+        _("publication time"),
+        null=True,
+        blank=True,
+        help_text=_("A time in the future schedules the article."),
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated"), default=timezone.now)
+    related_articles = models.ManyToManyField(
+        "self",
+        verbose_name=_("related articles"),
+        symmetrical=False,
+        blank=True,
+        related_name="+",
+    )
+    is_breaking = models.BooleanField(_("breaking news"), default=False)
+    comments_open = models.BooleanField(_("comments open"), default=True)
+
+    objects = ArticleQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("article")
+        verbose_name_plural = _("articles")
+        ordering = ["-published_at", "-pk"]
+        indexes = [
+            models.Index(fields=["status", "-published_at"], name="article_status_pub_idx"),
+            models.Index(
+                fields=["category", "status", "-published_at"], name="article_cat_pub_idx"
+            ),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(status="published") | Q(published_at__isnull=False),
+                name="article_published_has_date",
+            ),
+        ]
+
+    def __str__(self):
+        return self.title
+
+    def save(self, *args, **kwargs):
+        self.body = sanitize_html(self.body)
+        if not self.slug:
+            self.slug = unique_slug(Article, self.title, exclude_pk=self.pk)
+        if self.status == self.Status.PUBLISHED and self.published_at is None:
+            self.published_at = timezone.now()
+        old_slug = None
+        if self.pk:
+            old_slug = Article.objects.filter(pk=self.pk).values_list("slug", flat=True).first()
+        super().save(*args, **kwargs)
+        if old_slug and old_slug != self.slug:
+            ArticleSlugRedirect.objects.filter(old_slug=self.slug).delete()
+            ArticleSlugRedirect.objects.update_or_create(
+                old_slug=old_slug, defaults={"article": self}
+            )
+
+    def get_absolute_url(self):
+        return reverse("articles:detail", kwargs={"slug": self.slug})
+
+    @property
+    def is_scheduled(self):
+        return (
+            self.status == self.Status.PUBLISHED
+            and self.published_at is not None
+            and self.published_at > timezone.now()
+        )
+
+    @property
+    def is_updated(self):
+        """Whether the article changed noticeably after it went out."""
+        return bool(
+            self.published_at and (self.updated_at - self.published_at).total_seconds() > 3600
+        )
+
+
+class ArticleSlugRedirect(models.Model):
+    """An old slug that answers with a permanent redirect after a rename."""
+
+    old_slug = models.SlugField(max_length=200, unique=True)
+    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="old_slugs")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("old slug")
+        verbose_name_plural = _("old slugs")
+
+    def __str__(self):
+        return f"{self.old_slug} → {self.article.slug}"
+
+
+class AdSlotQuerySet(models.QuerySet):
+    def live(self, placement, at=None):
+        at = at or timezone.now()
+        return self.filter(
+            Q(starts_at__isnull=True) | Q(starts_at__lte=at),
+            Q(ends_at__isnull=True) | Q(ends_at__gt=at),
+            placement=placement,
+            is_active=True,
+        ).order_by("position", "pk")
+
+
+class AdSlot(models.Model):
+    """An advertisement placement; always shown under the label « Publicité ».
+
+    Ads are an image and a link served by the portal itself: no third-party script.
+    """
+
+    class Placement(models.TextChoices):
+        HOME = "home", _("Home page")
+        ARTICLE = "article", _("In the article")
+        SIDEBAR = "sidebar", _("Sidebar")
+
+    name = models.CharField(_("name"), max_length=120)
+    advertiser = models.CharField(_("advertiser"), max_length=120, blank=True)
+    placement = models.CharField(_("placement"), max_length=12, choices=Placement.choices)
+    image = models.ForeignKey(
+        Image, verbose_name=_("image"), null=True, blank=True, on_delete=models.SET_NULL
+    )
+    text = models.CharField(_("text"), max_length=200, blank=True)
+    link_url = models.URLField(_("link"), blank=True)
+    starts_at = models.DateTimeField(_("starts"), null=True, blank=True)
+    ends_at = models.DateTimeField(_("ends"), null=True, blank=True)
+    is_active = models.BooleanField(_("active"), default=True)
+    position = models.PositiveSmallIntegerField(_("position"), default=0)
+
+    objects = AdSlotQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("ad slot")
+        verbose_name_plural = _("ad slots")
+        ordering = ["placement", "position"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(ends_at__isnull=True)
+                | Q(starts_at__isnull=True)
+                | Q(ends_at__gt=models.F("starts_at")),
+                name="adslot_ends_after_start",
+            ),
+        ]
+
+    def __str__(self):
+        return self.name

@@ -1,0 +1,74 @@
+"""The section tree, loaded in one query and cached until a section changes.
+
+Menus, breadcrumbs and section pages all read it, so none of them costs a query per
+level of the tree.
+"""
+
+from dataclasses import dataclass, field
+
+from django.core.cache import cache
+from django.db.models.signals import post_delete, post_save
+from django.dispatch import receiver
+
+from .models import Category
+
+CACHE_KEY = "articles:section-tree:v1"
+
+
+@dataclass
+class SectionTree:
+    by_id: dict = field(default_factory=dict)
+    by_path: dict = field(default_factory=dict)
+    children: dict = field(default_factory=dict)
+
+    @classmethod
+    def build(cls, categories):
+        tree = cls()
+        for category in categories:
+            tree.by_id[category.pk] = category
+            tree.by_path[category.path] = category
+            tree.children.setdefault(category.parent_id, []).append(category)
+        return tree
+
+    @property
+    def roots(self):
+        return self.children.get(None, [])
+
+    def children_of(self, category):
+        return self.children.get(category.pk, [])
+
+    def ancestors(self, category):
+        """Return the ancestors of `category`, root first."""
+        chain = []
+        parent_id = category.parent_id
+        while parent_id is not None and parent_id in self.by_id:
+            parent = self.by_id[parent_id]
+            chain.append(parent)
+            parent_id = parent.parent_id
+        return chain[::-1]
+
+    def root_of(self, category):
+        ancestors = self.ancestors(category)
+        return ancestors[0] if ancestors else category
+
+    def subtree_ids(self, category):
+        ids, stack = [], [category]
+        while stack:
+            node = stack.pop()
+            ids.append(node.pk)
+            stack.extend(self.children.get(node.pk, []))
+        return ids
+
+
+def section_tree():
+    tree = cache.get(CACHE_KEY)
+    if tree is None:
+        tree = SectionTree.build(Category.objects.order_by("depth", "position", "name"))
+        cache.set(CACHE_KEY, tree, timeout=3600)
+    return tree
+
+
+@receiver(post_save, sender=Category)
+@receiver(post_delete, sender=Category)
+def forget_section_tree(**kwargs):
+    cache.delete(CACHE_KEY)

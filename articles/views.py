@@ -1,0 +1,139 @@
+from django.conf import settings
+from django.db.models import Prefetch
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.generic import DetailView, ListView, TemplateView
+from taggit.models import Tag
+
+from .home import section_blocks
+from .models import AdSlot, Article, ArticleSlugRedirect, Author
+from .related import related_articles
+from .sections import section_tree
+
+
+class HomeView(TemplateView):
+    template_name = "articles/home.html"
+    latest_count = 13
+
+    def get_context_data(self, **kwargs):
+        now = timezone.now()
+        published = Article.objects.published(at=now)
+        latest = list(published.for_listing()[: self.latest_count])
+        return super().get_context_data(
+            lead=latest[0] if latest else None,
+            latest=latest[1:],
+            breaking=list(
+                published.filter(is_breaking=True, published_at__gte=now - timezone.timedelta(2))
+                .only("title", "slug", "published_at")
+                .order_by("-published_at")[:5]
+            ),
+            sections=section_blocks(section_tree(), at=now),
+            ads=list(AdSlot.objects.live(AdSlot.Placement.HOME, at=now).select_related("image")[:1]),
+            **kwargs,
+        )
+
+
+class ArticleListView(ListView):
+    """A paginated list of published articles; subclasses narrow it down."""
+
+    template_name = "articles/article_list.html"
+    paginate_by = settings.ARTICLES_PER_PAGE
+    context_object_name = "articles"
+
+    def get_queryset(self):
+        return Article.objects.published().for_listing()
+
+
+class CategoryView(ArticleListView):
+    template_name = "articles/category.html"
+
+    def get(self, request, *args, **kwargs):
+        self.tree = section_tree()
+        self.category = self.tree.by_path.get(kwargs["path"].strip("/"))
+        if self.category is None:
+            raise Http404(_("No section at this address."))
+        return super().get(request, *args, **kwargs)
+
+    def get_queryset(self):
+        return super().get_queryset().filter(category_id__in=self.tree.subtree_ids(self.category))
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(
+            category=self.category,
+            ancestors=self.tree.ancestors(self.category),
+            current_root=self.tree.root_of(self.category),
+            subsections=self.tree.children_of(self.category),
+            **kwargs,
+        )
+
+
+class TagView(ArticleListView):
+    template_name = "articles/tag.html"
+
+    def get(self, request, *args, **kwargs):
+        self.tag = get_object_or_404(Tag, slug=kwargs["slug"])
+        return super().get(request, *args, **kwargs)
+
+    def get_queryset(self):
+        return super().get_queryset().filter(tags=self.tag)
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(tag=self.tag, **kwargs)
+
+
+class AuthorView(ArticleListView):
+    template_name = "articles/author.html"
+
+    def get(self, request, *args, **kwargs):
+        self.author = get_object_or_404(Author, slug=kwargs["slug"])
+        return super().get(request, *args, **kwargs)
+
+    def get_queryset(self):
+        return super().get_queryset().filter(authors=self.author)
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(author=self.author, **kwargs)
+
+
+class ArticleDetailView(DetailView):
+    template_name = "articles/article_detail.html"
+    context_object_name = "article"
+
+    def get_queryset(self):
+        return (
+            Article.objects.published()
+            .select_related("category", "hero_image")
+            .prefetch_related(
+                Prefetch("tags", queryset=Tag.objects.order_by("name")),
+                Prefetch("authors", queryset=Author.objects.only("name", "slug")),
+            )
+        )
+
+    def get(self, request, *args, **kwargs):
+        try:
+            self.object = self.get_object()
+        except Http404:
+            # A renamed article keeps answering at its old address.
+            old = ArticleSlugRedirect.objects.filter(
+                old_slug=kwargs["slug"], article__in=Article.objects.published()
+            ).select_related("article")
+            if old_slug := old.first():
+                return redirect(old_slug.article, permanent=True)
+            raise
+        return self.render_to_response(self.get_context_data(object=self.object))
+
+    def get_context_data(self, **kwargs):
+        article = self.object
+        tree = section_tree()
+        tags = list(article.tags.all())
+        return super().get_context_data(
+            ancestors=tree.ancestors(article.category),
+            current_root=tree.root_of(article.category),
+            tags=tags,
+            authors=list(article.authors.all()),
+            related=related_articles(article, tag_ids=[t.pk for t in tags]),
+            ads=list(AdSlot.objects.live(AdSlot.Placement.ARTICLE).select_related("image")[:1]),
+            **kwargs,
+        )
