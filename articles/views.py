@@ -106,7 +106,7 @@ class ArticleDetailView(DetailView):
             Article.objects.published()
             .select_related("category", "hero_image")
             .prefetch_related(
-                Prefetch("tags", queryset=Tag.objects.order_by("name")),
+                "tags",
                 Prefetch("authors", queryset=Author.objects.only("name", "slug")),
             )
         )
@@ -127,7 +127,7 @@ class ArticleDetailView(DetailView):
     def get_context_data(self, **kwargs):
         article = self.object
         tree = section_tree()
-        tags = list(article.tags.all())
+        tags = sorted(article.tags.all(), key=lambda tag: tag.name.lower())
         return super().get_context_data(
             ancestors=tree.ancestors(article.category),
             current_root=tree.root_of(article.category),

@@ -160,6 +160,9 @@ STORAGES = {
     },
 }
 WHITENOISE_MAX_AGE = 31536000 if not DEBUG else 0
+# Serve straight from the source folders (no collectstatic) in development and tests.
+WHITENOISE_USE_FINDERS = env.bool("WHITENOISE_USE_FINDERS", default=DEBUG)
+WHITENOISE_AUTOREFRESH = env.bool("WHITENOISE_AUTOREFRESH", default=DEBUG)
 
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"
@@ -173,12 +176,28 @@ RENDITION_WIDTHS = [360, 720, 1080, 1440]
 ARTICLES_PER_PAGE = env.int("ARTICLES_PER_PAGE", default=20)
 RELATED_ARTICLES_COUNT = env.int("RELATED_ARTICLES_COUNT", default=6)
 
-EMAIL_BACKEND = env.str(
-    "EMAIL_BACKEND",
-    default="django.core.mail.backends.console.EmailBackend"
-    if DEBUG
-    else "django.core.mail.backends.smtp.EmailBackend",
-)
+# Email (Django 6.1 MAILERS): the console in development, SMTP from EMAIL_URL otherwise,
+# e.g. EMAIL_URL=smtp+tls://user:password@smtp.example.org:587
+if DEBUG and not env.str("EMAIL_URL", default=""):
+    MAILERS = {"default": {"BACKEND": "django.core.mail.backends.console.EmailBackend"}}
+else:
+    _email = env.email_url("EMAIL_URL", default="smtp://localhost:25")
+    MAILERS = {
+        "default": {
+            "BACKEND": _email["EMAIL_BACKEND"],
+            "OPTIONS": {
+                key.removeprefix("EMAIL_").lower(): value
+                for key, value in _email.items()
+                if key
+                in {"EMAIL_HOST", "EMAIL_PORT", "EMAIL_USE_TLS", "EMAIL_USE_SSL", "EMAIL_TIMEOUT"}
+            }
+            | (
+                {"username": _email["EMAIL_HOST_USER"], "password": _email["EMAIL_HOST_PASSWORD"]}
+                if _email.get("EMAIL_HOST_USER")
+                else {}
+            ),
+        }
+    }
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="redaction@localhost")
 
 # Security headers. CSP with nonces; the only scripts the site serves are its own.
