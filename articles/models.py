@@ -50,7 +50,9 @@ class Category(models.Model):
         verbose_name_plural = _("sections")
         ordering = ["position", "name"]
         constraints = [
-            models.UniqueConstraint(fields=["parent", "slug"], name="category_unique_slug_in_parent"),
+            models.UniqueConstraint(
+                fields=["parent", "slug"], name="category_unique_slug_in_parent"
+            ),
             models.UniqueConstraint(
                 fields=["slug"],
                 condition=Q(parent__isnull=True),
@@ -205,7 +207,7 @@ class ArticleQuerySet(models.QuerySet):
         """Load what an article card shows, in the same query."""
         return (
             self.select_related("category", "hero_image")
-            .defer("body", "hero_image__renditions")
+            .defer("body")
             .fetch_mode(models.FETCH_PEERS)
             .order_by("-published_at", "-pk")
         )

@@ -4,11 +4,14 @@ from django.utils.text import slugify
 
 # NFKD (used by slugify) splits « é » into « e » + accent, but has no decomposition
 # for the ligatures French writes: without this table « cœur » would become « cur ».
-LIGATURES = str.maketrans({"œ": "oe", "Œ": "Oe", "æ": "ae", "Æ": "Ae", "ß": "ss"})
+# An elided article is a word of its own: « l’heure » gives « l-heure », not « lheure ».
+FRENCH = str.maketrans(
+    {"œ": "oe", "Œ": "Oe", "æ": "ae", "Æ": "Ae", "ß": "ss", "’": " ", "'": " ", "ʼ": " "}
+)
 
 
 def french_slugify(text, max_length=200):
-    slug = slugify(str(text).translate(LIGATURES))[:max_length].strip("-")
+    slug = slugify(str(text).translate(FRENCH))[:max_length].strip("-")
     return slug or "article"
 
 

@@ -15,3 +15,14 @@ def cold_cache():
     cache.clear()
     yield
     cache.clear()
+
+
+@pytest.fixture(autouse=True)
+def french_by_default(settings):
+    """Start every test in the site's language: a request to /en/ leaves English
+    active in the thread, which would make reverse() build /en/ URLs in the next test."""
+    from django.utils import translation
+
+    translation.activate(settings.LANGUAGE_CODE)
+    yield
+    translation.deactivate()

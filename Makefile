@@ -1,0 +1,60 @@
+# newsportal: `make run` serves the portal with demo content, `make test` checks everything.
+SHELL := /bin/bash
+PYTHON ?= $(shell command -v python3.13 >/dev/null 2>&1 && echo python3.13 || echo python3)
+VENV := .venv
+BIN := $(VENV)/bin
+HOST ?= 127.0.0.1
+PORT ?= 8000
+DEV := DEBUG=true
+
+.PHONY: help install run serve test lint format migrations-check messages compilemessages clean
+
+help:
+	@echo "make run    set up (venv, install, migrate, demo content) and serve on http://$(HOST):$(PORT)"
+	@echo "make test   lint, migrations check and the whole test suite (DATABASE_URL=postgres://… for PostgreSQL)"
+
+$(BIN)/.installed: requirements.lock
+	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info[:2] == (3, 13) else "newsportal needs Python 3.13 (found %s); set PYTHON=/path/to/python3.13" % sys.version.split()[0])'
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --require-hashes -r requirements.lock
+	@touch $@
+
+install: $(BIN)/.installed compilemessages
+
+# The French catalogue is compiled with Babel (a Python package), so no system
+# gettext is needed on a fresh machine.
+compilemessages: $(BIN)/.installed
+	@$(BIN)/pybabel compile --statistics -d locale -D django 2>&1 | grep -v '^$$' || true
+	@test -f locale/fr/LC_MESSAGES/django.mo
+
+# Extract strings (needs GNU gettext's xgettext: apt-get install gettext).
+messages: $(BIN)/.installed
+	$(DEV) $(BIN)/python manage.py makemessages --locale fr --no-obsolete --add-location file
+
+run: install
+	$(DEV) $(BIN)/python manage.py migrate --noinput
+	$(DEV) $(BIN)/python manage.py seed_demo
+	@echo
+	@echo "  newsportal is served at  http://$(HOST):$(PORT)/"
+	@echo "  the newsroom (admin) at  http://$(HOST):$(PORT)/admin/"
+	@echo "  users: admin, editeur, journaliste, moderateur — passwords printed by seed_demo"
+	@echo "  on its first run (or DEMO_PASSWORD); reset one with: $(BIN)/python manage.py changepassword admin"
+	@echo
+	$(DEV) $(BIN)/python manage.py runserver $(HOST):$(PORT)
+
+test: install lint migrations-check
+	$(BIN)/pytest
+
+lint: $(BIN)/.installed
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+format: $(BIN)/.installed
+	$(BIN)/ruff check --fix .
+	$(BIN)/ruff format .
+
+migrations-check: $(BIN)/.installed
+	$(DEV) $(BIN)/python manage.py makemigrations --check --dry-run
+
+clean:
+	rm -rf $(VENV) staticfiles artifacts
