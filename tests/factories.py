@@ -65,6 +65,7 @@ class ArticleFactory(factory.django.DjangoModelFactory):
     category = factory.SubFactory(CategoryFactory)
     status = Article.Status.PUBLISHED
     published_at = factory.LazyFunction(lambda: timezone.now() - timedelta(hours=1))
+    updated_at = factory.LazyAttribute(lambda article: article.published_at or timezone.now())
 
     @factory.post_generation
     def tags(self, create, extracted, **kwargs):
