@@ -1,3 +1,5 @@
+from datetime import timedelta
+
 from django.conf import settings
 from django.db.models import Prefetch
 from django.http import Http404
@@ -12,6 +14,9 @@ from .models import AdSlot, Article, ArticleSlugRedirect, Author
 from .related import related_articles
 from .sections import section_tree
 
+# Breaking news stays in the home page's strip this long after publication.
+BREAKING_NEWS_AGE = timedelta(hours=48)
+
 
 class HomeView(TemplateView):
     template_name = "articles/home.html"
@@ -25,7 +30,7 @@ class HomeView(TemplateView):
             lead=latest[0] if latest else None,
             latest=latest[1:],
             breaking=list(
-                published.filter(is_breaking=True, published_at__gte=now - timezone.timedelta(2))
+                published.filter(is_breaking=True, published_at__gte=now - BREAKING_NEWS_AGE)
                 .only("title", "slug", "published_at")
                 .order_by("-published_at")[:5]
             ),
