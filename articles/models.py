@@ -259,7 +259,7 @@ class Article(models.Model):
         blank=True,
         help_text=_("A time in the future schedules the article."),
     )
-    created_at = models.DateTimeField(auto_now_add=True)
+    created_at = models.DateTimeField(_("created"), default=timezone.now, editable=False)
     updated_at = models.DateTimeField(_("updated"), default=timezone.now)
     related_articles = models.ManyToManyField(
         "self",
