@@ -38,7 +38,7 @@ DEFAULT_SEED = 2026
 DEFAULT_ARTICLES = 320
 DEFAULT_IMAGES = 30
 PHOTO_SIZE = (1600, 1067)
-CREDIT = "Illustration : Rédaction Newsportal"
+CREDIT = "Rédaction Newsportal"
 
 # (name, slug, accent colour, description, children as (name, slug)); the order is the
 # menu order. Slugs are spelled out: they are URLs, and must not move if the slug rules do.
