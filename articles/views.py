@@ -30,7 +30,9 @@ class HomeView(TemplateView):
                 .order_by("-published_at")[:5]
             ),
             sections=section_blocks(section_tree(), at=now),
-            ads=list(AdSlot.objects.live(AdSlot.Placement.HOME, at=now).select_related("image")[:1]),
+            ads=list(
+                AdSlot.objects.live(AdSlot.Placement.HOME, at=now).select_related("image")[:1]
+            ),
             **kwargs,
         )
 
