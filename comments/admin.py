@@ -83,22 +83,14 @@ class CommentAdmin(admin.ModelAdmin):
         "moderated_at",
     ]
 
-    def get_queryset(self, request):
-        # The queue: pending comments first, then the newest.
-        return (
-            super()
-            .get_queryset(request)
-            .annotate(
-                queue_position=Case(
-                    When(status=Comment.Status.PENDING, then=Value(0)),
-                    default=Value(1),
-                    output_field=IntegerField(),
-                )
-            )
-        )
-
     def get_ordering(self, request):
-        return ["queue_position", "-created_at"]
+        # The queue: pending comments first, then the newest.
+        pending_first = Case(
+            When(status=Comment.Status.PENDING, then=Value(0)),
+            default=Value(1),
+            output_field=IntegerField(),
+        )
+        return [pending_first.asc(), "-created_at"]
 
     def has_add_permission(self, request):
         # Comments come from readers, through the article page.

@@ -256,7 +256,7 @@ SECURE_CSP = {
     "img-src": [CSP.SELF, "data:"],
     "font-src": [CSP.SELF],
     "connect-src": [CSP.SELF],
-    "worker-src": [CSP.SELF, "blob:"],
+    "worker-src": [CSP.SELF],
     "frame-ancestors": [CSP.NONE],
     "object-src": [CSP.NONE],
     "base-uri": [CSP.SELF],

@@ -1,5 +1,6 @@
 """Fixtures for the comments: a cheap ALTCHA challenge, its solver, and a fake siteverify."""
 
+import contextlib
 import json
 import threading
 import time
@@ -10,6 +11,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 import altcha
 import pytest
 from django.urls import reverse
+from django.utils import translation
 
 from comments.scoring import sign_render_time
 from tests.factories import ArticleFactory
@@ -27,6 +29,14 @@ def comment_settings(settings):
     # Moderator accounts are made in many tests: a fast hash keeps them cheap.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     return settings
+
+
+@pytest.fixture(autouse=True)
+def english():
+    """Run on the English pages (/en/…): the assertions read the English source strings,
+    whatever the state of the French catalogue."""
+    with translation.override("en"):
+        yield
 
 
 @pytest.fixture
@@ -123,10 +133,9 @@ class FakeSiteverify(BaseHTTPRequestHandler):
         self.send_header("Content-Type", "application/json")
         self.send_header("Content-Length", str(len(body)))
         self.end_headers()
-        try:
+        # The client may have given up waiting (the timeout scenario).
+        with contextlib.suppress(BrokenPipeError, ConnectionResetError):
             self.wfile.write(body)
-        except (BrokenPipeError, ConnectionResetError):
-            pass  # the client gave up waiting (the timeout scenario)
 
     def log_message(self, *args):
         pass
