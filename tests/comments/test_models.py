@@ -60,5 +60,5 @@ def test_comment_urls_reverse_and_resolve():
     with translation.override("fr"):
         assert reverse("comments:post", args=["un-article"]) == "/article/un-article/commenter/"
         assert reverse("comments:altcha-challenge") == "/commentaires/altcha/defi/"
-    assert resolve("/article/un-article/commenter/").view_name == "comments:post"
+        assert resolve("/article/un-article/commenter/").view_name == "comments:post"
     assert resolve("/en/commentaires/altcha/defi/").view_name == "comments:altcha-challenge"
