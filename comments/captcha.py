@@ -86,7 +86,46 @@ class CaptchaProvider:
         raise NotImplementedError
 
 
-class BuiltinProvider(CaptchaProvider):
+class NoScriptQuestion:
+    """The fallback for readers without JavaScript: a sum to work out, in <noscript>.
+
+    Weaker than a proof of work, so a right answer scores COMMENTS_NOJS_SCORE (0.6 by
+    default: held for a moderator, never rejected).
+    """
+
+    def create_question(self):
+        """A sum to work out, and a signed token that holds only a keyed hash of its answer."""
+        a, b = 2 + secrets.randbelow(8), 2 + secrets.randbelow(8)
+        nonce = secrets.token_hex(12)
+        token = signing.dumps(
+            {"n": nonce, "h": self._answer_hash(nonce, a + b)}, salt="comments.question"
+        )
+        return gettext("How much is %(a)s plus %(b)s?") % {"a": a, "b": b}, token
+
+    def _answer_hash(self, nonce, answer):
+        return salted_hmac("comments.question", f"{nonce}:{answer}", algorithm="sha256").hexdigest()
+
+    def question_context(self):
+        question, token = self.create_question()
+        return {"question": question, "question_token": token}
+
+    def _verify_answer(self, token, answer):
+        max_age = settings.COMMENTS_ALTCHA_EXPIRES
+        try:
+            question = signing.loads(token, salt="comments.question", max_age=max_age)
+        except signing.SignatureExpired:
+            return Verdict.failed(self.name, "question expired")
+        except signing.BadSignature:
+            return Verdict.failed(self.name, "question tampered with")
+        nonce = question["n"]
+        if not constant_time_compare(self._answer_hash(nonce, answer.strip()), question["h"]):
+            return Verdict.failed(self.name, "wrong answer to the question")
+        if not spend_once("question", nonce, timezone.now() + timedelta(seconds=max_age)):
+            return Verdict.failed(self.name, "question already used")
+        return Verdict(self.name, settings.COMMENTS_NOJS_SCORE, ["question answered without JS"])
+
+
+class BuiltinProvider(NoScriptQuestion, CaptchaProvider):
     """ALTCHA proof of work, with an arithmetic question for readers without JavaScript."""
 
     name = "builtin"
@@ -118,25 +157,8 @@ class BuiltinProvider(CaptchaProvider):
         )
         return challenge.to_dict()
 
-    def create_question(self):
-        """A sum to work out, and a signed token that holds only a keyed hash of its answer."""
-        a, b = 2 + secrets.randbelow(8), 2 + secrets.randbelow(8)
-        nonce = secrets.token_hex(12)
-        token = signing.dumps(
-            {"n": nonce, "h": self._answer_hash(nonce, a + b)}, salt="comments.question"
-        )
-        return gettext("How much is %(a)s plus %(b)s?") % {"a": a, "b": b}, token
-
-    def _answer_hash(self, nonce, answer):
-        return salted_hmac("comments.question", f"{nonce}:{answer}", algorithm="sha256").hexdigest()
-
     def widget_context(self, request):
-        question, token = self.create_question()
-        return {
-            "challenge_url": reverse("comments:altcha-challenge"),
-            "question": question,
-            "question_token": token,
-        }
+        return {"challenge_url": reverse("comments:altcha-challenge"), **self.question_context()}
 
     def verify(self, request, data):
         if payload := data.get("altcha", "").strip():
@@ -159,23 +181,8 @@ class BuiltinProvider(CaptchaProvider):
             return Verdict.failed(self.name, "challenge already used")
         return Verdict(self.name, 1.0, ["proof of work solved"])
 
-    def _verify_answer(self, token, answer):
-        max_age = settings.COMMENTS_ALTCHA_EXPIRES
-        try:
-            question = signing.loads(token, salt="comments.question", max_age=max_age)
-        except signing.SignatureExpired:
-            return Verdict.failed(self.name, "question expired")
-        except signing.BadSignature:
-            return Verdict.failed(self.name, "question tampered with")
-        nonce = question["n"]
-        if not constant_time_compare(self._answer_hash(nonce, answer.strip()), question["h"]):
-            return Verdict.failed(self.name, "wrong answer to the question")
-        if not spend_once("question", nonce, timezone.now() + timedelta(seconds=max_age)):
-            return Verdict.failed(self.name, "question already used")
-        return Verdict(self.name, settings.COMMENTS_NOJS_SCORE, ["question answered without JS"])
 
-
-class RecaptchaProvider(CaptchaProvider):
+class RecaptchaProvider(NoScriptQuestion, CaptchaProvider):
     """Google reCAPTCHA v3: the browser gets a token, `siteverify` says what it is worth."""
 
     name = "recaptcha"
@@ -185,6 +192,7 @@ class RecaptchaProvider(CaptchaProvider):
         return {
             "site_key": settings.COMMENTS_RECAPTCHA_SITE_KEY,
             "action": settings.COMMENTS_RECAPTCHA_ACTION,
+            **self.question_context(),
         }
 
     def expected_hostnames(self, request):
@@ -195,6 +203,8 @@ class RecaptchaProvider(CaptchaProvider):
 
         token = data.get("g-recaptcha-response", "").strip()
         if not token:
+            if question_token := data.get("question_token", "").strip():
+                return self._verify_answer(question_token, data.get("question_answer", ""))
             return Verdict.failed(self.name, "captcha missing")
         max_age = settings.COMMENTS_RECAPTCHA_MAX_AGE
         # Google also refuses a second use, but our own record does not depend on it.

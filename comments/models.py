@@ -4,6 +4,9 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+# The query parameter of the article page that picks a page of comments.
+PAGE_PARAMETER = "commentaires"
+
 
 class CommentQuerySet(models.QuerySet):
     def approved(self):
@@ -103,7 +106,22 @@ class Comment(models.Model):
         super().save(*args, **kwargs)
 
     def get_absolute_url(self):
-        return f"{self.article.get_absolute_url()}#comment-{self.pk}"
+        """The article page that shows this comment (the right page of a long list)."""
+        url = self.article.get_absolute_url()
+        if self.status == self.Status.APPROVED:
+            earlier = (
+                Comment.objects.approved()
+                .on_article(self.article_id)
+                .filter(
+                    Q(created_at__lt=self.created_at)
+                    | Q(created_at=self.created_at, pk__lt=self.pk)
+                )
+                .count()
+            )
+            page = earlier // settings.COMMENTS_PER_PAGE + 1
+            if page > 1:
+                url = f"{url}?{PAGE_PARAMETER}={page}"
+        return f"{url}#comment-{self.pk}"
 
     def moderate(self, status, user, at=None):
         self.status = status

@@ -77,7 +77,7 @@ class CommentPostView(ArticleDetailView):
         )
         if status == Comment.Status.APPROVED:
             messages.success(request, _("Thank you, your comment is published."))
-            return redirect(f"{article.get_absolute_url()}#comment-{comment.pk}")
+            return redirect(comment.get_absolute_url())
         moderation.hold_for_moderation_notice(comment)
         messages.info(
             request,

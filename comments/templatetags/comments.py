@@ -9,12 +9,10 @@ from django.utils.safestring import mark_safe
 
 from ..captcha import get_provider
 from ..forms import CommentForm
-from ..models import Comment
+from ..models import PAGE_PARAMETER, Comment
 from ..moderation import closes_at, comments_are_open
 
 register = template.Library()
-
-PAGE_PARAMETER = "commentaires"
 
 
 class ReaderLinks(Urlizer):

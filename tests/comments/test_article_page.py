@@ -151,3 +151,16 @@ def test_comment_url_points_at_its_anchor(article):
     assert comment.get_absolute_url() == f"{article.get_absolute_url()}#comment-{comment.pk}"
     assert str(comment).startswith(f"{comment.name}: ")
     assert Comment.objects.approved().count() == 1
+
+
+def test_published_comment_redirects_to_the_page_that_shows_it(
+    settings, client, article, comment_data, post_comment, solve_altcha
+):
+    settings.COMMENTS_PER_PAGE = 2
+    CommentFactory.create_batch(2, article=article)
+
+    response = post_comment(comment_data(altcha=solve_altcha()))
+
+    comment = Comment.objects.latest("pk")
+    assert response["Location"].endswith(f"?commentaires=2#comment-{comment.pk}")
+    assert f'id="comment-{comment.pk}"' in client.get(response["Location"]).text

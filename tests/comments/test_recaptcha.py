@@ -146,3 +146,22 @@ def _replay(server, scenario):
     from comments.captcha import RecaptchaProvider
 
     return RecaptchaProvider().siteverify(token(scenario), "127.0.0.1")
+
+
+def test_reader_without_javascript_can_answer_the_question_instead(
+    siteverify, client, article, comment_data, post_comment
+):
+    import re
+
+    html = client.get(article.get_absolute_url()).text
+    token = re.search(r'name="question_token" value="([^"]+)"', html).group(1)
+    question = re.search(r'for="id_question_answer">([^<]+)<', html).group(1)
+    answer = sum(int(n) for n in re.findall(r"\d+", question))
+
+    response = post_comment(comment_data(question_token=token, question_answer=str(answer)))
+
+    assert response.status_code == 302
+    comment = Comment.objects.get()
+    assert comment.status == Comment.Status.PENDING
+    assert comment.provider == "recaptcha"
+    assert not siteverify.requests
