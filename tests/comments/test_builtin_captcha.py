@@ -243,3 +243,28 @@ def _question_from(html):
     token = re.search(r'name="question_token" value="([^"]+)"', html).group(1)
     question = re.search(r'for="id_question_answer">([^<]+)<', html).group(1).strip()
     return question, token
+
+
+def _solved(**create_options):
+    challenge = altcha.create_challenge("PBKDF2/SHA-256", 10, counter=3, **create_options)
+    solution = altcha.solve_challenge(challenge, timeout=30)
+    return altcha.Payload(challenge, solution).to_base64()
+
+
+@pytest.mark.parametrize(
+    "forged",
+    [
+        pytest.param(lambda: _solved(expires_at=int(time.time()) + 600), id="unsigned challenge"),
+        pytest.param(
+            lambda: _solved(expires_at=int(time.time()) + 600, hmac_secret="not-our-key"),
+            id="signed with another key",
+        ),
+        pytest.param(lambda: "e30=", id="empty json"),
+        pytest.param(lambda: "x" * 5000, id="junk"),
+    ],
+)
+def test_no_request_publishes_without_a_passing_verdict(comment_data, post_comment, forged):
+    response = post_comment(comment_data(altcha=forged()))
+
+    assert response.status_code == 400
+    assert not Comment.objects.exists()
