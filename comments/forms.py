@@ -52,16 +52,8 @@ class CommentForm(forms.Form):
         )
 
     def clean_name(self):
-        name = " ".join(self.cleaned_data["name"].split())
-        if not name:
-            raise forms.ValidationError(_("Please give a name."), code="required")
-        return name
-
-    def clean_comment(self):
-        comment = self.cleaned_data["comment"].strip()
-        if not comment:
-            raise forms.ValidationError(_("Please write a comment."), code="required")
-        return comment
+        # Django strips both ends (a blank name is "required"); collapse the inside too.
+        return " ".join(self.cleaned_data["name"].split())
 
     def reject_for_low_score(self):
         self.add_error(None, forms.ValidationError(CAPTCHA_SCORE_ERROR, code="captcha_score"))

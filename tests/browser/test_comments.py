@@ -68,5 +68,7 @@ def test_reader_posts_moderator_approves_reader_sees_it(
     assert PAYLOAD_NAME in shown.locator(".comment-author").inner_text()
     assert shown.locator(".comment-body").inner_text() == PAYLOAD_TEXT
     assert shown.locator("script, img, b").count() == 0
+    shown.scroll_into_view_if_needed()
+    page.screenshot(path=artifacts / "comment-published.png")
     assert page.dialogs == []
     assert not [line for line in console if "Content Security Policy" in line]
