@@ -71,8 +71,11 @@ class CommentAdmin(admin.ModelAdmin):
         "moderated_by",
         "moderated_at",
     ]
+    # A moderator decides what is shown; the reader's words stay the reader's.
     readonly_fields = [
         "article",
+        "name",
+        "body",
         "score",
         "reasons_list",
         "provider",

@@ -46,6 +46,10 @@ def hit(scope, client, limit, window, now=None):
         # The key expired between add and incr: this request opens the next window.
         cache.set(key, 1, timeout=window + 1)
         count = 1
+    if not isinstance(count, int):
+        # A cache that is down (django-redis with IGNORE_EXCEPTIONS) answers None:
+        # let the post through rather than refuse every reader.
+        return None
     if count > limit:
         return max(1, math.ceil((slot + 1) * window - now))
     return None

@@ -10,7 +10,7 @@ from django.utils.safestring import mark_safe
 from ..captcha import get_provider
 from ..forms import CommentForm
 from ..models import PAGE_PARAMETER, Comment
-from ..moderation import closes_at, comments_are_open
+from ..moderation import closes_at, comments_are_open, is_premoderated
 
 register = template.Library()
 
@@ -82,7 +82,7 @@ def comments_section(context, article):
         "csp_nonce": context.get("csp_nonce"),
         "csrf_token": context.get("csrf_token"),
         "LANGUAGE_CODE": context.get("LANGUAGE_CODE"),
-        "premoderated": settings.COMMENTS_PREMODERATION or article.comments_premoderated,
+        "premoderated": is_premoderated(article),
     }
 
 

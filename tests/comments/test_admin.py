@@ -143,11 +143,12 @@ def test_editing_the_status_records_the_moderator(moderator_client, moderator):
     comment = CommentFactory(status="pending")
     url = reverse("admin:comments_comment_change", args=[comment.pk])
 
-    moderator_client.post(url, {"name": comment.name, "body": comment.body, "status": "approved"})
+    moderator_client.post(url, {"name": "Autre", "body": "Texte réécrit", "status": "approved"})
 
     comment.refresh_from_db()
     assert comment.status == "approved"
     assert comment.moderated_by == moderator
+    assert comment.body != "Texte réécrit"  # the reader's words are not editable
 
 
 def test_admin_index_shows_the_pending_count(moderator_client):
