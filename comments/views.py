@@ -1,3 +1,5 @@
+import logging
+
 from django.conf import settings
 from django.contrib import messages
 from django.http import JsonResponse
@@ -11,6 +13,8 @@ from articles.views import ArticleDetailView
 from . import captcha, moderation, ratelimit, scoring
 from .forms import CommentForm
 from .models import Comment
+
+logger = logging.getLogger(__name__)
 
 
 @never_cache
@@ -61,6 +65,12 @@ class CommentPostView(ArticleDetailView):
         )
         status = moderation.decide(article, assessment)
         if status is None:
+            logger.info(
+                "Comment refused on %s: score %s, %s",
+                article.slug,
+                assessment.score,
+                assessment.reasons,
+            )
             form.reject_for_low_score()
             return self.show_form_again(form)
 
@@ -87,5 +97,4 @@ class CommentPostView(ArticleDetailView):
 
     def show_form_again(self, form):
         context = self.get_context_data(object=self.object, comment_form=form)
-        response = self.render_to_response(context, status=400)
-        return response
+        return self.render_to_response(context, status=400)
