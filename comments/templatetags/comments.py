@@ -27,7 +27,9 @@ urlize_reader_text = ReaderLinks()
 @register.filter(needs_autoescape=True)
 def comment_text(value, autoescape=True):
     """Escape a reader's text, link its URLs (nofollow ugc) and keep its line breaks."""
-    linked = urlize_reader_text(str(value), trim_url_limit=60, autoescape=True)
+    # A plain str copy: even text marked safe upstream is escaped, a reader wrote it.
+    text = str.__str__(str(value))
+    linked = urlize_reader_text(text, trim_url_limit=60, autoescape=True)
     return mark_safe(normalize_newlines(linked).replace("\n", "<br>"))  # noqa: S308 (escaped above)
 
 

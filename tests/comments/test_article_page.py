@@ -167,3 +167,16 @@ def test_published_comment_redirects_to_the_page_that_shows_it(
     comment = Comment.objects.latest("pk")
     assert response["Location"].endswith(f"?commentaires=2#comment-{comment.pk}")
     assert f'id="comment-{comment.pk}"' in client.get(response["Location"]).text
+
+
+def test_reader_text_is_escaped_even_when_marked_safe():
+    from django.utils.safestring import mark_safe
+
+    from comments.templatetags.comments import comment_text
+
+    rendered = comment_text(mark_safe("<b>gras</b>\nwww.exemple.org"))
+
+    assert rendered == (
+        "&lt;b&gt;gras&lt;/b&gt;<br>"
+        '<a href="https://www.exemple.org" rel="nofollow ugc noopener">www.exemple.org</a>'
+    )
