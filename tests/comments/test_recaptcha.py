@@ -1,5 +1,6 @@
 """reCAPTCHA v3, with every verdict coming from a real HTTP siteverify on 127.0.0.1."""
 
+import logging
 import uuid
 
 import pytest
@@ -44,9 +45,9 @@ def test_good_score_publishes_and_siteverify_gets_secret_and_client_ip(
     ],
 )
 def test_failed_check_rejects_and_keeps_reader_text(
-    siteverify, comment_data, post_comment, scenario, reason
+    siteverify, comment_data, post_comment, caplog, scenario, reason
 ):
-    from comments import captcha
+    caplog.set_level(logging.INFO, logger="comments.views")
 
     response = post_comment(comment_data(**{"g-recaptcha-response": token(scenario)}))
 
@@ -54,9 +55,7 @@ def test_failed_check_rejects_and_keeps_reader_text(
     assert SCORE_ERROR in response.text
     assert "Très bon article, merci à la rédaction." in response.text
     assert not Comment.objects.exists()
-    # The reason the provider gave, as recorded for the decision:
-    answer = captcha.RecaptchaProvider().judge(_replay(siteverify, scenario), _request())
-    assert any(reason in r for r in answer.reasons)
+    assert reason in caplog.text  # logged for the people who run the site
 
 
 def test_score_threshold_is_a_setting(settings, siteverify, comment_data, post_comment):
@@ -133,19 +132,6 @@ def test_page_loads_google_script_with_the_nonce_and_site_key(siteverify, client
     assert "https://www.google.com/recaptcha/api.js?render=test-site-key" in response.text
     assert 'name="g-recaptcha-response"' in response.text
     assert "altcha-widget" not in response.text
-
-
-def _request():
-    from django.test import RequestFactory
-
-    return RequestFactory().post("/")
-
-
-def _replay(server, scenario):
-    """What the fake siteverify answers for this scenario (a second, direct request)."""
-    from comments.captcha import RecaptchaProvider
-
-    return RecaptchaProvider().siteverify(token(scenario), "127.0.0.1")
 
 
 def test_reader_without_javascript_can_answer_the_question_instead(
