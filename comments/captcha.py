@@ -173,6 +173,10 @@ class BuiltinProvider(NoScriptQuestion, CaptchaProvider):
         )
         if result.expired:
             return Verdict.failed(self.name, "challenge expired")
+        if result.error:
+            return Verdict.failed(self.name, "unreadable payload")
+        if result.invalid_signature:
+            return Verdict.failed(self.name, "challenge not signed by us")
         if not result.verified:
             return Verdict.failed(self.name, "wrong solution")
         challenge = altcha.Payload.from_base64(payload).challenge

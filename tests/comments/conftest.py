@@ -172,3 +172,12 @@ def moderator(db):
     user = UserFactory(username="moderatrice", email="moderation@example.test", is_staff=True)
     user.groups.add(Group.objects.get(name=MODERATORS))
     return user
+
+
+@pytest.fixture
+def refusals(caplog):
+    """The log of refused comments, with their score and reasons."""
+    import logging
+
+    caplog.set_level(logging.INFO, logger="comments.views")
+    return caplog

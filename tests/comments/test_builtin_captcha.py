@@ -33,7 +33,9 @@ def test_valid_solution_publishes_and_says_so(
     assert "Très bon article, merci à la rédaction." in page.text
 
 
-def test_wrong_solution_is_rejected_and_keeps_reader_text(comment_data, post_comment, solve_altcha):
+def test_wrong_solution_is_rejected_and_keeps_reader_text(
+    comment_data, post_comment, solve_altcha, refusals
+):
     payload = altcha.Payload.from_base64(solve_altcha())
     payload.solution.counter += 1
     payload.solution.derived_key = "00" * 32
@@ -45,9 +47,10 @@ def test_wrong_solution_is_rejected_and_keeps_reader_text(comment_data, post_com
     assert 'value="Aïcha"' in response.text
     assert "Très bon article, merci à la rédaction." in response.text
     assert not Comment.objects.exists()
+    assert "wrong solution" in refusals.text
 
 
-def test_tampered_challenge_is_rejected(comment_data, post_comment, solve_altcha):
+def test_tampered_challenge_is_rejected(comment_data, post_comment, solve_altcha, refusals):
     payload = altcha.Payload.from_base64(solve_altcha())
     payload.challenge.parameters.cost = 1
 
@@ -55,17 +58,21 @@ def test_tampered_challenge_is_rejected(comment_data, post_comment, solve_altcha
 
     assert response.status_code == 400
     assert not Comment.objects.exists()
+    assert "challenge not signed by us" in refusals.text
 
 
-def test_unreadable_payload_is_rejected(comment_data, post_comment):
+def test_unreadable_payload_is_rejected(comment_data, post_comment, refusals):
     response = post_comment(comment_data(altcha="not-base64-json"))
 
     assert response.status_code == 400
     assert SCORE_ERROR in response.text
     assert not Comment.objects.exists()
+    assert "unreadable payload" in refusals.text
 
 
-def test_solution_used_twice_is_refused_the_second_time(comment_data, post_comment, solve_altcha):
+def test_solution_used_twice_is_refused_the_second_time(
+    comment_data, post_comment, solve_altcha, refusals
+):
     payload = solve_altcha()
     first = post_comment(comment_data(altcha=payload))
     second = post_comment(comment_data(altcha=payload, comment="Une autre phrase, même défi."))
@@ -74,39 +81,45 @@ def test_solution_used_twice_is_refused_the_second_time(comment_data, post_comme
     assert second.status_code == 400
     assert SCORE_ERROR in second.text
     assert Comment.objects.count() == 1
+    assert "challenge already used" in refusals.text
 
 
-def test_expired_challenge_is_rejected(settings, comment_data, post_comment, solve_altcha):
+def test_expired_challenge_is_rejected(
+    settings, article, comment_data, post_comment, solve_altcha, refusals
+):
     payload = solve_altcha()
     later = time.time() + settings.COMMENTS_ALTCHA_EXPIRES + 60
     with time_machine.travel(later, tick=False):
         response = post_comment(
-            comment_data(altcha=payload, rendered_at=sign_render_time(1, at=later - 60))
+            comment_data(altcha=payload, rendered_at=sign_render_time(article.pk, at=later - 60))
         )
 
     assert response.status_code == 400
     assert SCORE_ERROR in response.text
     assert not Comment.objects.exists()
+    assert "challenge expired" in refusals.text
 
 
-def test_missing_captcha_is_rejected(comment_data, post_comment):
+def test_missing_captcha_is_rejected(comment_data, post_comment, refusals):
     response = post_comment(comment_data())
 
     assert response.status_code == 400
     assert SCORE_ERROR in response.text
     assert not Comment.objects.exists()
+    assert "captcha missing" in refusals.text
 
 
-def test_honeypot_filled_is_rejected(comment_data, post_comment, solve_altcha):
+def test_honeypot_filled_is_rejected(comment_data, post_comment, solve_altcha, refusals):
     response = post_comment(comment_data(altcha=solve_altcha(), website="https://spam.example"))
 
     assert response.status_code == 400
     assert SCORE_ERROR in response.text
     assert not Comment.objects.exists()
+    assert "honeypot filled" in refusals.text
 
 
 def test_posting_right_after_the_page_loads_is_rejected(
-    article, comment_data, post_comment, solve_altcha
+    article, comment_data, post_comment, solve_altcha, refusals
 ):
     too_fast = sign_render_time(article.pk, at=time.time())
 
@@ -115,22 +128,25 @@ def test_posting_right_after_the_page_loads_is_rejected(
     assert response.status_code == 400
     assert SCORE_ERROR in response.text
     assert not Comment.objects.exists()
+    assert "submitted too fast" in refusals.text
 
 
-def test_forged_render_stamp_is_rejected(comment_data, post_comment, solve_altcha):
+def test_forged_render_stamp_is_rejected(comment_data, post_comment, solve_altcha, refusals):
     response = post_comment(comment_data(altcha=solve_altcha(), rendered_at="1700000000"))
 
     assert response.status_code == 400
     assert not Comment.objects.exists()
+    assert "form stamp missing or forged" in refusals.text
 
 
-def test_stamp_from_another_article_is_rejected(comment_data, post_comment, solve_altcha):
+def test_stamp_from_another_article_is_rejected(comment_data, post_comment, solve_altcha, refusals):
     other = sign_render_time(999_999, at=time.time() - 60)
 
     response = post_comment(comment_data(altcha=solve_altcha(), rendered_at=other))
 
     assert response.status_code == 400
     assert not Comment.objects.exists()
+    assert "form stamp missing or forged" in refusals.text
 
 
 def test_form_left_open_a_long_time_is_held(article, comment_data, post_comment, solve_altcha):
@@ -199,7 +215,9 @@ def test_reader_without_javascript_answers_the_question_and_is_held(
     assert "It will appear once a moderator has read it." in followed.text
 
 
-def test_wrong_answer_to_the_question_is_rejected(client, article, comment_data, post_comment):
+def test_wrong_answer_to_the_question_is_rejected(
+    client, article, comment_data, post_comment, refusals
+):
     _, token = _question_from(client.get(article.get_absolute_url()).text)
 
     response = post_comment(comment_data(question_token=token, question_answer="-1"))
@@ -207,9 +225,10 @@ def test_wrong_answer_to_the_question_is_rejected(client, article, comment_data,
     assert response.status_code == 400
     assert SCORE_ERROR in response.text
     assert not Comment.objects.exists()
+    assert "wrong answer to the question" in refusals.text
 
 
-def test_question_answered_twice_is_refused(client, article, comment_data, post_comment):
+def test_question_answered_twice_is_refused(client, article, comment_data, post_comment, refusals):
     question, token = _question_from(client.get(article.get_absolute_url()).text)
     answer = str(sum(_numbers(question)))
 
@@ -220,6 +239,7 @@ def test_question_answered_twice_is_refused(client, article, comment_data, post_
 
     assert second.status_code == 400
     assert Comment.objects.count() == 1
+    assert "question already used" in refusals.text
 
 
 def test_altcha_challenge_endpoint_answers_fresh_signed_json(client):
