@@ -41,7 +41,16 @@ class ArticleAdmin(admin.ModelAdmin):
         (_("Placement"), {"fields": ["category", "tags", "authors", "hero_image"]}),
         (
             _("Publication"),
-            {"fields": ["status", "published_at", "updated_at", "is_breaking", "comments_open"]},
+            {
+                "fields": [
+                    "status",
+                    "published_at",
+                    "updated_at",
+                    "is_breaking",
+                    "comments_open",
+                    "comments_premoderated",
+                ]
+            },
         ),
         (_("Related articles"), {"fields": ["related_articles"]}),
     ]

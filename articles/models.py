@@ -270,6 +270,11 @@ class Article(models.Model):
     )
     is_breaking = models.BooleanField(_("breaking news"), default=False)
     comments_open = models.BooleanField(_("comments open"), default=True)
+    comments_premoderated = models.BooleanField(
+        _("comments moderated first"),
+        default=False,
+        help_text=_("Every comment waits for a moderator, whatever its captcha score."),
+    )
 
     objects = ArticleQuerySet.as_manager()
 

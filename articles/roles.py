@@ -29,7 +29,10 @@ ROLE_PERMISSIONS = {
         },
         "taggit": {"tag": ["add", "change", "delete", "view"]},
     },
-    MODERATORS: {},
+    MODERATORS: {
+        # Comments only; "can_moderate" gates the approve / reject / spam actions.
+        "comments": {"comment": ["view", "change", "delete", "can_moderate"]},
+    },
 }
 
 
@@ -49,8 +52,12 @@ def sync_roles(apps, schema_editor=None):
         group, _ = Group.objects.get_or_create(name=role)
         permissions = []
         for app_label, models in grants.items():
+            if not any(config.label == app_label for config in apps.get_app_configs()):
+                # That app's tables come in a later migration, which syncs the roles again.
+                continue
             for model, actions in models.items():
-                codenames = [f"{action}_{model}" for action in actions]
+                # "view" means "view_<model>"; a custom permission is named in full.
+                codenames = [action if "_" in action else f"{action}_{model}" for action in actions]
                 found = list(
                     Permission.objects.filter(
                         content_type__app_label=app_label,

@@ -1,2 +1,149 @@
-# Reader comments arrive with the comments issue; the app is registered now so that
-# the article page, the settings and the migrations already have their place.
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+# The query parameter of the article page that picks a page of comments.
+PAGE_PARAMETER = "commentaires"
+
+
+class CommentQuerySet(models.QuerySet):
+    def approved(self):
+        """Comments readers may see."""
+        return self.filter(status=Comment.Status.APPROVED)
+
+    def pending(self):
+        """Comments waiting for a moderator."""
+        return self.filter(status=Comment.Status.PENDING)
+
+    def on_article(self, article):
+        return self.filter(article=article)
+
+    def for_page(self):
+        """Load what the article page shows of a comment, oldest first."""
+        return self.only("pk", "article_id", "name", "body", "created_at").order_by(
+            "created_at", "pk"
+        )
+
+
+class Comment(models.Model):
+    """A reader's comment on an article: shown only once a verdict or a moderator allows it."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("Waiting for moderation")
+        APPROVED = "approved", _("Published")
+        REJECTED = "rejected", _("Rejected")
+        SPAM = "spam", _("Spam")
+
+    article = models.ForeignKey(
+        "articles.Article",
+        verbose_name=_("article"),
+        on_delete=models.CASCADE,
+        related_name="comments",
+    )
+    name = models.CharField(_("name"), max_length=80)
+    body = models.TextField(_("comment"))
+    status = models.CharField(
+        _("status"), max_length=10, choices=Status.choices, default=Status.PENDING
+    )
+    score = models.FloatField(
+        _("score"),
+        null=True,
+        blank=True,
+        help_text=_("From 0.0 (a robot) to 1.0 (a human); empty when the captcha was unavailable."),
+    )
+    provider = models.CharField(_("captcha provider"), max_length=20, blank=True)
+    reasons = models.JSONField(_("reasons"), default=list, blank=True)
+    # For abuse handling only: never rendered on a public page.
+    ip_address = models.GenericIPAddressField(_("client IP"), null=True, blank=True)
+    user_agent = models.CharField(_("user agent"), max_length=300, blank=True)
+    body_digest = models.CharField(max_length=64, editable=False, default="")
+    created_at = models.DateTimeField(_("received"), default=timezone.now)
+    moderated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("moderated by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    moderated_at = models.DateTimeField(_("moderated"), null=True, blank=True)
+
+    objects = CommentQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("comment")
+        verbose_name_plural = _("comments")
+        ordering = ["created_at", "pk"]
+        permissions = [("can_moderate", _("Can moderate comments"))]
+        indexes = [
+            models.Index(
+                fields=["article", "status", "created_at"], name="comment_article_status_idx"
+            ),
+            models.Index(fields=["status", "-created_at"], name="comment_status_idx"),
+            models.Index(fields=["ip_address", "-created_at"], name="comment_ip_idx"),
+            models.Index(fields=["body_digest", "-created_at"], name="comment_digest_idx"),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(score__isnull=True) | Q(score__gte=0, score__lte=1),
+                name="comment_score_between_0_and_1",
+            ),
+            models.CheckConstraint(
+                condition=Q(status__in=["pending", "approved", "rejected", "spam"]),
+                name="comment_status_valid",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.name}: {self.body[:60]}"
+
+    def save(self, *args, **kwargs):
+        from .scoring import text_digest
+
+        self.body_digest = text_digest(self.body)
+        super().save(*args, **kwargs)
+
+    def get_absolute_url(self):
+        """The article page that shows this comment (the right page of a long list)."""
+        url = self.article.get_absolute_url()
+        if self.status == self.Status.APPROVED:
+            earlier = (
+                Comment.objects.approved()
+                .on_article(self.article_id)
+                .filter(
+                    Q(created_at__lt=self.created_at)
+                    | Q(created_at=self.created_at, pk__lt=self.pk)
+                )
+                .count()
+            )
+            page = earlier // settings.COMMENTS_PER_PAGE + 1
+            if page > 1:
+                url = f"{url}?{PAGE_PARAMETER}={page}"
+        return f"{url}#comment-{self.pk}"
+
+    def moderate(self, status, user, at=None):
+        self.status = status
+        self.moderated_by = user
+        self.moderated_at = at or timezone.now()
+
+
+class SpentToken(models.Model):
+    """A captcha solution or token already used once: refused until it expires.
+
+    A database row rather than a cache key, so that every app server sees it, whatever
+    the cache backend.
+    """
+
+    digest = models.CharField(max_length=64)
+    expires_at = models.DateTimeField()
+
+    class Meta:
+        verbose_name = _("spent captcha token")
+        verbose_name_plural = _("spent captcha tokens")
+        constraints = [models.UniqueConstraint(fields=["digest"], name="spenttoken_unique_digest")]
+        indexes = [models.Index(fields=["expires_at"], name="spenttoken_expires_idx")]
+
+    def __str__(self):
+        return self.digest

@@ -176,6 +176,54 @@ RENDITION_WIDTHS = [360, 720, 1080, 1440]
 ARTICLES_PER_PAGE = env.int("ARTICLES_PER_PAGE", default=20)
 RELATED_ARTICLES_COUNT = env.int("RELATED_ARTICLES_COUNT", default=6)
 
+# Comments (docs/comments.md). Scores run from 0.0 (a robot) to 1.0 (a human).
+COMMENTS_CAPTCHA_PROVIDER = env.str("COMMENTS_CAPTCHA_PROVIDER", default="builtin")
+if COMMENTS_CAPTCHA_PROVIDER not in {"builtin", "recaptcha"}:
+    sys.exit("newsportal: COMMENTS_CAPTCHA_PROVIDER must be builtin or recaptcha.")
+COMMENTS_REJECT_BELOW = env.float("COMMENTS_REJECT_BELOW", default=0.3)
+COMMENTS_PUBLISH_FROM = env.float("COMMENTS_PUBLISH_FROM", default=0.7)
+COMMENTS_PREMODERATION = env.bool("COMMENTS_PREMODERATION", default=False)
+COMMENTS_CLOSE_AFTER_DAYS = env.int("COMMENTS_CLOSE_AFTER_DAYS", default=30)
+COMMENTS_PER_PAGE = env.int("COMMENTS_PER_PAGE", default=50)
+COMMENTS_NAME_MAX_LENGTH = 80
+COMMENTS_BODY_MAX_LENGTH = env.int("COMMENTS_BODY_MAX_LENGTH", default=3000)
+COMMENTS_RATE_LIMIT = env.int("COMMENTS_RATE_LIMIT", default=10)
+COMMENTS_RATE_WINDOW = env.int("COMMENTS_RATE_WINDOW", default=600)
+COMMENTS_TRUSTED_PROXY_COUNT = env.int("COMMENTS_TRUSTED_PROXY_COUNT", default=0)
+COMMENTS_MIN_SUBMIT_SECONDS = env.int("COMMENTS_MIN_SUBMIT_SECONDS", default=3)
+COMMENTS_MAX_FORM_AGE = env.int("COMMENTS_MAX_FORM_AGE", default=24 * 3600)
+COMMENTS_MAX_LINKS = env.int("COMMENTS_MAX_LINKS", default=2)
+COMMENTS_RECENT_POSTS_LIMIT = env.int("COMMENTS_RECENT_POSTS_LIMIT", default=3)
+COMMENTS_RECENT_POSTS_WINDOW = env.int("COMMENTS_RECENT_POSTS_WINDOW", default=600)
+COMMENTS_MODERATOR_EMAILS = env.list("COMMENTS_MODERATOR_EMAILS", default=[])
+COMMENTS_NOJS_SCORE = env.float("COMMENTS_NOJS_SCORE", default=0.6)
+# builtin: ALTCHA proof of work (PBKDF2/SHA-256); the counter range sets the work.
+COMMENTS_ALTCHA_HMAC_KEY = env.str("COMMENTS_ALTCHA_HMAC_KEY", default="")
+COMMENTS_ALTCHA_COST = env.int("COMMENTS_ALTCHA_COST", default=5000)
+COMMENTS_ALTCHA_MIN_COUNTER = env.int("COMMENTS_ALTCHA_MIN_COUNTER", default=500)
+COMMENTS_ALTCHA_MAX_COUNTER = env.int("COMMENTS_ALTCHA_MAX_COUNTER", default=5000)
+COMMENTS_ALTCHA_EXPIRES = env.int("COMMENTS_ALTCHA_EXPIRES", default=1200)
+# recaptcha: Google reCAPTCHA v3, verified server side.
+COMMENTS_RECAPTCHA_SITE_KEY = env.str("COMMENTS_RECAPTCHA_SITE_KEY", default="")
+COMMENTS_RECAPTCHA_SECRET_KEY = env.str("COMMENTS_RECAPTCHA_SECRET_KEY", default="")
+if COMMENTS_CAPTCHA_PROVIDER == "recaptcha" and not (
+    COMMENTS_RECAPTCHA_SITE_KEY and COMMENTS_RECAPTCHA_SECRET_KEY
+):
+    sys.exit(
+        "newsportal: COMMENTS_CAPTCHA_PROVIDER=recaptcha needs COMMENTS_RECAPTCHA_SITE_KEY "
+        "and COMMENTS_RECAPTCHA_SECRET_KEY."
+    )
+COMMENTS_RECAPTCHA_VERIFY_URL = env.str(
+    "COMMENTS_RECAPTCHA_VERIFY_URL", default="https://www.google.com/recaptcha/api/siteverify"
+)
+COMMENTS_RECAPTCHA_MIN_SCORE = env.float("COMMENTS_RECAPTCHA_MIN_SCORE", default=0.5)
+COMMENTS_RECAPTCHA_ACTION = env.str("COMMENTS_RECAPTCHA_ACTION", default="comment")
+COMMENTS_RECAPTCHA_HOSTNAMES = env.list("COMMENTS_RECAPTCHA_HOSTNAMES", default=[])
+COMMENTS_RECAPTCHA_MAX_AGE = env.int("COMMENTS_RECAPTCHA_MAX_AGE", default=120)
+COMMENTS_RECAPTCHA_TIMEOUT = env.float("COMMENTS_RECAPTCHA_TIMEOUT", default=3.0)
+# Reader links become https:// (Django 2028 default, opted into now).
+URLIZE_ASSUME_HTTPS = True
+
 # Email (Django 6.1 MAILERS): the console in development, SMTP from EMAIL_URL otherwise,
 # e.g. EMAIL_URL=smtp+tls://user:password@smtp.example.org:587
 if DEBUG and not env.str("EMAIL_URL", default=""):
@@ -208,12 +256,18 @@ SECURE_CSP = {
     "img-src": [CSP.SELF, "data:"],
     "font-src": [CSP.SELF],
     "connect-src": [CSP.SELF],
-    "worker-src": [CSP.SELF, "blob:"],
+    "worker-src": [CSP.SELF],
     "frame-ancestors": [CSP.NONE],
     "object-src": [CSP.NONE],
     "base-uri": [CSP.SELF],
     "form-action": [CSP.SELF],
 }
+if COMMENTS_CAPTCHA_PROVIDER == "recaptcha":
+    # Google's script, its iframe and its calls; only when the site uses reCAPTCHA.
+    _google = ["https://www.google.com", "https://www.gstatic.com"]
+    SECURE_CSP["script-src"] += _google
+    SECURE_CSP["frame-src"] = _google
+    SECURE_CSP["connect-src"] += _google
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "strict-origin-when-cross-origin"
 SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"

@@ -10,6 +10,7 @@ from django.utils import timezone
 from PIL import Image as PILImage
 
 from articles.models import AdSlot, Article, Author, Category, Image
+from comments.models import Comment
 
 
 def png_bytes(width=800, height=533, color=(180, 30, 40)):
@@ -86,3 +87,17 @@ class AdSlotFactory(factory.django.DjangoModelFactory):
     placement = AdSlot.Placement.ARTICLE
     text = "Votre marque ici"
     link_url = "https://annonceur.example.test/"
+
+
+class CommentFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Comment
+
+    article = factory.SubFactory(ArticleFactory)
+    name = factory.Faker("first_name", locale="fr_FR")
+    body = factory.Sequence(lambda n: f"Commentaire numéro {n} : merci pour cet article.")
+    status = Comment.Status.APPROVED
+    score = 0.9
+    provider = "builtin"
+    reasons = factory.LazyFunction(lambda: ["proof of work solved"])
+    ip_address = "203.0.113.7"

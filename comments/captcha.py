@@ -1,0 +1,282 @@
+"""Captcha providers behind one interface, chosen by COMMENTS_CAPTCHA_PROVIDER.
+
+A provider turns what the reader's browser sent into a `Verdict`: a score from 0.0
+(a robot) to 1.0 (a human) with the reasons, or "unavailable" when the provider could
+not answer, in which case the comment is held for a moderator, never published, never
+lost. Every solution or token is accepted once only (`spend_once`).
+
+- `builtin`: an ALTCHA proof-of-work (the `altcha` package, protocol v2, served by
+  `comments.views.altcha_challenge` and solved by the widget in static/vendor/altcha),
+  with a small arithmetic question inside <noscript> for readers without JavaScript.
+- `recaptcha`: Google reCAPTCHA v3, checked server side through `siteverify`.
+"""
+
+import hashlib
+import http.client
+import json
+import logging
+import secrets
+import time
+import urllib.error
+import urllib.parse
+import urllib.request
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+
+import altcha
+from django.conf import settings
+from django.core import signing
+from django.db import IntegrityError, transaction
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.crypto import constant_time_compare, salted_hmac
+from django.utils.translation import gettext
+
+from .models import SpentToken
+
+logger = logging.getLogger(__name__)
+
+UNAVAILABLE = "captcha unavailable"
+
+
+@dataclass(frozen=True)
+class Verdict:
+    """What the captcha provider thinks of one submission."""
+
+    provider: str
+    score: float | None
+    reasons: list[str] = field(default_factory=list)
+
+    @property
+    def unavailable(self):
+        return self.score is None
+
+    @classmethod
+    def failed(cls, provider, reason):
+        return cls(provider, 0.0, [reason])
+
+    @classmethod
+    def provider_unavailable(cls, provider, detail):
+        return cls(provider, None, [UNAVAILABLE, detail])
+
+
+def spend_once(kind, value, expires_at):
+    """Record a solution or token as used; False when it was used already."""
+    digest = hashlib.sha256(f"{kind}:{value}".encode()).hexdigest()
+    now = timezone.now()
+    SpentToken.objects.filter(expires_at__lt=now).delete()
+    try:
+        with transaction.atomic():
+            SpentToken.objects.create(digest=digest, expires_at=expires_at)
+    except IntegrityError:
+        return False
+    return True
+
+
+class CaptchaProvider:
+    name = ""
+    template_name = ""
+
+    def widget_context(self, request):
+        """What the form's template needs to show this provider's widget."""
+        return {}
+
+    def verify(self, request, data):
+        """Return the Verdict for one POST (`data` is request.POST)."""
+        raise NotImplementedError
+
+
+class NoScriptQuestion:
+    """The fallback for readers without JavaScript: a sum to work out, in <noscript>.
+
+    Weaker than a proof of work, so a right answer scores COMMENTS_NOJS_SCORE (0.6 by
+    default: held for a moderator, never rejected).
+    """
+
+    def create_question(self):
+        """A sum to work out, and a signed token that holds only a keyed hash of its answer."""
+        a, b = 2 + secrets.randbelow(8), 2 + secrets.randbelow(8)
+        nonce = secrets.token_hex(12)
+        token = signing.dumps(
+            {"n": nonce, "h": self._answer_hash(nonce, a + b)}, salt="comments.question"
+        )
+        return gettext("How much is %(a)s plus %(b)s?") % {"a": a, "b": b}, token
+
+    def _answer_hash(self, nonce, answer):
+        return salted_hmac("comments.question", f"{nonce}:{answer}", algorithm="sha256").hexdigest()
+
+    def question_context(self):
+        question, token = self.create_question()
+        return {"question": question, "question_token": token}
+
+    def _verify_answer(self, token, answer):
+        max_age = settings.COMMENTS_ALTCHA_EXPIRES
+        try:
+            question = signing.loads(token, salt="comments.question", max_age=max_age)
+        except signing.SignatureExpired:
+            return Verdict.failed(self.name, "question expired")
+        except signing.BadSignature:
+            return Verdict.failed(self.name, "question tampered with")
+        nonce = question["n"]
+        if not constant_time_compare(self._answer_hash(nonce, answer.strip()), question["h"]):
+            return Verdict.failed(self.name, "wrong answer to the question")
+        if not spend_once("question", nonce, timezone.now() + timedelta(seconds=max_age)):
+            return Verdict.failed(self.name, "question already used")
+        return Verdict(self.name, settings.COMMENTS_NOJS_SCORE, ["question answered without JS"])
+
+
+class BuiltinProvider(NoScriptQuestion, CaptchaProvider):
+    """ALTCHA proof of work, with an arithmetic question for readers without JavaScript."""
+
+    name = "builtin"
+    template_name = "comments/captcha/builtin.html"
+    algorithm = "PBKDF2/SHA-256"
+
+    @property
+    def hmac_secret(self):
+        return (
+            settings.COMMENTS_ALTCHA_HMAC_KEY
+            or salted_hmac("comments.altcha", "challenge", algorithm="sha256").hexdigest()
+        )
+
+    @property
+    def hmac_key_secret(self):
+        return salted_hmac("comments.altcha", self.hmac_secret, algorithm="sha256").hexdigest()
+
+    def create_challenge(self):
+        """A signed challenge whose solution is a counter the browser must find."""
+        low = settings.COMMENTS_ALTCHA_MIN_COUNTER
+        high = settings.COMMENTS_ALTCHA_MAX_COUNTER
+        challenge = altcha.create_challenge(
+            self.algorithm,
+            settings.COMMENTS_ALTCHA_COST,
+            counter=low + secrets.randbelow(max(1, high - low)),
+            expires_at=int(time.time()) + settings.COMMENTS_ALTCHA_EXPIRES,
+            hmac_secret=self.hmac_secret,
+            hmac_key_secret=self.hmac_key_secret,
+        )
+        return challenge.to_dict()
+
+    def widget_context(self, request):
+        return {"challenge_url": reverse("comments:altcha-challenge"), **self.question_context()}
+
+    def verify(self, request, data):
+        if payload := data.get("altcha", "").strip():
+            return self._verify_proof_of_work(payload)
+        if token := data.get("question_token", "").strip():
+            return self._verify_answer(token, data.get("question_answer", ""))
+        return Verdict.failed(self.name, "captcha missing")
+
+    def _verify_proof_of_work(self, payload):
+        result = altcha.verify_solution(
+            payload, self.hmac_secret, hmac_key_secret=self.hmac_key_secret
+        )
+        if result.expired:
+            return Verdict.failed(self.name, "challenge expired")
+        if result.error:
+            return Verdict.failed(self.name, "unreadable payload")
+        if result.invalid_signature:
+            return Verdict.failed(self.name, "challenge not signed by us")
+        if not result.verified:
+            return Verdict.failed(self.name, "wrong solution")
+        challenge = altcha.Payload.from_base64(payload).challenge
+        expires_at = datetime.fromtimestamp(challenge.parameters.expires_at, tz=UTC)
+        if not spend_once("altcha", challenge.signature, expires_at):
+            return Verdict.failed(self.name, "challenge already used")
+        return Verdict(self.name, 1.0, ["proof of work solved"])
+
+
+class RecaptchaProvider(NoScriptQuestion, CaptchaProvider):
+    """Google reCAPTCHA v3: the browser gets a token, `siteverify` says what it is worth."""
+
+    name = "recaptcha"
+    template_name = "comments/captcha/recaptcha.html"
+
+    def widget_context(self, request):
+        return {
+            "site_key": settings.COMMENTS_RECAPTCHA_SITE_KEY,
+            "action": settings.COMMENTS_RECAPTCHA_ACTION,
+            **self.question_context(),
+        }
+
+    def expected_hostnames(self, request):
+        return settings.COMMENTS_RECAPTCHA_HOSTNAMES or [request.get_host().rsplit(":", 1)[0]]
+
+    def verify(self, request, data):
+        from .ratelimit import client_ip
+
+        token = data.get("g-recaptcha-response", "").strip()
+        if not token:
+            if question_token := data.get("question_token", "").strip():
+                return self._verify_answer(question_token, data.get("question_answer", ""))
+            return Verdict.failed(self.name, "captcha missing")
+        max_age = settings.COMMENTS_RECAPTCHA_MAX_AGE
+        # Google also refuses a second use, but our own record does not depend on it.
+        if not spend_once("recaptcha", token, timezone.now() + timedelta(seconds=max_age * 2)):
+            return Verdict.failed(self.name, "token already used")
+        try:
+            answer = self.siteverify(token, client_ip(request))
+        except (OSError, ValueError, http.client.HTTPException) as error:
+            # URLError, HTTPError (5xx), timeouts, cut connections and unreadable bodies.
+            logger.warning("reCAPTCHA siteverify failed: %r", error)
+            return Verdict.provider_unavailable(self.name, f"siteverify: {error}"[:200])
+        return self.judge(answer, request)
+
+    def siteverify(self, token, remote_ip):
+        body = urllib.parse.urlencode(
+            {
+                "secret": settings.COMMENTS_RECAPTCHA_SECRET_KEY,
+                "response": token,
+                "remoteip": remote_ip,
+            }
+        ).encode()
+        http_request = urllib.request.Request(  # noqa: S310 (the URL is a setting, https by default)
+            settings.COMMENTS_RECAPTCHA_VERIFY_URL,
+            data=body,
+            headers={"Content-Type": "application/x-www-form-urlencoded"},
+        )
+        timeout = settings.COMMENTS_RECAPTCHA_TIMEOUT
+        with urllib.request.urlopen(http_request, timeout=timeout) as response:  # noqa: S310
+            answer = json.loads(response.read(64 * 1024))
+        if not isinstance(answer, dict) or "success" not in answer:
+            raise ValueError("siteverify answered without a verdict")
+        return answer
+
+    def judge(self, answer, request):
+        if answer.get("success") is not True:
+            codes = answer.get("error-codes") or []
+            if not isinstance(codes, list):
+                codes = [str(codes)]
+            if "timeout-or-duplicate" in codes:
+                return Verdict.failed(self.name, "token expired or already used")
+            return Verdict.failed(self.name, f"siteverify refused: {', '.join(map(str, codes))}")
+        try:
+            score = float(answer.get("score"))
+        except (TypeError, ValueError):
+            return Verdict.provider_unavailable(self.name, "siteverify answered without a score")
+        score = min(max(score, 0.0), 1.0)
+        reasons = [f"recaptcha score {score:.2f}"]
+        if answer.get("action") != settings.COMMENTS_RECAPTCHA_ACTION:
+            return Verdict.failed(self.name, f"wrong action {str(answer.get('action'))[:40]!r}")
+        if answer.get("hostname") not in self.expected_hostnames(request):
+            return Verdict.failed(self.name, f"wrong hostname {str(answer.get('hostname'))[:80]!r}")
+        try:
+            solved_at = datetime.fromisoformat(str(answer.get("challenge_ts")))
+            if solved_at.tzinfo is None:
+                raise ValueError("challenge_ts without a time zone")
+        except ValueError:
+            return Verdict.failed(self.name, "challenge time unreadable")
+        age = (timezone.now() - solved_at).total_seconds()
+        if not -30 <= age <= settings.COMMENTS_RECAPTCHA_MAX_AGE:
+            return Verdict.failed(self.name, f"stale challenge ({int(age)} s old)")
+        if score < settings.COMMENTS_RECAPTCHA_MIN_SCORE:
+            return Verdict(self.name, 0.0, [*reasons, "recaptcha score below threshold"])
+        return Verdict(self.name, score, reasons)
+
+
+PROVIDERS = {provider.name: provider for provider in (BuiltinProvider, RecaptchaProvider)}
+
+
+def get_provider():
+    """The provider the settings name (read on each call, so tests can switch it)."""
+    return PROVIDERS[settings.COMMENTS_CAPTCHA_PROVIDER]()

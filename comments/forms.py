@@ -1,0 +1,59 @@
+from crispy_forms.helper import FormHelper
+from crispy_forms.layout import Div, Field, Layout
+from django import forms
+from django.conf import settings
+from django.utils.translation import gettext_lazy as _
+
+from .scoring import sign_render_time
+
+CAPTCHA_SCORE_ERROR = _(
+    "The captcha score check failed: your comment was not sent. Your name and text are "
+    "kept below; please try again, or contact the newsroom if this keeps happening."
+)
+
+
+class CommentForm(forms.Form):
+    name = forms.CharField(
+        label=_("Name"),
+        max_length=settings.COMMENTS_NAME_MAX_LENGTH,
+        widget=forms.TextInput(attrs={"autocomplete": "name"}),
+    )
+    comment = forms.CharField(
+        label=_("Comment"),
+        max_length=settings.COMMENTS_BODY_MAX_LENGTH,
+        widget=forms.Textarea(attrs={"rows": 5}),
+    )
+    # The honeypot: hidden from people (off screen, out of the tab order, aria-hidden),
+    # filled in by robots that fill in every field.
+    website = forms.CharField(
+        label=_("Leave this field empty"),
+        required=False,
+        widget=forms.TextInput(attrs={"tabindex": "-1", "autocomplete": "off"}),
+    )
+    rendered_at = forms.CharField(required=False, widget=forms.HiddenInput)
+
+    def __init__(self, *args, article, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.article = article
+        # A fresh stamp on every rendering, a rejected form included.
+        self.initial["rendered_at"] = sign_render_time(article.pk)
+        if self.is_bound:
+            self.data = self.data.copy()
+            self.stamp = self.data.get("rendered_at", "")
+            self.data["rendered_at"] = self.initial["rendered_at"]
+        self.helper = FormHelper()
+        self.helper.form_tag = False
+        self.helper.disable_csrf = True
+        self.helper.layout = Layout(
+            Field("name"),
+            Field("comment"),
+            Div("website", css_class="comment-hp", aria_hidden="true"),
+            Field("rendered_at"),
+        )
+
+    def clean_name(self):
+        # Django strips both ends (a blank name is "required"); collapse the inside too.
+        return " ".join(self.cleaned_data["name"].split())
+
+    def reject_for_low_score(self):
+        self.add_error(None, forms.ValidationError(CAPTCHA_SCORE_ERROR, code="captcha_score"))

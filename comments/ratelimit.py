@@ -1,0 +1,67 @@
+"""Per-client rate limits kept in the cache (Redis in production, so shared by workers)."""
+
+import ipaddress
+import math
+import time
+
+from django.conf import settings
+from django.core.cache import cache
+from django.shortcuts import render
+from django.utils.cache import add_never_cache_headers
+
+
+def client_ip(request):
+    """The reader's IP: REMOTE_ADDR, or the address the trusted proxies saw.
+
+    With COMMENTS_TRUSTED_PROXY_COUNT = n, the n-th address from the right of
+    X-Forwarded-For is the client (the ones to its right were added by our proxies).
+    """
+    address = request.META.get("REMOTE_ADDR", "")
+    proxies = settings.COMMENTS_TRUSTED_PROXY_COUNT
+    if proxies:
+        forwarded = [
+            part.strip() for part in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",")
+        ]
+        forwarded = [part for part in forwarded if part]
+        if len(forwarded) >= proxies:
+            address = forwarded[-proxies]
+    try:
+        return str(ipaddress.ip_address(address))
+    except ValueError:
+        return None
+
+
+def hit(scope, client, limit, window, now=None):
+    """Count one request; return the seconds to wait when the client is over its limit.
+
+    A fixed window: at most `limit` requests per `window` seconds per client and scope.
+    """
+    now = time.time() if now is None else now
+    slot = int(now // window)
+    key = f"ratelimit:{scope}:{client}:{slot}"
+    cache.add(key, 0, timeout=window + 1)
+    try:
+        count = cache.incr(key)
+    except ValueError:
+        # The key expired between add and incr: this request opens the next window.
+        cache.set(key, 1, timeout=window + 1)
+        count = 1
+    if not isinstance(count, int):
+        # A cache that is down (django-redis with IGNORE_EXCEPTIONS) answers None:
+        # let the post through rather than refuse every reader.
+        return None
+    if count > limit:
+        return max(1, math.ceil((slot + 1) * window - now))
+    return None
+
+
+def too_many_requests(request, retry_after):
+    response = render(
+        request,
+        "429.html",
+        {"retry_after": retry_after, "retry_minutes": math.ceil(retry_after / 60)},
+        status=429,
+    )
+    response["Retry-After"] = str(retry_after)
+    add_never_cache_headers(response)
+    return response

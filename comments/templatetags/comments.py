@@ -1,0 +1,93 @@
+import math
+
+from django import template
+from django.conf import settings
+from django.core.paginator import Page, Paginator
+from django.db.models import Count, Window
+from django.utils.html import Urlizer, normalize_newlines
+from django.utils.safestring import mark_safe
+
+from ..captcha import get_provider
+from ..forms import CommentForm
+from ..models import PAGE_PARAMETER, Comment
+from ..moderation import closes_at, comments_are_open, is_premoderated
+
+register = template.Library()
+
+
+class ReaderLinks(Urlizer):
+    """Links in a reader's text: followed by no search engine, marked as user content."""
+
+    url_template = '<a href="{href}" rel="nofollow ugc noopener">{url}</a>'
+
+
+urlize_reader_text = ReaderLinks()
+
+
+@register.filter(needs_autoescape=True)
+def comment_text(value, autoescape=True):
+    """Escape a reader's text, link its URLs (nofollow ugc) and keep its line breaks."""
+    # A plain str copy: even text marked safe upstream is escaped, a reader wrote it.
+    text = str.__str__(str(value))
+    linked = urlize_reader_text(text, trim_url_limit=60, autoescape=True)
+    return mark_safe(normalize_newlines(linked).replace("\n", "<br>"))  # noqa: S308 (escaped above)
+
+
+def comment_page(article, number):
+    """One page of approved comments, oldest first, and their total in the same query.
+
+    A window COUNT(*) OVER () rides along with the page's rows, so the article page
+    costs one query for its comments whether there are 0, 10 or 500 of them. Only a
+    page number past the end costs more: it falls back to the last page.
+    """
+    per_page = settings.COMMENTS_PER_PAGE
+    try:
+        number = max(1, int(number))
+    except (TypeError, ValueError):
+        number = 1
+    comments = (
+        Comment.objects.approved()
+        .on_article(article)
+        .for_page()
+        .annotate(total=Window(Count("pk")))
+    )
+    rows = list(comments[(number - 1) * per_page : number * per_page])
+    if rows:
+        total = rows[0].total
+    elif number == 1:
+        total = 0
+    else:
+        total = comments.count()
+        number = max(1, math.ceil(total / per_page))
+        rows = list(comments[(number - 1) * per_page : number * per_page])
+    paginator = Paginator([], per_page)
+    paginator.__dict__["count"] = total  # known already: no COUNT query
+    return Page(rows, number, paginator)
+
+
+@register.inclusion_tag("comments/section.html", takes_context=True)
+def comments_section(context, article):
+    """The comments under an article: the approved ones, then the form."""
+    request = context["request"]
+    is_open = comments_are_open(article)
+    provider = get_provider()
+    return {
+        "request": request,
+        "article": article,
+        "page_obj": comment_page(article, request.GET.get(PAGE_PARAMETER)),
+        "page_parameter": PAGE_PARAMETER,
+        "comments_open": is_open,
+        "closes_at": closes_at(article),
+        "form": (context.get("comment_form") or CommentForm(article=article)) if is_open else None,
+        "captcha_template": provider.template_name,
+        "captcha": provider.widget_context(request) if is_open else {},
+        "csp_nonce": context.get("csp_nonce"),
+        "csrf_token": context.get("csrf_token"),
+        "LANGUAGE_CODE": context.get("LANGUAGE_CODE"),
+        "premoderated": is_premoderated(article),
+    }
+
+
+@register.simple_tag
+def pending_comment_count():
+    return Comment.objects.pending().count()

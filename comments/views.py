@@ -1,0 +1,100 @@
+import logging
+
+from django.conf import settings
+from django.contrib import messages
+from django.http import JsonResponse
+from django.shortcuts import redirect
+from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET
+
+from articles.views import ArticleDetailView
+
+from . import captcha, moderation, ratelimit, scoring
+from .forms import CommentForm
+from .models import Comment
+
+logger = logging.getLogger(__name__)
+
+
+@never_cache
+@require_GET
+def altcha_challenge(request):
+    """A fresh proof-of-work challenge for the ALTCHA widget."""
+    return JsonResponse(captcha.BuiltinProvider().create_challenge())
+
+
+class CommentPostView(ArticleDetailView):
+    """Take a reader's comment: rate limit, captcha verdict, own signals, decision.
+
+    The article page itself shows the form; a rejected or invalid comment comes back
+    on that page with the reader's name and text kept.
+    """
+
+    http_method_names = ["post"]
+
+    def post(self, request, *args, **kwargs):
+        ip_address = ratelimit.client_ip(request)
+        retry_after = ratelimit.hit(
+            "comments",
+            ip_address or "unknown",
+            settings.COMMENTS_RATE_LIMIT,
+            settings.COMMENTS_RATE_WINDOW,
+        )
+        if retry_after:
+            return ratelimit.too_many_requests(request, retry_after)
+
+        self.object = article = self.get_object()
+        comments_url = f"{article.get_absolute_url()}#comments"
+        if not moderation.comments_are_open(article):
+            messages.error(request, _("Comments are closed on this article."))
+            return redirect(comments_url)
+
+        form = CommentForm(request.POST, article=article)
+        if not form.is_valid():
+            return self.show_form_again(form)
+
+        verdict = captcha.get_provider().verify(request, request.POST)
+        assessment = scoring.assess(
+            verdict,
+            article=article,
+            body=form.cleaned_data["comment"],
+            honeypot=form.cleaned_data["website"],
+            stamp=form.stamp,
+            ip_address=ip_address,
+        )
+        status = moderation.decide(article, assessment)
+        if status is None:
+            logger.info(
+                "Comment refused on %s: score %s, %s",
+                article.slug,
+                assessment.score,
+                assessment.reasons,
+            )
+            form.reject_for_low_score()
+            return self.show_form_again(form)
+
+        comment = Comment.objects.create(
+            article=article,
+            name=form.cleaned_data["name"],
+            body=form.cleaned_data["comment"],
+            status=status,
+            score=assessment.score,
+            provider=assessment.provider,
+            reasons=assessment.reasons,
+            ip_address=ip_address,
+            user_agent=request.headers.get("User-Agent", "")[:300],
+        )
+        if status == Comment.Status.APPROVED:
+            messages.success(request, _("Thank you, your comment is published."))
+            return redirect(comment.get_absolute_url())
+        moderation.hold_for_moderation_notice(comment)
+        messages.info(
+            request,
+            _("Thank you, your comment was received. It will appear once a moderator has read it."),
+        )
+        return redirect(comments_url)
+
+    def show_form_again(self, form):
+        context = self.get_context_data(object=self.object, comment_form=form)
+        return self.render_to_response(context, status=400)
