@@ -56,6 +56,8 @@ INSTALLED_APPS = [
     "taggit",
     "crispy_forms",
     "crispy_bootstrap5",
+    "reversion",
+    "django_prose_editor",
     "articles",
     "comments",
 ]
@@ -172,6 +174,11 @@ TAGGIT_STRIP_UNICODE_WHEN_SLUGIFYING = True
 
 # Image renditions: widths made once per uploaded image, never during a page view.
 RENDITION_WIDTHS = [360, 720, 1080, 1440]
+
+# Image uploads (articles/images.py): bigger files or pictures are refused with a form
+# error; the pixel limit also stops decompression bombs before Pillow decodes them.
+MAX_IMAGE_BYTES = env.int("MAX_IMAGE_BYTES", default=15 * 1024 * 1024)
+MAX_IMAGE_PIXELS = env.int("MAX_IMAGE_PIXELS", default=40_000_000)
 
 ARTICLES_PER_PAGE = env.int("ARTICLES_PER_PAGE", default=20)
 RELATED_ARTICLES_COUNT = env.int("RELATED_ARTICLES_COUNT", default=6)
