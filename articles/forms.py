@@ -5,6 +5,7 @@ import copy
 
 from django import forms
 from django.core.files.uploadedfile import UploadedFile
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from .images import validate_and_reencode
@@ -46,6 +47,9 @@ class ArticleAdminForm(forms.ModelForm):
         cleaned_data = super().clean()
         status = cleaned_data.get("status", self.instance.status)
         if status == Article.Status.PUBLISHED:
+            if "published_at" in self.fields and not cleaned_data.get("published_at"):
+                # "Published" with no time means now.
+                cleaned_data["published_at"] = timezone.now()
             # Check the article as it would be saved, without touching the instance.
             probe = copy.copy(self.instance)
             for name in ("title", "standfirst", "body", "category", "hero_image"):
