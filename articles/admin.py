@@ -213,12 +213,23 @@ class ArticleAdmin(VersionAdmin):
         return field
 
     def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
+        may_save = (
+            self.has_change_permission(request, obj) if obj else self.has_add_permission(request)
+        )
         context["can_submit_review"] = (
-            context.get("has_change_permission" if change else "has_add_permission", False)
+            may_save
             and (obj is None or obj.status == Article.Status.DRAFT)
             and not publishing.can_publish(request.user)
         )
         return super().render_change_form(request, context, add, change, form_url, obj)
+
+    def get_changeform_initial_data(self, request):
+        initial = super().get_changeform_initial_data(request)
+        # A journalist's own byline is the likely one.
+        byline = Author.objects.filter(user=request.user).values_list("pk", flat=True)
+        if "authors" not in initial and byline:
+            initial["authors"] = list(byline)
+        return initial
 
     def view_on_site(self, obj):
         # Only a live article has a public address; drafts have the preview link.

@@ -232,3 +232,20 @@ def test_journalist_cannot_add_corrections(client, journalist, live_article):
     client.force_login(journalist)
     response = client.get(change_url(live_article))
     assert "corrections-TOTAL_FORMS" not in response.text
+
+
+def test_submit_button_is_for_journalists_on_drafts(client, journalist, editor, ready_draft):
+    client.force_login(journalist)
+    assert 'name="_submit_review"' in client.get(ADD).text
+    assert 'name="_submit_review"' in client.get(change_url(ready_draft)).text
+    ready_draft.status = Article.Status.IN_REVIEW
+    ready_draft.save()
+    assert 'name="_submit_review"' not in client.get(change_url(ready_draft)).text
+    client.force_login(editor)
+    assert 'name="_submit_review"' not in client.get(ADD).text
+
+
+def test_new_article_is_signed_by_the_journalist(client, journalist):
+    client.force_login(journalist)
+    form = client.get(ADD).context["adminform"].form
+    assert form.initial["authors"] == [journalist.author.pk]
