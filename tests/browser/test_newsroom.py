@@ -33,9 +33,9 @@ def desk(chromium, live_server):
     violations = []
     page.on(
         "console",
-        lambda message: violations.append(message.text)
-        if "Content Security Policy" in message.text
-        else None,
+        lambda message: (
+            violations.append(message.text) if "Content Security Policy" in message.text else None
+        ),
     )
     page.csp_violations = violations
     yield page
@@ -90,7 +90,7 @@ def test_journalist_writes_editor_publishes(desk, newsroom, tmp_path, artifacts)
 
     article = Article.objects.get(title="Le port de Cotonou bat un record")
     assert article.status == Article.Status.IN_REVIEW
-    assert "<p>Le port autonome a accueilli plus de navires que jamais.</p>" == article.body
+    assert article.body == "<p>Le port autonome a accueilli plus de navires que jamais.</p>"
     assert {t.name for t in article.tags.all()} == {"économie", "port"}
 
     # The editor publishes it from the list.
