@@ -115,6 +115,7 @@ RESTORED_FIELDS = [
 class ArticleAdmin(VersionAdmin):
     form = ArticleAdminForm
     change_form_template = "admin/articles/article/change_form.html"
+    change_list_template = "admin/articles/article/change_list.html"
     list_display = [
         "title",
         "status_label",
@@ -397,6 +398,24 @@ class ArticleAdmin(VersionAdmin):
         )
 
     # Revisions: history, diff, restore ------------------------------------------------
+
+    def changelist_view(self, request, extra_context=None):
+        extra_context = {
+            "can_recover": publishing.can_edit_any(request.user),
+            **(extra_context or {}),
+        }
+        return super().changelist_view(request, extra_context)
+
+    def recoverlist_view(self, request, extra_context=None):
+        # Deleted articles are anyone's: only editors list and bring them back.
+        if not publishing.can_edit_any(request.user):
+            raise PermissionDenied
+        return super().recoverlist_view(request, extra_context)
+
+    def recover_view(self, request, version_id, extra_context=None):
+        if not publishing.can_edit_any(request.user):
+            raise PermissionDenied
+        return super().recover_view(request, version_id, extra_context)
 
     def revision_view(self, request, object_id, version_id, extra_context=None):
         """Show what changed since a version; restore its content on POST (editors)."""

@@ -84,3 +84,23 @@ def test_journalist_cannot_see_diffs_or_restore(client, journalist, edited_twice
     assert client.post(revision_url(edited_twice, oldest)).status_code == 403
     edited_twice.refresh_from_db()
     assert edited_twice.title == "Le budget adopté de justesse"
+
+
+def test_only_editors_recover_deleted_articles(client, journalist, editor, edited_twice):
+    title = edited_twice.title
+    client.force_login(editor)
+    delete = reverse("admin:articles_article_delete", args=[edited_twice.pk])
+    assert client.post(delete, {"post": "yes"}).status_code == 302
+    deleted = Version.objects.get_deleted(Article).get()
+    recover = reverse("admin:articles_article_recover", args=[deleted.pk])
+    recoverlist = reverse("admin:articles_article_recoverlist")
+
+    client.force_login(journalist)
+    assert "recoverlink" not in client.get(reverse("admin:articles_article_changelist")).text
+    assert client.get(recoverlist).status_code == 403
+    assert client.post(recover).status_code == 403
+    assert not Article.objects.filter(title=title).exists()
+
+    client.force_login(editor)
+    assert "recoverlink" in client.get(reverse("admin:articles_article_changelist")).text
+    assert title in client.get(recoverlist).text
