@@ -5,12 +5,41 @@ import copy
 
 from django import forms
 from django.core.files.uploadedfile import UploadedFile
+from django.db.models import Count
 from django.utils import timezone
+from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
+from taggit.forms import TagWidget
+from taggit.models import Tag
 
 from .images import validate_and_reencode
 from .models import Article, Image
 from .publishing import publication_problems
+
+
+class TagSuggestWidget(TagWidget):
+    """The comma-separated tags input, with the newsroom's most used tags suggested."""
+
+    suggestions = 500
+
+    class Media:
+        js = ["js/tag-suggest.js"]
+
+    def render(self, name, value, attrs=None, renderer=None):
+        list_id = f"{(attrs or {}).get('id', name)}-suggestions"
+        attrs = {**(attrs or {}), "list": list_id, "data-tag-suggest": "", "autocomplete": "off"}
+        names = (
+            Tag.objects.annotate(uses=Count("taggit_taggeditem_items"))
+            .order_by("-uses", "name")
+            .values_list("name", flat=True)[: self.suggestions]
+        )
+        options = format_html_join("", '<option value="{}">', ((n,) for n in names))
+        return format_html(
+            '{}<datalist id="{}">{}</datalist>',
+            super().render(name, value, attrs, renderer),
+            list_id,
+            options,
+        )
 
 
 class ArticleAdminForm(forms.ModelForm):
@@ -42,6 +71,7 @@ class ArticleAdminForm(forms.ModelForm):
             "comments_open",
             "related_articles",
         ]
+        widgets = {"tags": TagSuggestWidget}
 
     def clean(self):
         cleaned_data = super().clean()

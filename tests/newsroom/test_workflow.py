@@ -249,3 +249,12 @@ def test_new_article_is_signed_by_the_journalist(client, journalist):
     client.force_login(journalist)
     form = client.get(ADD).context["adminform"].form
     assert form.initial["authors"] == [journalist.author.pk]
+
+
+def test_tags_field_suggests_existing_tags(client, journalist, section):
+    ArticleFactory(category=section, tags=["économie", "port"])
+    client.force_login(journalist)
+    response = client.get(ADD)
+    assert 'list="id_tags-suggestions"' in response.text
+    assert '<option value="économie">' in response.text
+    assert "js/tag-suggest.js" in response.text
