@@ -60,9 +60,21 @@ class AuthorAdmin(admin.ModelAdmin):
 @admin.register(Image)
 class ImageAdmin(admin.ModelAdmin):
     form = ImageAdminForm
-    list_display = ["__str__", "credit", "width", "height", "created_at"]
+    list_display = ["__str__", "credit", "width", "height", "uploaded_by", "created_at"]
+    list_select_related = ["uploaded_by"]
     search_fields = ["alt_text", "caption", "credit"]
-    readonly_fields = ["width", "height"]
+    readonly_fields = ["width", "height", "uploaded_by"]
+
+    def has_change_permission(self, request, obj=None):
+        allowed = super().has_change_permission(request, obj)
+        if not allowed or obj is None:
+            return allowed
+        return publishing.can_change_image(request.user, obj)
+
+    def save_model(self, request, obj, form, change):
+        if not change:
+            obj.uploaded_by = request.user
+        super().save_model(request, obj, form, change)
 
 
 class CorrectionInline(admin.StackedInline):

@@ -14,7 +14,7 @@ from taggit.models import Tag
 
 from .images import validate_and_reencode
 from .models import Article, Image
-from .publishing import publication_problems
+from .publishing import looks_like_file_name, publication_problems
 
 
 class TagSuggestWidget(TagWidget):
@@ -117,6 +117,15 @@ class ImageAdminForm(forms.ModelForm):
                 "Photographer or agency. Required before an article using it is published."
             ),
         }
+
+    def clean_alt_text(self):
+        alt_text = self.cleaned_data.get("alt_text", "")
+        if looks_like_file_name(alt_text):
+            raise forms.ValidationError(
+                _("This is a file name, not a description: say what the photo shows."),
+                code="file_name",
+            )
+        return alt_text
 
     def clean_file(self):
         upload = self.cleaned_data.get("file")

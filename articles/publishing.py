@@ -72,9 +72,35 @@ def publication_problems(article):
     if image is not None:
         if not image.alt_text.strip():
             problems.append(_("The hero image has no alternative text."))
+        elif looks_like_file_name(image.alt_text):
+            problems.append(
+                _("The hero image's alternative text is a file name: describe the photo.")
+            )
         if not image.credit.strip():
             problems.append(_("The hero image has no credit."))
     return problems
+
+
+_FILE_NAME = re.compile(
+    r"^\S+\.(jpe?g|png|gif|webp|heic|tiff?)$|^(img|dsc|dscn|pxl|photo|image)[-_ ]?\d+",
+    re.IGNORECASE,
+)
+
+
+def looks_like_file_name(text):
+    """Whether an alternative text is a camera file name rather than a description."""
+    return bool(_FILE_NAME.match(text.strip()))
+
+
+def can_change_image(user, image):
+    """Editors change any photo; a journalist their own uploads, until one goes out."""
+    if not user.has_perm("articles.change_image"):
+        return False
+    if can_edit_any(user):
+        return True
+    if image.uploaded_by_id != user.pk:
+        return False
+    return not Article.objects.filter(hero_image=image, status=Article.Status.PUBLISHED).exists()
 
 
 # French puts a no-break space (U+00A0, or the narrow U+202F) before : ; ! ? and inside

@@ -159,3 +159,39 @@ def test_each_accepted_format_uploads(logged_in, fmt):
     assert Image.objects.get().file.name.endswith(
         {"JPEG": ".jpg", "PNG": ".png", "WEBP": ".webp", "GIF": ".gif"}[fmt]
     )
+
+
+def test_alt_text_that_is_a_file_name_is_refused(logged_in):
+    response = logged_in.post(
+        ADD,
+        {
+            "file": SimpleUploadedFile("IMG_2041.jpg", encode("JPEG"), content_type="image/jpeg"),
+            "alt_text": "IMG_2041.jpg",
+            "credit": "Rédaction",
+        },
+    )
+    assert response.status_code == 200
+    assert "This is a file name" in " ".join(response.context["adminform"].form.errors["alt_text"])
+
+
+def test_journalist_changes_own_uploads_until_published(client, journalist, other_journalist):
+    from tests.factories import ArticleFactory, ImageFactory
+
+    mine = ImageFactory(uploaded_by=journalist)
+    theirs = ImageFactory(uploaded_by=other_journalist)
+    client.force_login(journalist)
+
+    def change(image):
+        return reverse("admin:articles_image_change", args=[image.pk])
+
+    assert 'name="alt_text"' in client.get(change(mine)).text
+    assert 'name="alt_text"' not in client.get(change(theirs)).text
+    response = client.post(change(theirs), {"alt_text": "Vandalisé", "credit": "X"})
+    assert response.status_code == 403
+    ArticleFactory(hero_image=mine)  # published
+    assert 'name="alt_text"' not in client.get(change(mine)).text
+
+
+def test_uploader_is_recorded(logged_in, journalist):
+    assert upload(logged_in, "photo.png", png_bytes(100, 80)).status_code == 302
+    assert Image.objects.get().uploaded_by == journalist

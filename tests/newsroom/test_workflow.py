@@ -258,3 +258,9 @@ def test_tags_field_suggests_existing_tags(client, journalist, section):
     assert 'list="id_tags-suggestions"' in response.text
     assert '<option value="économie">' in response.text
     assert "js/tag-suggest.js" in response.text
+
+
+def test_alt_text_that_is_a_file_name_blocks_publishing(ready_draft):
+    ready_draft.hero_image.alt_text = "DSC_0042.JPG"
+    problems = publishing.publication_problems(ready_draft)
+    assert "The hero image's alternative text is a file name: describe the photo." in problems
