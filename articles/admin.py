@@ -128,6 +128,7 @@ class ArticleAdmin(VersionAdmin):
     form = ArticleAdminForm
     change_form_template = "admin/articles/article/change_form.html"
     change_list_template = "admin/articles/article/change_list.html"
+    object_history_template = "admin/articles/article/object_history.html"
     list_display = [
         "title",
         "status_label",
@@ -417,6 +418,13 @@ class ArticleAdmin(VersionAdmin):
             **(extra_context or {}),
         }
         return super().changelist_view(request, extra_context)
+
+    def history_view(self, request, object_id, extra_context=None):
+        extra_context = {
+            "can_compare": publishing.can_edit_any(request.user),
+            **(extra_context or {}),
+        }
+        return super().history_view(request, object_id, extra_context)
 
     def recoverlist_view(self, request, extra_context=None):
         # Deleted articles are anyone's: only editors list and bring them back.

@@ -16,7 +16,6 @@ ROLE_PERMISSIONS = {
             "image": ["add", "change", "view"],
             "category": ["view"],
             "author": ["view"],
-            "correction": ["view"],
         },
         "taggit": {"tag": ["add", "view"]},
     },

@@ -104,3 +104,12 @@ def test_only_editors_recover_deleted_articles(client, journalist, editor, edite
     client.force_login(editor)
     assert "recoverlink" in client.get(reverse("admin:articles_article_changelist")).text
     assert title in client.get(recoverlist).text
+
+
+def test_journalist_sees_own_history_without_diff_links(client, journalist, edited_twice):
+    oldest = Version.objects.get_for_object(edited_twice).last()
+    client.force_login(journalist)
+    history = client.get(reverse("admin:articles_article_history", args=[edited_twice.pk]))
+    assert history.status_code == 200
+    assert "chef" in history.text
+    assert revision_url(edited_twice, oldest) not in history.text
