@@ -20,14 +20,14 @@ from django.utils.translation import gettext as _
 from PIL import Image as PILImage
 from PIL import ImageOps, UnidentifiedImageError
 
-# Pillow format name → (extension, what we save it as)
+# Pillow's format name → the extension the re-encoded file is stored with
 ACCEPTED_FORMATS = {
     "JPEG": "jpg",
+    "MPO": "jpg",  # the JPEG variant many phones and cameras write
     "PNG": "png",
     "WEBP": "webp",
     "GIF": "gif",
 }
-_MARKUP_MARKERS = (b"<svg", b"<?xml", b"<!doctype", b"<html", b"<script")
 
 
 def _read_all(upload):
@@ -51,13 +51,15 @@ def validate_and_reencode(upload):
     data = _read_all(upload)
     if not data:
         raise ValidationError(_("The file is empty."), code="empty")
-    head = data[:1024].lstrip().lower()
-    if b"<svg" in head or (head.startswith(b"<?xml") and b"svg" in data[:4096].lower()):
-        raise ValidationError(
-            _("SVG drawings are not accepted: upload a JPEG, PNG, WebP or GIF photo."),
-            code="svg",
-        )
-    if head.startswith(_MARKUP_MARKERS):
+    # Markup (SVG, HTML) starts with "<", whatever the file is called; raster formats
+    # start with their binary signature, so text inside a photo's metadata is no match.
+    head = data[:4096].lstrip(b"\xef\xbb\xbf \t\r\n").lower()
+    if head.startswith(b"<"):
+        if b"<svg" in head:
+            raise ValidationError(
+                _("SVG drawings are not accepted: upload a JPEG, PNG, WebP or GIF photo."),
+                code="svg",
+            )
         raise ValidationError(
             _("This file is a web page or text, not an image, whatever its name says."),
             code="not_image",
@@ -66,7 +68,9 @@ def validate_and_reencode(upload):
         # A decompression-bomb warning is an error here.
         warnings.simplefilter("error", PILImage.DecompressionBombWarning)
         try:
-            picture = PILImage.open(BytesIO(data))
+            # Only the plugins of the formats we accept ever parse the file (the JPEG
+            # one also opens MPO).
+            picture = PILImage.open(BytesIO(data), formats=["JPEG", "PNG", "WEBP", "GIF"])
         except (PILImage.DecompressionBombError, PILImage.DecompressionBombWarning) as exc:
             raise _too_many_pixels(None, None) from exc
         except (UnidentifiedImageError, OSError, SyntaxError, ValueError) as exc:
@@ -79,7 +83,7 @@ def validate_and_reencode(upload):
             if fmt not in ACCEPTED_FORMATS:
                 raise ValidationError(
                     _("%(format)s images are not accepted: upload a JPEG, PNG, WebP or GIF.")
-                    % {"format": fmt or _("This kind of")},
+                    % {"format": fmt},
                     code="format",
                 )
             width, height = picture.size
@@ -127,7 +131,7 @@ def _reencode(picture, fmt):
         return buffer.getvalue()
     # Apply the EXIF rotation to the pixels, since the EXIF itself is dropped.
     upright = ImageOps.exif_transpose(picture)
-    if fmt == "JPEG":
+    if fmt in ("JPEG", "MPO"):
         if upright.mode not in ("RGB", "L"):
             upright = upright.convert("RGB")
         upright.save(buffer, "JPEG", quality=90, optimize=True)

@@ -96,7 +96,7 @@ def test_svg_with_script_is_refused(logged_in, name):
 
 def test_other_formats_are_refused(logged_in):
     response = upload(logged_in, "scan.bmp", encode("BMP"), "image/bmp")
-    assert "BMP images are not accepted" in file_error(response)
+    assert "not an image we can read (JPEG, PNG, WebP or GIF)" in file_error(response)
 
 
 def test_oversized_file_is_refused(logged_in, settings):
@@ -195,3 +195,15 @@ def test_journalist_changes_own_uploads_until_published(client, journalist, othe
 def test_uploader_is_recorded(logged_in, journalist):
     assert upload(logged_in, "photo.png", png_bytes(100, 80)).status_code == 302
     assert Image.objects.get().uploaded_by == journalist
+
+
+def test_camera_mpo_jpeg_is_stored_as_jpeg(logged_in):
+    frame = PILImage.new("RGB", (64, 48), (200, 100, 0))
+    buffer = BytesIO()
+    frame.save(buffer, "MPO", save_all=True, append_images=[frame])
+    response = upload(logged_in, "IMG_0001.JPG", buffer.getvalue(), "image/jpeg")
+    assert response.status_code == 302
+    image = Image.objects.get()
+    assert image.file.name.endswith(".jpg")
+    with image.file.open("rb") as handle, PILImage.open(BytesIO(handle.read())) as stored:
+        assert stored.format == "JPEG"
