@@ -195,10 +195,14 @@ class ArticleAdmin(VersionAdmin):
     def get_fieldsets(self, request, obj=None):
         publication = ["status", "published_at", "updated_at", "submitted_at"]
         publication += ["owner", "is_breaking", "comments_open"]
-        if obj is not None and obj.status == Article.Status.PUBLISHED:
-            publication.append("minor_change")
+        main = ["title", "slug", "standfirst", "body"]
+        # Form-only fields, for those who may save.
+        if obj is None or self.has_change_permission(request, obj):
+            main.append("loaded_version")
+            if obj is not None and obj.status == Article.Status.PUBLISHED:
+                publication.append("minor_change")
         return [
-            (None, {"fields": ["title", "slug", "standfirst", "body"]}),
+            (None, {"fields": main}),
             (_("Placement"), {"fields": ["category", "tags", "authors", "hero_image"]}),
             (_("Publication"), {"fields": publication}),
             (_("Related articles"), {"fields": ["related_articles"]}),

@@ -9,6 +9,7 @@ from django.db.models import Count
 from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
+from reversion.models import Version
 from taggit.forms import TagWidget
 from taggit.models import Tag
 
@@ -42,7 +43,16 @@ class TagSuggestWidget(TagWidget):
         )
 
 
+def latest_version_id(article):
+    return (
+        Version.objects.get_for_object(article).order_by("-pk").values_list("pk", flat=True).first()
+    )
+
+
 class ArticleAdminForm(forms.ModelForm):
+    # The version the form was loaded from: saving over someone else's newer save is
+    # refused instead of silently losing their work.
+    loaded_version = forms.CharField(required=False, widget=forms.HiddenInput)
     minor_change = forms.BooleanField(
         label=_("Minor change"),
         required=False,
@@ -72,6 +82,26 @@ class ArticleAdminForm(forms.ModelForm):
             "related_articles",
         ]
         widgets = {"tags": TagSuggestWidget}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.pk:
+            self.initial["loaded_version"] = latest_version_id(self.instance) or ""
+
+    def clean_loaded_version(self):
+        loaded = self.cleaned_data.get("loaded_version", "")
+        # Only a form that carried the field is checked (the admin's always does).
+        if self.instance.pk and "loaded_version" in self.data:
+            latest = latest_version_id(self.instance)
+            if latest and str(latest) != loaded:
+                raise forms.ValidationError(
+                    _(
+                        "Someone saved this article after you opened it. Copy your "
+                        "changes, reload the page, and compare in the history."
+                    ),
+                    code="stale",
+                )
+        return loaded
 
     def clean(self):
         cleaned_data = super().clean()

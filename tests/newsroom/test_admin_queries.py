@@ -35,7 +35,7 @@ def test_article_change_form_queries_are_bounded(
     client, editor, many_articles, django_assert_max_num_queries
 ):
     client.force_login(editor)
-    with django_assert_max_num_queries(16):
+    with django_assert_max_num_queries(17):
         response = client.get(reverse("admin:articles_article_change", args=[many_articles[0].pk]))
     assert response.status_code == 200
 

@@ -264,3 +264,37 @@ def test_alt_text_that_is_a_file_name_blocks_publishing(ready_draft):
     ready_draft.hero_image.alt_text = "DSC_0042.JPG"
     problems = publishing.publication_problems(ready_draft)
     assert "The hero image's alternative text is a file name: describe the photo." in problems
+
+
+def test_saving_over_a_newer_save_is_refused(client, editor, journalist, ready_draft):
+    from django.test import Client
+
+    # The journalist opens the form…
+    client.force_login(journalist)
+    form = client.get(change_url(ready_draft)).context["adminform"].form
+    loaded = form.initial["loaded_version"]
+    # …meanwhile the editor saves the article.
+    desk = Client()
+    desk.force_login(editor)
+    data = article_form_data(ready_draft, title="Titre du chef")
+    assert desk.post(change_url(ready_draft), data).status_code == 302
+    # The journalist's save would erase it: refused, with a message saying why.
+    ready_draft.refresh_from_db()
+    data = article_form_data(ready_draft, title="Titre de la journaliste", loaded_version=loaded)
+    response = client.post(change_url(ready_draft), data)
+    assert response.status_code == 200
+    assert "Someone saved this article after you opened it." in response.text
+    ready_draft.refresh_from_db()
+    assert ready_draft.title == "Titre du chef"
+    # With the page reloaded, the journalist's save goes through.
+    fresh = client.get(change_url(ready_draft)).context["adminform"].form.initial
+    data["loaded_version"] = fresh["loaded_version"]
+    assert client.post(change_url(ready_draft), data).status_code == 302
+
+
+def test_read_only_view_shows_no_form_only_fields(client, journalist, section):
+    published = ArticleFactory(owner=journalist, category=section)
+    client.force_login(journalist)
+    response = client.get(change_url(published))
+    assert "loaded_version" not in response.text
+    assert "Minor change" not in response.text
