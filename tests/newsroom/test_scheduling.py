@@ -95,3 +95,22 @@ def test_editor_schedules_in_newsroom_time(client, editor, ready_draft):
         # The preview works for the desk before the time comes.
         preview = client.get(reverse("articles:preview", args=[ready_draft.pk]))
         assert preview.status_code == 200
+
+
+def test_publish_action_keeps_a_future_time_and_schedules(client, editor, ready_draft):
+    ready_draft.published_at = GO_LIVE
+    ready_draft.save()
+    client.force_login(editor)
+    with time_machine.travel(GO_LIVE - timedelta(hours=2), tick=False):
+        response = client.post(
+            reverse("admin:articles_article_changelist"),
+            {"action": "publish", "_selected_action": [ready_draft.pk]},
+            follow=True,
+        )
+        assert "1 article scheduled." in [str(m) for m in response.context["messages"]]
+        ready_draft.refresh_from_db()
+        assert ready_draft.status == Article.Status.PUBLISHED
+        assert ready_draft.published_at == GO_LIVE
+        assert client.get(ready_draft.get_absolute_url()).status_code == 404
+    with time_machine.travel(GO_LIVE, tick=False):
+        assert client.get(ready_draft.get_absolute_url()).status_code == 200
