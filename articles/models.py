@@ -1,12 +1,14 @@
+import reversion
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django_prose_editor.fields import ProseEditorField
 from taggit.managers import TaggableManager
 
-from .sanitize import sanitize_html
+from .sanitize import EDITOR_EXTENSIONS, sanitize_html
 from .slugs import unique_slug
 
 
@@ -150,6 +152,15 @@ class Image(models.Model):
     credit = models.CharField(_("credit"), max_length=120, blank=True)
     renditions = models.JSONField(default=list, blank=True, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("uploaded by"),
+        null=True,
+        blank=True,
+        editable=False,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
 
     class Meta:
         verbose_name = _("image")
@@ -231,7 +242,14 @@ class Article(models.Model):
         help_text=_("Made from the title when left empty. An old slug keeps redirecting."),
     )
     standfirst = models.TextField(_("standfirst"), blank=True)
-    body = models.TextField(_("body"), blank=True, help_text=_("HTML, sanitized on save."))
+    body = ProseEditorField(
+        _("body"),
+        blank=True,
+        extensions=EDITOR_EXTENSIONS,
+        # articles.sanitize stays the source of truth: the editor offers a subset of it.
+        sanitize=sanitize_html,
+        help_text=_("Sanitized on save: what you see here is what readers get."),
+    )
     category = models.ForeignKey(
         Category,
         verbose_name=_("section"),
@@ -275,6 +293,16 @@ class Article(models.Model):
         default=False,
         help_text=_("Every comment waits for a moderator, whatever its captcha score."),
     )
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("owner"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="owned_articles",
+        help_text=_("The journalist in charge: they and the editors may edit the article."),
+    )
+    submitted_at = models.DateTimeField(_("submitted for review"), null=True, blank=True)
 
     objects = ArticleQuerySet.as_manager()
 
@@ -293,6 +321,10 @@ class Article(models.Model):
                 condition=~Q(status="published") | Q(published_at__isnull=False),
                 name="article_published_has_date",
             ),
+        ]
+        permissions = [
+            ("publish_article", _("Can publish, schedule and unpublish articles")),
+            ("edit_any_article", _("Can edit and reassign anyone's articles")),
         ]
 
     def __str__(self):
@@ -326,11 +358,43 @@ class Article(models.Model):
         )
 
     @property
+    def is_live(self):
+        """Whether readers can see the article now (the same rule as `published()`)."""
+        return self.status == self.Status.PUBLISHED and not self.is_scheduled
+
+    @property
     def is_updated(self):
         """Whether the article changed noticeably after it went out."""
         return bool(
             self.published_at and (self.updated_at - self.published_at).total_seconds() > 3600
         )
+
+
+class Correction(models.Model):
+    """A dated note telling readers what was wrong in a published article."""
+
+    article = models.ForeignKey(
+        Article, verbose_name=_("article"), on_delete=models.CASCADE, related_name="corrections"
+    )
+    text = models.TextField(_("correction"), help_text=_("What was wrong, and what is right."))
+    published_at = models.DateTimeField(_("date"), default=timezone.now)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("added by"),
+        null=True,
+        blank=True,
+        editable=False,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+
+    class Meta:
+        verbose_name = _("correction")
+        verbose_name_plural = _("corrections")
+        ordering = ["published_at", "pk"]
+
+    def __str__(self):
+        return f"{self.article} ({self.published_at:%Y-%m-%d})"
 
 
 class ArticleSlugRedirect(models.Model):
@@ -400,3 +464,28 @@ class AdSlot(models.Model):
 
     def __str__(self):
         return self.name
+
+
+# Every save of an article keeps a version (django-reversion). The fields are listed so
+# that derived columns (a search vector, say) are not versioned; tags live in taggit's
+# table and corrections are a public record, so restoring a version touches neither.
+reversion.register(
+    Article,
+    fields=[
+        "title",
+        "slug",
+        "standfirst",
+        "body",
+        "category",
+        "hero_image",
+        "status",
+        "published_at",
+        "updated_at",
+        "owner",
+        "is_breaking",
+        "comments_open",
+        "authors",
+        "related_articles",
+    ],
+    ignore_duplicates=True,
+)

@@ -5,12 +5,15 @@ from django.db.models import Prefetch
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect
 from django.utils import timezone
+from django.utils.decorators import method_decorator
 from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
 from django.views.generic import DetailView, ListView, TemplateView
 from taggit.models import Tag
 
 from .home import section_blocks
-from .models import AdSlot, Article, ArticleSlugRedirect, Author
+from .models import AdSlot, Article, ArticleSlugRedirect, Author, Correction
+from .publishing import can_preview
 from .related import related_articles
 from .sections import section_tree
 
@@ -115,6 +118,10 @@ class ArticleDetailView(DetailView):
             .prefetch_related(
                 "tags",
                 Prefetch("authors", queryset=Author.objects.only("name", "slug")),
+                Prefetch(
+                    "corrections",
+                    queryset=Correction.objects.only("article", "text", "published_at"),
+                ),
             )
         )
 
@@ -144,3 +151,33 @@ class ArticleDetailView(DetailView):
             ads=list(AdSlot.objects.live(AdSlot.Placement.ARTICLE).select_related("image")[:1]),
             **kwargs,
         )
+
+
+@method_decorator(never_cache, name="dispatch")
+class ArticlePreviewView(ArticleDetailView):
+    """A draft or scheduled article as readers will see it, for its author and editors.
+
+    Anyone else gets the same 404 as for a page that does not exist.
+    """
+
+    def get_queryset(self):
+        return Article.objects.select_related("category", "hero_image", "owner").prefetch_related(
+            "tags",
+            Prefetch("authors", queryset=Author.objects.only("name", "slug", "user")),
+            "corrections",
+        )
+
+    def get_object(self, queryset=None):
+        article = get_object_or_404(self.get_queryset(), pk=self.kwargs["pk"])
+        if not can_preview(self.request.user, article):
+            raise Http404(_("No article at this address."))
+        return article
+
+    def get(self, request, *args, **kwargs):
+        self.object = self.get_object()
+        response = self.render_to_response(self.get_context_data(object=self.object))
+        response["X-Robots-Tag"] = "noindex, nofollow"
+        return response
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(is_preview=True, **kwargs)

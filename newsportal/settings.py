@@ -56,6 +56,8 @@ INSTALLED_APPS = [
     "taggit",
     "crispy_forms",
     "crispy_bootstrap5",
+    "reversion",
+    "django_prose_editor",
     "articles",
     "comments",
 ]
@@ -173,6 +175,11 @@ TAGGIT_STRIP_UNICODE_WHEN_SLUGIFYING = True
 # Image renditions: widths made once per uploaded image, never during a page view.
 RENDITION_WIDTHS = [360, 720, 1080, 1440]
 
+# Image uploads (articles/images.py): bigger files or pictures are refused with a form
+# error; the pixel limit also stops decompression bombs before Pillow decodes them.
+MAX_IMAGE_BYTES = env.int("MAX_IMAGE_BYTES", default=15 * 1024 * 1024)
+MAX_IMAGE_PIXELS = env.int("MAX_IMAGE_PIXELS", default=40_000_000)
+
 ARTICLES_PER_PAGE = env.int("ARTICLES_PER_PAGE", default=20)
 RELATED_ARTICLES_COUNT = env.int("RELATED_ARTICLES_COUNT", default=6)
 
@@ -252,7 +259,8 @@ DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="redaction@localhost"
 SECURE_CSP = {
     "default-src": [CSP.SELF],
     "script-src": [CSP.SELF, CSP.NONCE],
-    "style-src": [CSP.SELF],
+    # The one inline <style> the admin's rich-text editor (Tiptap) injects, by its hash.
+    "style-src": [CSP.SELF, "'sha256-PlumsSlvJ7vvWzjqibGAYKq92O3y/4JTxWWsWJvyUYA='"],
     "img-src": [CSP.SELF, "data:"],
     "font-src": [CSP.SELF],
     "connect-src": [CSP.SELF],

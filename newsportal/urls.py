@@ -3,8 +3,14 @@ from django.conf.urls.i18n import i18n_patterns
 from django.conf.urls.static import static
 from django.contrib import admin
 from django.urls import include, path
+from django.utils.text import format_lazy
+from django.utils.translation import gettext_lazy as _
 
 from . import views
+
+admin.site.site_header = format_lazy(_("{site} newsroom"), site=settings.SITE_NAME)
+admin.site.site_title = settings.SITE_NAME
+admin.site.index_title = _("Newsroom")
 
 urlpatterns = [
     path("healthz", views.health, name="health"),
