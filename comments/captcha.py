@@ -32,6 +32,8 @@ from django.utils import timezone
 from django.utils.crypto import constant_time_compare, salted_hmac
 from django.utils.translation import gettext
 
+from newsportal.clientip import client_ip
+
 from .models import SpentToken
 
 logger = logging.getLogger(__name__)
@@ -203,8 +205,6 @@ class RecaptchaProvider(NoScriptQuestion, CaptchaProvider):
         return settings.COMMENTS_RECAPTCHA_HOSTNAMES or [request.get_host().rsplit(":", 1)[0]]
 
     def verify(self, request, data):
-        from .ratelimit import client_ip
-
         token = data.get("g-recaptcha-response", "").strip()
         if not token:
             if question_token := data.get("question_token", "").strip():

@@ -9,6 +9,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
 from articles.views import ArticleDetailView
+from newsportal.clientip import client_ip
 
 from . import captcha, moderation, ratelimit, scoring
 from .forms import CommentForm
@@ -34,7 +35,7 @@ class CommentPostView(ArticleDetailView):
     http_method_names = ["post"]
 
     def post(self, request, *args, **kwargs):
-        ip_address = ratelimit.client_ip(request)
+        ip_address = client_ip(request)
         retry_after = ratelimit.hit(
             "comments",
             ip_address or "unknown",
