@@ -1,4 +1,4 @@
-"""One client IP site-wide: REMOTE_ADDR, or what the trusted proxies saw; never the client's word."""
+"""One client IP site-wide: REMOTE_ADDR, or what trusted proxies saw; never the client's word."""
 
 import time
 
