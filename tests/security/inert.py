@@ -28,12 +28,15 @@ class PageInspector(HTMLParser):
         self.tags = Counter()
         self.problems = []
         self.scripts = []
+        self.links = []
 
     def handle_starttag(self, tag, attrs):
         self.tags[tag] += 1
         attributes = dict(attrs)
         if tag == "script":
             self.scripts.append(attributes)
+        if tag == "a" and attributes.get("href"):
+            self.links.append(attributes["href"])
         for name, value in attrs:
             value = value or ""
             if name.startswith("on"):
