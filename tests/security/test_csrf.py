@@ -7,7 +7,6 @@ from urllib.parse import urldefrag, urlsplit
 
 import pytest
 from django.apps import apps
-from django.db import connection
 from django.test import Client
 from django.urls import reverse
 
@@ -96,21 +95,12 @@ WRITTEN_BY_READING = {}
 def database_fingerprint():
     """Row count and a checksum of every row of every table."""
     fingerprint = {}
-    with connection.cursor() as cursor:
-        for model in apps.get_models(include_auto_created=True):
-            table = model._meta.db_table
-            if table in WRITTEN_BY_READING:
-                continue
-            columns = ", ".join(
-                connection.ops.quote_name(field.column)
-                for field in model._meta.local_concrete_fields
-            )
-            pk = connection.ops.quote_name(model._meta.pk.column)
-            cursor.execute(
-                f"SELECT {columns} FROM {connection.ops.quote_name(table)} ORDER BY {pk}"
-            )  # noqa: S608
-            rows = cursor.fetchall()
-            fingerprint[table] = (len(rows), hashlib.sha256(repr(rows).encode()).hexdigest())
+    for model in apps.get_models(include_auto_created=True):
+        table = model._meta.db_table
+        if table in WRITTEN_BY_READING:
+            continue
+        rows = list(model._base_manager.order_by("pk").values_list())
+        fingerprint[table] = (len(rows), hashlib.sha256(repr(rows).encode()).hexdigest())
     return fingerprint
 
 
