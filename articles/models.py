@@ -1,4 +1,6 @@
 from django.conf import settings
+from django.contrib.postgres.indexes import GinIndex
+from django.contrib.postgres.search import SearchVectorField
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
@@ -50,7 +52,9 @@ class Category(models.Model):
         verbose_name_plural = _("sections")
         ordering = ["position", "name"]
         constraints = [
-            models.UniqueConstraint(fields=["parent", "slug"], name="category_unique_slug_in_parent"),
+            models.UniqueConstraint(
+                fields=["parent", "slug"], name="category_unique_slug_in_parent"
+            ),
             models.UniqueConstraint(
                 fields=["slug"],
                 condition=Q(parent__isnull=True),
@@ -205,7 +209,7 @@ class ArticleQuerySet(models.QuerySet):
         """Load what an article card shows, in the same query."""
         return (
             self.select_related("category", "hero_image")
-            .defer("body", "hero_image__renditions")
+            .defer("body", "search_vector", "hero_image__renditions")
             .fetch_mode(models.FETCH_PEERS)
             .order_by("-published_at", "-pk")
         )
@@ -268,6 +272,9 @@ class Article(models.Model):
     )
     is_breaking = models.BooleanField(_("breaking news"), default=False)
     comments_open = models.BooleanField(_("comments open"), default=True)
+    # Full-text search document (PostgreSQL); articles.search keeps it current when the
+    # article or its tags change. Always empty on SQLite, which searches differently.
+    search_vector = SearchVectorField(null=True, editable=False)
 
     objects = ArticleQuerySet.as_manager()
 
@@ -280,6 +287,8 @@ class Article(models.Model):
             models.Index(
                 fields=["category", "status", "-published_at"], name="article_cat_pub_idx"
             ),
+            # Created on PostgreSQL only (see migration 0003); SQLite has no GIN.
+            GinIndex(fields=["search_vector"], name="article_search_idx"),
         ]
         constraints = [
             models.CheckConstraint(
@@ -393,3 +402,26 @@ class AdSlot(models.Model):
 
     def __str__(self):
         return self.name
+
+
+class ArticleReadCount(models.Model):
+    """How many times an article was read on one day: the source of « most read ».
+
+    Counted without a cookie and without storing who read: articles.readership buffers
+    the counts in memory and adds them here in one statement, after the response.
+    """
+
+    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="read_counts")
+    day = models.DateField()
+    reads = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("read count")
+        verbose_name_plural = _("read counts")
+        constraints = [
+            models.UniqueConstraint(fields=["article", "day"], name="readcount_unique_article_day"),
+        ]
+        indexes = [models.Index(fields=["day"], name="readcount_day_idx")]
+
+    def __str__(self):
+        return f"{self.article_id} {self.day}: {self.reads}"

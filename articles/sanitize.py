@@ -21,6 +21,7 @@ ALLOWED_ATTRIBUTES = {
 }
 URL_SCHEMES = {"http", "https", "mailto"}
 
+
 def sanitize_html(html):
     """Return `html` reduced to the allow-list; links to other sites get rel=noopener."""
     if not html:

@@ -27,6 +27,3 @@ def server_error(request, template_name="500.html"):
     # may be the reason for the error.
     template = loader.get_template(template_name)
     return HttpResponseServerError(template.render())
-
-
-
