@@ -57,6 +57,8 @@ from .models import Article
 SEARCH_CONFIG = "french_unaccent"
 MAX_QUERY_LENGTH = 200
 MAX_TERMS = 12
+# The most recent matches that are ranked and counted (PostgreSQL): 50 pages of 20.
+MAX_RESULTS = 1000
 # Highlight markers: private-use characters that no reader types and no HTML contains.
 # The database puts them around matches; render_snippet() escapes everything else and
 # only then turns them into <mark> elements.
@@ -241,27 +243,39 @@ def _search_postgresql(articles, query, order):
     if not query:
         return articles.none()
     search_query = SearchQuery(query, config=SEARCH_CONFIG, search_type="websearch")
-    articles = articles.filter(search_vector=search_query).annotate(
-        rank=SearchRank(F("search_vector"), search_query),
-        title_marked=SearchHeadline(
-            "title",
-            search_query,
-            config=SEARCH_CONFIG,
-            start_sel=MARK_START,
-            stop_sel=MARK_END,
-            highlight_all=True,
-        ),
-        snippet_marked=SearchHeadline(
-            Concat("standfirst", Value(" "), _text_of("body"), output_field=TextField()),
-            search_query,
-            config=SEARCH_CONFIG,
-            start_sel=MARK_START,
-            stop_sel=MARK_END,
-            max_words=35,
-            min_words=15,
-            max_fragments=2,
-            fragment_delimiter=" … ",
-        ),
+    # Rank the MAX_RESULTS most recent matches, not every match: a common word matches
+    # most of the archive, and ranking (or even counting) hundreds of thousands of
+    # articles takes seconds. The newest-first scan stops after MAX_RESULTS matches.
+    candidates = (
+        articles.filter(search_vector=search_query)
+        .order_by("-published_at", "-pk")
+        .values("pk")[:MAX_RESULTS]
+    )
+    articles = (
+        Article.objects.for_listing()
+        .filter(pk__in=candidates)
+        .annotate(
+            rank=SearchRank(F("search_vector"), search_query),
+            title_marked=SearchHeadline(
+                "title",
+                search_query,
+                config=SEARCH_CONFIG,
+                start_sel=MARK_START,
+                stop_sel=MARK_END,
+                highlight_all=True,
+            ),
+            snippet_marked=SearchHeadline(
+                Concat("standfirst", Value(" "), _text_of("body"), output_field=TextField()),
+                search_query,
+                config=SEARCH_CONFIG,
+                start_sel=MARK_START,
+                stop_sel=MARK_END,
+                max_words=35,
+                min_words=15,
+                max_fragments=2,
+                fragment_delimiter=" … ",
+            ),
+        )
     )
     if order == Order.DATE:
         return articles.order_by("-published_at", "-pk")
