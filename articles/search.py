@@ -67,6 +67,7 @@ _MARKERS_RE = re.compile(f"([{MARK_START}{MARK_END}])")
 _SPACES_RE = re.compile(r"\s+")
 _WORD_RE = re.compile(r"\w+")
 _TAG_RE = re.compile(r"<[^>]*>")
+_WORD_SPLIT_RE = re.compile(r"(\w+)")
 
 # Words the SQLite fallback ignores (PostgreSQL's French configuration has its own list).
 _STOPWORDS_TEXT = """
@@ -359,18 +360,21 @@ def mark_terms(text, terms, max_words=None):
     With `max_words`, keep a window of that many words around the first match.
     """
     words = text.split()
-    hits = [i for i, word in enumerate(words) if any(t in fold(word) for t in terms)]
-    start, end, ellipsis_before, ellipsis_after = 0, len(words), False, False
     if max_words and len(words) > max_words:
-        start = max(0, (hits[0] if hits else 0) - max_words // 4)
+        first = next(
+            (i for i, word in enumerate(words) if any(t in fold(word) for t in terms)), 0
+        )
+        start = max(0, first - max_words // 4)
         end = min(len(words), start + max_words)
-        ellipsis_before, ellipsis_after = start > 0, end < len(words)
-    hit_set = set(hits)
-    marked = [
-        f"{MARK_START}{word}{MARK_END}" if i in hit_set else word
-        for i, word in enumerate(words[start:end], start)
-    ]
-    return ("… " if ellipsis_before else "") + " ".join(marked) + (" …" if ellipsis_after else "")
+        text = " ".join(words[start:end])
+        text = ("… " if start > 0 else "") + text + (" …" if end < len(words) else "")
+    # Split into words and what lies between them; only words get markers.
+    return "".join(
+        f"{MARK_START}{part}{MARK_END}"
+        if index % 2 and any(term in fold(part) for term in terms)
+        else part
+        for index, part in enumerate(_WORD_SPLIT_RE.split(text))
+    )
 
 
 def attach_snippets(articles, query):
