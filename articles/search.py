@@ -361,9 +361,7 @@ def mark_terms(text, terms, max_words=None):
     """
     words = text.split()
     if max_words and len(words) > max_words:
-        first = next(
-            (i for i, word in enumerate(words) if any(t in fold(word) for t in terms)), 0
-        )
+        first = next((i for i, word in enumerate(words) if any(t in fold(word) for t in terms)), 0)
         start = max(0, first - max_words // 4)
         end = min(len(words), start + max_words)
         text = " ".join(words[start:end])

@@ -15,6 +15,7 @@ from django.contrib.sitemaps import Sitemap
 from django.contrib.sitemaps import views as sitemap_views
 from django.db.models import Max
 from django.http import HttpResponse
+from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.views.decorators.cache import cache_control
@@ -123,12 +124,18 @@ class NewsSitemap(PublicSitemap):
 
     def items(self):
         now = timezone.now()
-        return (
+        articles = list(
             Article.objects.published(at=now)
             .filter(published_at__gte=now - timedelta(hours=NEWS_SITEMAP_HOURS))
             .only("title", "slug", "published_at")
             .order_by("-published_at", "-pk")[:NEWS_SITEMAP_LIMIT]
         )
+        for article in articles:
+            # W3C date and time to the second, with the offset (2025-03-12T08:30:00+01:00).
+            article.news_publication_date = timezone.localtime(article.published_at).isoformat(
+                timespec="seconds"
+            )
+        return articles
 
 
 SITEMAPS = {
@@ -154,7 +161,21 @@ def _in_default_language(view):
 
 @_in_default_language
 def index(request):
-    return sitemap_views.index(request, SITEMAPS, sitemap_url_name="sitemap-section")
+    # Django's index view names the request's host; ours names SITE_URL, like the rest.
+    site_url = settings.SITE_URL.rstrip("/")
+    entries = []
+    for name, sitemap_class in SITEMAPS.items():
+        sitemap = sitemap_class()
+        location = site_url + reverse("sitemap-section", kwargs={"section": name})
+        lastmod = sitemap.get_latest_lastmod()
+        entries.append(sitemap_views.SitemapIndexItem(location, lastmod))
+        entries += [
+            sitemap_views.SitemapIndexItem(f"{location}?p={page}", lastmod)
+            for page in range(2, sitemap.paginator.num_pages + 1)
+        ]
+    return TemplateResponse(
+        request, "sitemap_index.xml", {"sitemaps": entries}, content_type="application/xml"
+    )
 
 
 @_in_default_language

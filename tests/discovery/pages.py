@@ -1,6 +1,7 @@
 """Reading rendered pages the way a crawler does: head metadata, JSON-LD, h1, breadcrumbs."""
 
 import json
+import xml.etree.ElementTree as ET
 from html.parser import HTMLParser
 
 VOID = {"meta", "link", "img", "input", "br", "hr", "source", "wbr"}
@@ -91,3 +92,9 @@ class PageReader(HTMLParser):
 def read_page(response):
     assert response.status_code == 200, response.status_code
     return PageReader(response.content.decode())
+
+
+def parse_xml(response):
+    """Parse a feed or sitemap we served (our own output, so the stdlib parser is fine)."""
+    assert response.status_code == 200, response.status_code
+    return ET.fromstring(response.content)  # noqa: S314
