@@ -90,9 +90,13 @@ def flush_reads():
         return 0
     try:
         rows = list(batch.items())
-        with transaction.atomic():
-            for start in range(0, len(rows), FLUSH_BATCH):
-                _upsert(rows[start : start + FLUSH_BATCH])
+        chunks = [rows[start : start + FLUSH_BATCH] for start in range(0, len(rows), FLUSH_BATCH)]
+        if len(chunks) == 1:
+            _upsert(chunks[0])  # one statement: atomic by itself
+        else:
+            with transaction.atomic():
+                for chunk in chunks:
+                    _upsert(chunk)
     except Exception:
         # The database is away: keep the counts for the next flush rather than lose them.
         logger.exception("Could not write %d read counts; keeping them for later", len(batch))
