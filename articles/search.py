@@ -245,12 +245,13 @@ def _search_postgresql(articles, query, order):
         return articles.none()
     search_query = SearchQuery(query, config=SEARCH_CONFIG, search_type="websearch")
     # Rank the MAX_RESULTS most recent matches, not every match: a common word matches
-    # most of the archive, and ranking (or even counting) hundreds of thousands of
-    # articles takes seconds. The newest-first scan stops after MAX_RESULTS matches.
-    candidates = (
+    # much of the archive, and ranking (or even counting) a hundred thousand articles
+    # takes seconds. The newest-first scan stops after MAX_RESULTS matches; it runs once
+    # here, so the paginator's count and the page only look up these ids.
+    candidates = list(
         articles.filter(search_vector=search_query)
         .order_by("-published_at", "-pk")
-        .values("pk")[:MAX_RESULTS]
+        .values_list("pk", flat=True)[:MAX_RESULTS]
     )
     articles = (
         Article.objects.for_listing()
