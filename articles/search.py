@@ -240,19 +240,28 @@ def search_articles(query, *, category_ids=None, since=None, order=Order.RELEVAN
     return _search_fallback(articles, query, order)
 
 
-def _search_postgresql(articles, query, order):
-    if not query:
-        return articles.none()
-    search_query = SearchQuery(query, config=SEARCH_CONFIG, search_type="websearch")
-    # Rank the MAX_RESULTS most recent matches, not every match: a common word matches
-    # much of the archive, and ranking (or even counting) a hundred thousand articles
-    # takes seconds. The newest-first scan stops after MAX_RESULTS matches; it runs once
-    # here, so the paginator's count and the page only look up these ids.
-    candidates = list(
+def newest_matches(articles, search_query):
+    """Return the ids of the MAX_RESULTS newest `articles` matching `search_query`."""
+    return (
         articles.filter(search_vector=search_query)
         .order_by("-published_at", "-pk")
         .values_list("pk", flat=True)[:MAX_RESULTS]
     )
+
+
+def websearch(query):
+    return SearchQuery(clean_query(query), config=SEARCH_CONFIG, search_type="websearch")
+
+
+def _search_postgresql(articles, query, order):
+    if not query:
+        return articles.none()
+    search_query = websearch(query)
+    # Rank the MAX_RESULTS most recent matches, not every match: a common word matches
+    # much of the archive, and ranking (or even counting) a hundred thousand articles
+    # takes seconds. The newest-first scan stops after MAX_RESULTS matches; it runs once
+    # here, so the paginator's count and the page only look up these ids.
+    candidates = list(newest_matches(articles, search_query))
     articles = (
         Article.objects.for_listing()
         .filter(pk__in=candidates)
