@@ -177,6 +177,9 @@ RENDITION_WIDTHS = [360, 720, 1080, 1440]
 
 ARTICLES_PER_PAGE = env.int("ARTICLES_PER_PAGE", default=20)
 RELATED_ARTICLES_COUNT = env.int("RELATED_ARTICLES_COUNT", default=6)
+# Most read: each worker adds its in-memory read counts to the database at most this
+# often, after a response (articles.readership).
+READ_COUNT_FLUSH_SECONDS = env.int("READ_COUNT_FLUSH_SECONDS", default=60)
 
 # Email (Django 6.1 MAILERS): the console in development, SMTP from EMAIL_URL otherwise,
 # e.g. EMAIL_URL=smtp+tls://user:password@smtp.example.org:587

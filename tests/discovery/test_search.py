@@ -2,8 +2,10 @@
 
 import re
 from datetime import timedelta
+from io import StringIO
 
 import pytest
+from django.core.management import call_command
 from django.db import connection
 from django.utils import timezone
 from taggit.models import Tag
@@ -262,3 +264,11 @@ def test_search_vector_is_weighted(article):
     assert "'presidentiel':2A" in vector  # title, accent folded, stemmed
     assert "'cotonou':" in vector and "C" in vector.split("'cotonou':")[1].split(" ")[0]
     assert re.search(r"'polit':\d+( |$)", vector)  # tag, weight D (printed without letter)
+
+
+@postgresql_only
+def test_update_search_vectors_command_rebuilds_every_vector(client, article):
+    Article.objects.update(search_vector=None)
+    assert found_titles(client, q="cotonou") == []
+    call_command("update_search_vectors", stdout=StringIO())
+    assert found_titles(client, q="cotonou") == [article.title]
