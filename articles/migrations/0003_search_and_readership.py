@@ -64,11 +64,21 @@ def create_search_index(apps, schema_editor):
             "CREATE INDEX IF NOT EXISTS article_search_idx "
             "ON articles_article USING gin (search_vector);"
         )
+        # Keep the vector in the row (compressed) and let the body go out of line
+        # instead: a search that walks the newest articles then reads one heap page per
+        # article instead of several TOAST pages (measured: 11k buffers instead of 56k
+        # for 11,000 articles). See docs/search.md.
+        schema_editor.execute(
+            "ALTER TABLE articles_article ALTER COLUMN search_vector SET STORAGE MAIN;"
+        )
 
 
 def drop_search_index(apps, schema_editor):
     if _on_postgresql(schema_editor):
         schema_editor.execute("DROP INDEX IF EXISTS article_search_idx;")
+        schema_editor.execute(
+            "ALTER TABLE articles_article ALTER COLUMN search_vector SET STORAGE EXTENDED;"
+        )
 
 
 def fill_search_vectors(apps, schema_editor):
