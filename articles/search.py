@@ -225,9 +225,10 @@ def _text_of(expression):
 def search_articles(query, *, category_ids=None, since=None, order=Order.RELEVANCE):
     """Return the published articles matching `query`, best first, with snippet sources.
 
-    Each article carries `title_marked` and `snippet_marked` (text with highlight
-    markers, PostgreSQL) or `snippet_source` (SQLite, marked in Python by
-    attach_snippets()).
+    On PostgreSQL the matching ids are looked up here (one query); the queryset
+    returned ranks and highlights them. Each article carries `title_marked` and
+    `snippet_marked` (text with highlight markers, PostgreSQL) or `snippet_source`
+    (SQLite, marked in Python by attach_snippets()).
     """
     query = clean_query(query)
     articles = Article.objects.published().for_listing()
@@ -249,6 +250,11 @@ def newest_matches(articles, search_query):
     )
 
 
+def results_capped(count):
+    """Whether `count` results are only the newest MAX_RESULTS matches of many more."""
+    return connection.vendor == "postgresql" and count >= MAX_RESULTS
+
+
 def websearch(query):
     return SearchQuery(clean_query(query), config=SEARCH_CONFIG, search_type="websearch")
 
@@ -263,7 +269,8 @@ def _search_postgresql(articles, query, order):
     # here, so the paginator's count and the page only look up these ids.
     candidates = list(newest_matches(articles, search_query))
     articles = (
-        Article.objects.for_listing()
+        Article.objects.published()
+        .for_listing()
         .filter(pk__in=candidates)
         .annotate(
             rank=SearchRank(F("search_vector"), search_query),

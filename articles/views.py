@@ -12,7 +12,7 @@ from .home import section_blocks
 from .models import AdSlot, Article, ArticleSlugRedirect, Author
 from .readership import count_read, most_read
 from .related import related_articles
-from .search import SearchForm, attach_snippets, search_articles
+from .search import SearchForm, attach_snippets, results_capped, search_articles
 from .sections import section_tree
 
 
@@ -183,6 +183,8 @@ class SearchView(ListView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(form=self.form, params=self.params, **kwargs)
-        if self.params.query and not context["paginator"].count:
+        count = context["paginator"].count
+        context["results_capped"] = results_capped(count)
+        if self.params.query and not count:
             context["most_read"] = most_read()
         return context

@@ -10,6 +10,7 @@ from django.db import connection
 from django.utils import timezone
 from taggit.models import Tag
 
+from articles import search
 from articles.models import Article
 from articles.search import MARK_END, MARK_START, clean_query, render_snippet
 from tests.factories import ArticleFactory
@@ -272,3 +273,22 @@ def test_update_search_vectors_command_rebuilds_every_vector(client, article):
     assert found_titles(client, q="cotonou") == []
     call_command("update_search_vectors", stdout=StringIO())
     assert found_titles(client, q="cotonou") == [article.title]
+
+
+@postgresql_only
+def test_a_very_common_word_ranks_the_newest_matches_and_says_so(client, sections, monkeypatch):
+    monkeypatch.setattr(search, "MAX_RESULTS", 3)
+    now = timezone.now()
+    for hours in range(5):
+        ArticleFactory(
+            title=f"Marché {hours}",
+            category=sections["benin"],
+            published_at=now - timedelta(hours=hours + 1),
+        )
+    response = client.get(SEARCH, {"q": "marché"})
+    assert sorted(a.title for a in response.context["articles"]) == [
+        "Marché 0",
+        "Marché 1",
+        "Marché 2",
+    ]
+    assert "Add a word or a filter" in response.text
