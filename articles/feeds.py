@@ -54,6 +54,8 @@ class ArticleFeed(Feed):
     """The latest articles of the whole site, as RSS 2.0."""
 
     feed_type = Rss201rev2Feed
+    # The articles are in French whatever the interface language of the feed's URL.
+    language = "fr"
 
     def __call__(self, request, *args, **kwargs):
         response = super().__call__(request, *args, **kwargs)

@@ -114,6 +114,13 @@ def test_feed_is_newest_first_and_bounded(client, sections):
     assert dates == sorted(dates, reverse=True)
 
 
+def test_english_feed_keeps_french_as_the_content_language(client, article):
+    channel, items = rss_items(client, "/en/flux/rss/")
+    assert channel.findtext("language") == "fr"
+    assert channel.findtext("description") == "The latest news from Newsportal."
+    assert [i.findtext("title") for i in items] == [article.title]
+
+
 def test_unknown_feeds_answer_404(client):
     for url in (
         "/flux/rubrique/nulle-part/rss/",
