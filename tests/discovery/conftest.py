@@ -1,8 +1,9 @@
 from datetime import timedelta
 
 import pytest
+from django.conf import settings
 from django.db import connection
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from articles import readership
 from articles.models import Article
@@ -16,6 +17,14 @@ postgresql_only = pytest.mark.skipif(
 READER = {
     "HTTP_USER_AGENT": "Mozilla/5.0 (X11; Linux x86_64; rv:140.0) Gecko/20100101 Firefox/140.0"
 }
+
+
+@pytest.fixture(autouse=True)
+def french_first():
+    """Each test starts in French: a request to /en/ leaves English active in the thread."""
+    translation.activate(settings.LANGUAGE_CODE)
+    yield
+    translation.activate(settings.LANGUAGE_CODE)
 
 
 @pytest.fixture(autouse=True)
