@@ -161,3 +161,9 @@ def test_article_page_stays_within_its_query_budget(client, article, django_asse
 def test_home_page_stays_within_its_query_budget(client, article, django_assert_max_num_queries):
     with django_assert_max_num_queries(10):
         assert client.get(reverse("articles:home")).status_code == 200
+
+
+def test_not_found_pages_have_no_language_alternates(client):
+    response = client.get("/article/nulle-part/")
+    assert response.status_code == 404
+    assert 'hreflang="' not in response.content.decode()
