@@ -69,6 +69,8 @@ def test_article_social_card_uses_the_hero_rendition_and_its_size(client, articl
     assert page.first("og:image:height") == str(largest["height"])
     assert page.first("og:image:alt") == "Des électeurs devant un bureau de vote"
     assert page.first("article:section") == "Bénin"
+    assert page.first("article:published_time") == page.json_ld[0]["datePublished"]
+    assert page.first("article:modified_time") == page.json_ld[0]["dateModified"]
     assert sorted(page.meta["article:tag"]) == ["Politique", "Élections"]
 
 
