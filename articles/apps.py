@@ -7,4 +7,5 @@ class ArticlesConfig(AppConfig):
     verbose_name = _("Content")
 
     def ready(self):
-        from . import sections  # noqa: F401  (connects the cache-invalidation signals)
+        # Connect the signals: section-tree cache, search vectors, read counts.
+        from . import readership, search, sections  # noqa: F401

@@ -1,5 +1,7 @@
 import reversion
 from django.conf import settings
+from django.contrib.postgres.indexes import GinIndex
+from django.contrib.postgres.search import SearchVectorField
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
@@ -218,7 +220,7 @@ class ArticleQuerySet(models.QuerySet):
         """Load what an article card shows, in the same query."""
         return (
             self.select_related("category", "hero_image")
-            .defer("body")
+            .defer("body", "search_vector")
             .fetch_mode(models.FETCH_PEERS)
             .order_by("-published_at", "-pk")
         )
@@ -303,6 +305,9 @@ class Article(models.Model):
         help_text=_("The journalist in charge: they and the editors may edit the article."),
     )
     submitted_at = models.DateTimeField(_("submitted for review"), null=True, blank=True)
+    # Full-text search document (PostgreSQL); articles.search keeps it current when the
+    # article or its tags change. Always empty on SQLite, which searches differently.
+    search_vector = SearchVectorField(null=True, editable=False)
 
     objects = ArticleQuerySet.as_manager()
 
@@ -315,6 +320,8 @@ class Article(models.Model):
             models.Index(
                 fields=["category", "status", "-published_at"], name="article_cat_pub_idx"
             ),
+            # Created on PostgreSQL only (see migration 0003); SQLite has no GIN.
+            GinIndex(fields=["search_vector"], name="article_search_idx"),
         ]
         constraints = [
             models.CheckConstraint(
@@ -489,3 +496,26 @@ reversion.register(
     ],
     ignore_duplicates=True,
 )
+
+
+class ArticleReadCount(models.Model):
+    """How many times an article was read on one day: the source of « most read ».
+
+    Counted without a cookie and without storing who read: articles.readership buffers
+    the counts in memory and adds them here in one statement, after the response.
+    """
+
+    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="read_counts")
+    day = models.DateField()
+    reads = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("read count")
+        verbose_name_plural = _("read counts")
+        constraints = [
+            models.UniqueConstraint(fields=["article", "day"], name="readcount_unique_article_day"),
+        ]
+        indexes = [models.Index(fields=["day"], name="readcount_day_idx")]
+
+    def __str__(self):
+        return f"{self.article_id} {self.day}: {self.reads}"

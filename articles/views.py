@@ -11,10 +11,14 @@ from django.views.decorators.cache import never_cache
 from django.views.generic import DetailView, ListView, TemplateView
 from taggit.models import Tag
 
+from . import metadata
 from .home import section_blocks
+from .labels import tags_and_authors
 from .models import AdSlot, Article, ArticleSlugRedirect, Author, Correction
 from .publishing import can_preview
+from .readership import count_read, most_read
 from .related import related_articles
+from .search import SearchForm, attach_snippets, results_capped, search_articles
 from .sections import section_tree
 
 # Breaking news stays in the home page's strip this long after publication.
@@ -41,6 +45,7 @@ class HomeView(TemplateView):
             ads=list(
                 AdSlot.objects.live(AdSlot.Placement.HOME, at=now).select_related("image")[:1]
             ),
+            most_read=most_read(),
             **kwargs,
         )
 
@@ -116,8 +121,6 @@ class ArticleDetailView(DetailView):
             Article.objects.published()
             .select_related("category", "hero_image")
             .prefetch_related(
-                "tags",
-                Prefetch("authors", queryset=Author.objects.only("name", "slug")),
                 Prefetch(
                     "corrections",
                     queryset=Correction.objects.only("article", "text", "published_at"),
@@ -136,19 +139,23 @@ class ArticleDetailView(DetailView):
             if old_slug := old.first():
                 return redirect(old_slug.article, permanent=True)
             raise
+        count_read(request, self.object)
         return self.render_to_response(self.get_context_data(object=self.object))
 
     def get_context_data(self, **kwargs):
         article = self.object
         tree = section_tree()
-        tags = sorted(article.tags.all(), key=lambda tag: tag.name.lower())
+        tags, authors = tags_and_authors(article)
+        ancestors = tree.ancestors(article.category)
         return super().get_context_data(
-            ancestors=tree.ancestors(article.category),
+            ancestors=ancestors,
             current_root=tree.root_of(article.category),
             tags=tags,
-            authors=list(article.authors.all()),
+            authors=authors,
             related=related_articles(article, tag_ids=[t.pk for t in tags]),
             ads=list(AdSlot.objects.live(AdSlot.Placement.ARTICLE).select_related("image")[:1]),
+            most_read=most_read(exclude=article),
+            structured_data=metadata.article_structured_data(article, authors, tags, ancestors),
             **kwargs,
         )
 
@@ -162,9 +169,7 @@ class ArticlePreviewView(ArticleDetailView):
 
     def get_queryset(self):
         return Article.objects.select_related("category", "hero_image", "owner").prefetch_related(
-            "tags",
-            Prefetch("authors", queryset=Author.objects.only("name", "slug", "user")),
-            "corrections",
+            "corrections"
         )
 
     def get_object(self, queryset=None):
@@ -181,3 +186,43 @@ class ArticlePreviewView(ArticleDetailView):
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(is_preview=True, **kwargs)
+
+
+class SearchView(ListView):
+    """Search results: ranked, filtered by section and date, with highlighted snippets."""
+
+    template_name = "articles/search.html"
+    paginate_by = settings.ARTICLES_PER_PAGE
+    context_object_name = "articles"
+
+    def get(self, request, *args, **kwargs):
+        self.tree = section_tree()
+        self.form = SearchForm(request.GET or None, tree=self.tree)
+        self.params = self.form.search_params()
+        return super().get(request, *args, **kwargs)
+
+    def get_queryset(self):
+        params = self.params
+        if not params.query:
+            return Article.objects.none()
+        return search_articles(
+            params.query,
+            category_ids=self.tree.subtree_ids(params.section) if params.section else None,
+            since=params.since,
+            order=params.order,
+        )
+
+    def paginate_queryset(self, queryset, page_size):
+        # A page number out of range shows the last page; garbage shows the first.
+        paginator = self.get_paginator(queryset, page_size)
+        page = paginator.get_page(self.request.GET.get("page"))
+        page.object_list = attach_snippets(list(page.object_list), self.params.query)
+        return paginator, page, page.object_list, page.has_other_pages()
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(form=self.form, params=self.params, **kwargs)
+        count = context["paginator"].count
+        context["results_capped"] = results_capped(count)
+        if self.params.query and not count:
+            context["most_read"] = most_read()
+        return context

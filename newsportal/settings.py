@@ -53,6 +53,8 @@ INSTALLED_APPS = [
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "django.contrib.humanize",
+    "django.contrib.postgres",
+    "django.contrib.sitemaps",
     "taggit",
     "crispy_forms",
     "crispy_bootstrap5",
@@ -194,6 +196,9 @@ MAX_IMAGE_PIXELS = env.int("MAX_IMAGE_PIXELS", default=40_000_000)
 
 ARTICLES_PER_PAGE = env.int("ARTICLES_PER_PAGE", default=20)
 RELATED_ARTICLES_COUNT = env.int("RELATED_ARTICLES_COUNT", default=6)
+# Most read: each worker adds its in-memory read counts to the database at most this
+# often, after a response (articles.readership).
+READ_COUNT_FLUSH_SECONDS = env.int("READ_COUNT_FLUSH_SECONDS", default=60)
 
 # Comments (docs/comments.md). Scores run from 0.0 (a robot) to 1.0 (a human).
 COMMENTS_CAPTCHA_PROVIDER = env.str("COMMENTS_CAPTCHA_PROVIDER", default="builtin")
