@@ -52,6 +52,8 @@ def test_reader_pages_have_no_axe_violation(page, site, language):
             "article with comments and the form": article.get_absolute_url(),
             "tag": f"{'/en' if language == 'en' else ''}/tag/cedeao/",
             "404": "/nulle-part/",
+            "search results": f"{'/en' if language == 'en' else ''}/recherche/?q=sommet",
+            "search, nothing found": f"{'/en' if language == 'en' else ''}/recherche/?q=zzz",
         }
     found = {name: axe_violations(page, path) for name, path in paths.items()}
     assert {name: v for name, v in found.items() if v} == {}

@@ -1,6 +1,8 @@
 """In Chromium: the CSP breaks nothing (ALTCHA widget, admin rich-text editor) and is
 never violated; a sample of 50 XSS payloads, everywhere readers see them, runs nothing."""
 
+from urllib.parse import urlencode
+
 import pytest
 from django.contrib.auth import get_user_model
 from django.utils import translation
@@ -93,5 +95,10 @@ def test_fifty_payloads_run_nothing_in_the_browser(page):
     assert page.dialogs == []
     assert page.evaluate("() => window.__xss") is None
     assert page.locator("#comments .comment").count() == 50
+    # The search page echoes what it was asked: 50 payloads in one query.
+    page.goto("/recherche/?" + urlencode({"q": " ".join(sample)}))
+    page.wait_for_load_state("networkidle")
+    assert page.dialogs == []
+    assert page.evaluate("() => window.__xss") is None
     # What the CSP blocked would have been a script that got through: there is none.
     assert violations(page) == []

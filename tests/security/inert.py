@@ -15,7 +15,7 @@ ACTIVE_TAGS = {
 }  # fmt: skip
 URL_ATTRIBUTES = {
     "href", "src", "action", "formaction", "xlink:href", "background", "poster", "data",
-    "srcset", "srcdoc", "codebase", "dynsrc", "lowsrc", "ping", "content",
+    "srcset", "srcdoc", "codebase", "dynsrc", "lowsrc", "ping",
 }  # fmt: skip
 # What a browser ignores in a URL before its scheme: controls and spaces.
 IGNORED_IN_SCHEME = re.compile(r"[\x00-\x20\x7f]+")
@@ -49,6 +49,8 @@ class PageInspector(HTMLParser):
                     self.problems.append(f"<{tag} {name}={value[:60]!r}>: a script in CSS")
         if tag == "meta" and (attributes.get("http-equiv") or "").lower() == "refresh":
             self.problems.append("<meta http-equiv=refresh>")
+        # A <meta content> is text (a description, a title) except for a refresh: its
+        # words may spell "javascript:" harmlessly.
 
     handle_startendtag = handle_starttag
 

@@ -2,14 +2,19 @@
 crawling every public page changes no row in the database."""
 
 import hashlib
+import re
 from collections import deque
 from urllib.parse import urldefrag, urlsplit
 
 import pytest
 from django.apps import apps
+from django.conf import settings as django_settings
+from django.db.models import Sum
 from django.test import Client
 from django.urls import reverse
 
+from articles.models import ArticleReadCount
+from articles.readership import flush_reads
 from tests.factories import ArticleFactory, UserFactory
 
 from .conftest import comment_post
@@ -88,8 +93,11 @@ def test_admin_forms_need_a_token_too(staff, article):
     assert article.title != "Piraté"
 
 
-# Tables that a GET may write to, and why (none so far).
-WRITTEN_BY_READING = {}
+# The one table a GET writes to: reading an article counts one read for « most read »
+# (articles/readership.py), per article and day, with nothing about the reader; the
+# counts are added after the response is sent. The crawl checks that table apart.
+READ_COUNTS = ArticleReadCount._meta.db_table
+WRITTEN_BY_READING = {READ_COUNTS}
 
 
 def database_fingerprint():
@@ -104,22 +112,35 @@ def database_fingerprint():
     return fingerprint
 
 
-def crawl(client, start, limit):
-    """Follow every link of the site's own pages from `start`, breadth first."""
-    seen, queue, statuses = {start}, deque([start]), {}
+def links_of(response):
+    """The site's own addresses a page points to: links, feeds, sitemap entries."""
+    body = response.content.decode()
+    if "html" in response.get("Content-Type", ""):
+        found = inspect(body).links
+        found += re.findall(r'<link rel="alternate"[^>]*href="([^"]+)"', body)
+    else:  # feeds and sitemaps: absolute addresses on SITE_URL
+        found = re.findall(r"<loc>([^<]+)</loc>|<link>([^<]+)</link>", body)
+        found = [a or b for a, b in found]
+    paths = []
+    for href in found:
+        parts = urlsplit(urldefrag(href)[0])
+        if parts.netloc and parts.netloc != urlsplit(django_settings.SITE_URL).netloc:
+            continue
+        if parts.path.startswith("/"):
+            paths.append(parts.path + (f"?{parts.query}" if parts.query else ""))
+    return paths
+
+
+def crawl(client, starts, limit):
+    """Follow every address of the site's own pages from `starts`, breadth first."""
+    seen, queue, statuses = set(starts), deque(starts), {}
     while queue and len(statuses) < limit:
         url = queue.popleft()
         response = client.get(url)
         statuses[url] = response.status_code
-        if response.status_code != 200 or "html" not in response.get("Content-Type", ""):
+        if response.status_code != 200:
             continue
-        page = LinkCollector()
-        page.feed(response.content.decode())
-        for href in page.links:
-            target = urldefrag(href)[0]
-            parts = urlsplit(target)
-            if parts.scheme or parts.netloc or not target.startswith("/"):
-                continue
+        for target in links_of(response):
             if target.startswith(("/admin", "/en/admin", "/static/", "/media/")):
                 continue
             if target not in seen:
@@ -128,23 +149,43 @@ def crawl(client, start, limit):
     return statuses
 
 
-class LinkCollector:
-    def __init__(self):
-        self.links = []
-
-    def feed(self, html):
-        inspector = inspect(html)
-        self.links = inspector.links
+def read_counts():
+    totals = ArticleReadCount.objects.values("article_id").annotate(total=Sum("reads"))
+    return {row["article_id"]: row["total"] for row in totals}
 
 
-def test_crawling_every_public_page_changes_no_row():
-    build_site()
+def test_crawling_every_public_page_changes_no_row(settings):
+    site = build_site()
+    settings.READ_COUNT_FLUSH_SECONDS = 0  # flush the read counts after every request
+    flush_reads()
     before = database_fingerprint()
-    client = Client()
-    statuses = crawl(client, "/", limit=300) | crawl(client, "/en/", limit=300)
+    reads_before = read_counts()
+    # A browser's User-Agent: robots' reads are not counted, a reader's are.
+    client = Client(HTTP_USER_AGENT="Mozilla/5.0 (X11; Linux x86_64) Chrome/140.0")
+    starts = ["/", "/en/", "/recherche/?q=sommet", "/sitemap.xml", "/robots.txt"]
+    statuses = crawl(client, starts, limit=400)
+    flush_reads()
     after = database_fingerprint()
     assert 500 not in statuses.values()
-    for kind in ("/rubrique/", "/article/", "/tag/", "/auteur/", "/en/article/"):
+    assert len(statuses) >= 40, sorted(statuses)
+    for kind in (
+        "/rubrique/",
+        "/article/",
+        "/tag/",
+        "/auteur/",
+        "/en/article/",
+        "/flux/",
+        "/sitemap-",
+        "/recherche/",
+    ):
         assert any(url.startswith(kind) for url in statuses), (kind, sorted(statuses))
     changed = {table for table in before if before[table] != after[table]}
     assert changed == set(), changed
+    # Read counts only grew, one per article page served, for published articles only.
+    reads = read_counts()
+    article_pages = [
+        url for url, status in statuses.items() if "/article/" in url and status == 200
+    ]
+    assert sum(reads.values()) - sum(reads_before.values()) == len(article_pages)
+    published = {article.pk for article in site["articles"]}
+    assert set(reads) <= published

@@ -49,7 +49,7 @@ HOSTILE = [
     '{"$gt": ""}',
     "x" * 5000,
 ]
-PARAMETERS = ["page", "commentaires", "q", "rubrique", "section", "date", "tri", "avant", "apres"]
+PARAMETERS = ["page", "commentaires", "rubrique", "section", "period", "sort", "date", "avant"]
 
 
 @pytest.fixture
@@ -86,6 +86,28 @@ def test_hostile_query_parameters_never_err_and_change_nothing(client, site):
             response = client.get(url, dict.fromkeys(PARAMETERS, value))
             assert response.status_code == reference.status_code, (url, value)
             assert listing(response) == expected, (url, value)
+
+
+def test_hostile_search_filters_change_nothing(client, site):
+    # A real query, and hostile values in every filter: the same results as harmless ones.
+    search = reverse("articles:search")
+    reference = client.get(search, {"q": "sommet", **dict.fromkeys(PARAMETERS, HARMLESS)})
+    expected = listing(reference)
+    assert len(expected) >= 10
+    for value in HOSTILE:
+        response = client.get(search, {"q": "sommet", **dict.fromkeys(PARAMETERS, value)})
+        assert response.status_code == 200, value
+        assert listing(response) == expected, value
+
+
+def test_hostile_search_queries_never_err_and_never_leak(client, site):
+    search = reverse("articles:search")
+    for value in HOSTILE + [f"secret {value}" for value in HOSTILE]:
+        response = client.get(search, {"q": value})
+        assert response.status_code == 200, value
+        assert "Brouillon secret" not in response.content.decode(), value
+        # A tautology is words to search for, not a condition: it never lists everything.
+        assert len(listing(response)) < 12, value
 
 
 def test_hostile_paths_are_404(client, site):

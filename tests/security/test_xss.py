@@ -3,6 +3,7 @@ is stored as given (or sanitized, for the article body) and rendered inert."""
 
 import pytest
 from django.urls import reverse
+from django.utils.html import escape
 
 from articles.models import Article, Image
 from articles.sanitize import sanitize_html
@@ -191,6 +192,29 @@ def test_tags_render_inert_on_the_article_and_tag_pages(client):
             assert_inert(client.get(reverse("articles:tag", args=[tag.slug])), tag_baseline)
 
 
-@pytest.mark.skip(reason="search arrives with the discovery branch: enabled after merging main")
-def test_search_query_renders_inert(client):
-    pass
+def test_search_queries_render_inert(client):
+    ArticleFactory(title="Le sommet de Cotonou")
+    search = reverse("articles:search")
+    baseline = client.get(search, {"q": "introuvable"})
+    # Several payloads per query: the query is echoed in the box, the title, the message.
+    for batch in chunks(PAYLOADS, 4):
+        response = client.get(search, {"q": " ".join(batch)})
+        assert_inert(response, baseline)
+
+
+def test_search_snippets_of_hostile_articles_render_inert(client):
+    """Snippets are made from the body's text (tags stripped, entities decoded): a
+    payload written as text by a journalist comes back in them, escaped."""
+    for batch in chunks(STORABLE, 40):
+        ArticleFactory(
+            title="Sommet et charabia",
+            standfirst=" ".join(batch)[:300],
+            body="".join(f"<p>sommet {escape(payload)}</p>" for payload in batch),
+        )
+    search = reverse("articles:search")
+    ArticleFactory(title="Sommet tranquille")
+    baseline = client.get(search, {"q": "tranquille"})
+    for sort in ("", "date"):
+        response = client.get(search, {"q": "sommet charabia", "sort": sort})
+        page = assert_inert(response, baseline, allowed={"mark"})
+        assert page.tags["mark"] >= 1  # highlighted: the snippets are there
