@@ -2,10 +2,12 @@
 
 import pytest
 from axes.models import AccessAttempt
+from django.apps import apps
 from django.contrib.auth.models import Group
 from django.core.management import call_command
 from django.urls import reverse
 
+from articles import roles
 from articles.roles import EDITORS
 from tests.factories import UserFactory
 
@@ -17,6 +19,7 @@ PASSWORD = "correct horse battery staple"
 
 @pytest.fixture
 def editor():
+    roles.sync_roles(apps)  # a transactional test before may have flushed the groups
     user = UserFactory(username="editrice", is_staff=True)
     user.groups.add(Group.objects.get(name=EDITORS))
     return user
