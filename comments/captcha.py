@@ -62,9 +62,20 @@ class Verdict:
         return cls(provider, None, [UNAVAILABLE, detail])
 
 
+def _digest(kind, value):
+    return hashlib.sha256(f"{kind}:{value}".encode()).hexdigest()
+
+
+def already_spent(kind, value):
+    """Whether `spend_once` recorded this value already (and it has not expired)."""
+    return SpentToken.objects.filter(
+        digest=_digest(kind, value), expires_at__gte=timezone.now()
+    ).exists()
+
+
 def spend_once(kind, value, expires_at):
     """Record a solution or token as used; False when it was used already."""
-    digest = hashlib.sha256(f"{kind}:{value}".encode()).hexdigest()
+    digest = _digest(kind, value)
     now = timezone.now()
     SpentToken.objects.filter(expires_at__lt=now).delete()
     try:

@@ -274,7 +274,10 @@ DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="redaction@localhost"
 # The client's IP (newsportal/clientip.py) for rate limits, lockouts and abuse records:
 # REMOTE_ADDR, or with n trusted proxies in front, the n-th address from the right of
 # X-Forwarded-For. 0 = no proxy: X-Forwarded-For is ignored, whatever it says.
-TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
+# (COMMENTS_TRUSTED_PROXY_COUNT is its former name, still read.)
+TRUSTED_PROXY_COUNT = env.int(
+    "TRUSTED_PROXY_COUNT", default=env.int("COMMENTS_TRUSTED_PROXY_COUNT", default=0)
+)
 
 # Admin login lockout (django-axes): 5 failures for one user name from one client lock
 # that pair out for an hour; `manage.py axes_reset_username <name>` or the admin unlocks.
