@@ -31,5 +31,6 @@ def client_ip(request):
 
 
 def client_ip_for_axes(request):
-    """django-axes' AXES_CLIENT_IP_CALLABLE: the same address, never empty."""
-    return client_ip(request) or "unknown"
+    """django-axes' AXES_CLIENT_IP_CALLABLE: the same address (None when unreadable:
+    axes stores it in a nullable inet column, which refuses anything but an address)."""
+    return client_ip(request)

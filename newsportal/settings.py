@@ -287,6 +287,7 @@ AXES_COOLOFF_TIME = env.float("AXES_COOLOFF_HOURS", default=1.0)
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_CALLABLE = "newsportal.lockout.locked_out"
 AXES_CLIENT_IP_CALLABLE = "newsportal.clientip.client_ip_for_axes"
+AXES_USERNAME_CALLABLE = "newsportal.lockout.username_for_axes"
 AXES_VERBOSE = False
 
 # Security headers. CSP with nonces; the only scripts the site serves are its own.

@@ -154,3 +154,16 @@ def test_a_new_staff_member_needs_a_strong_password(admin_client):
         },
     )
     assert response.status_code == 302
+
+
+def test_an_overlong_or_odd_user_name_is_a_failed_login_not_an_error(client):
+    for username in ("x" * 5000, "é" * 300, "admin\x00"):
+        response = attempt(client, username, "wrong-guess")
+        assert response.status_code == 200, response.status_code
+    assert all(len(row.username) <= 150 for row in AccessAttempt.objects.all())
+
+
+def test_a_login_without_a_readable_client_address_is_recorded(client, editor):
+    # force_login and some proxies give no REMOTE_ADDR: axes stores no address, no error.
+    assert logs_in(client, editor.username, ip="")
+    client.force_login(editor)
