@@ -6,7 +6,6 @@ from django.contrib import admin
 from django.shortcuts import render
 from django.utils.cache import add_never_cache_headers
 
-
 # Django's user names are at most 150 characters; axes stores what was typed in a
 # 255-character column, so a longer guess must not become a database error (a 500).
 USERNAME_MAX_LENGTH = 150
