@@ -78,7 +78,7 @@ def test_403_page_is_styled(client, django_user_model):
     user = django_user_model.objects.create_user("lecteur", password="x", is_staff=True)
     client.force_login(user)
     # A staff member with no permission at all opening the user form by its URL.
-    response = client.get("/admin/auth/user/add/")
+    response = client.get("/en/admin/auth/user/add/")
     assert response.status_code == 403
     body = response.content.decode()
     assert 'class="error-page"' in body
