@@ -28,7 +28,9 @@ urlpatterns += i18n_patterns(
     path("", include("articles.urls")),
     prefix_default_language=False,
 )
-if settings.SERVE_MEDIA:
+# Uploaded photos (images only, nosniff, sandboxed: docs/security.md); a MEDIA_URL on
+# another host (object storage, a CDN) is served there.
+if settings.SERVE_MEDIA and settings.MEDIA_URL.startswith("/"):
     urlpatterns += [
         re_path(rf"^{settings.MEDIA_URL.strip('/')}/(?P<path>.+)$", views.media_file, name="media")
     ]
