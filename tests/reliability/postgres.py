@@ -80,8 +80,6 @@ class PrivatePostgres:
 
     def terminate_connections(self):
         """Kill every connection to the test database, as an admin or a failover would."""
-        import psycopg2
-
         with contextlib.closing(self.connect()) as connection:
             connection.autocommit = True
             with connection.cursor() as cursor:
@@ -90,7 +88,6 @@ class PrivatePostgres:
                     "WHERE datname = 'np_hard_fault' AND pid <> pg_backend_pid()"
                 )
                 return cursor.fetchone()[0]
-        del psycopg2
 
     def connect(self):
         import psycopg2

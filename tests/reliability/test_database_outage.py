@@ -136,9 +136,7 @@ class Load:
                 "altcha": altcha.Payload(challenge, solution).to_base64(),
             }
             started = time.monotonic()
-            status, headers, body = reader.request(
-                self.article_url.replace("/article/", "/article/", 1) + "commenter/", data
-            )
+            status, headers, body = reader.request(self.article_url + "commenter/", data)
             self.record(started, "post", status, headers, body)
             if status == 302:
                 self.acknowledged.append(text)
