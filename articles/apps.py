@@ -7,4 +7,5 @@ class ArticlesConfig(AppConfig):
     verbose_name = _("Content")
 
     def ready(self):
-        from . import sections  # noqa: F401  (connects the cache-invalidation signals)
+        # Connect the cache-invalidation signals.
+        from . import pagecache, sections  # noqa: F401

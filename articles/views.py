@@ -11,6 +11,7 @@ from taggit.models import Tag
 
 from .home import section_blocks
 from .models import AdSlot, Article, ArticleSlugRedirect, Author
+from .pagecache import CachedPageMixin
 from .related import related_articles
 from .sections import section_tree
 
@@ -18,7 +19,7 @@ from .sections import section_tree
 BREAKING_NEWS_AGE = timedelta(hours=48)
 
 
-class HomeView(TemplateView):
+class HomeView(CachedPageMixin, TemplateView):
     template_name = "articles/home.html"
     latest_count = 13
 
@@ -42,7 +43,7 @@ class HomeView(TemplateView):
         )
 
 
-class ArticleListView(ListView):
+class ArticleListView(CachedPageMixin, ListView):
     """A paginated list of published articles; subclasses narrow it down."""
 
     template_name = "articles/article_list.html"
@@ -104,7 +105,7 @@ class AuthorView(ArticleListView):
         return super().get_context_data(author=self.author, **kwargs)
 
 
-class ArticleDetailView(DetailView):
+class ArticleDetailView(CachedPageMixin, DetailView):
     template_name = "articles/article_detail.html"
     context_object_name = "article"
 
@@ -130,6 +131,15 @@ class ArticleDetailView(DetailView):
                 return redirect(old_slug.article, permanent=True)
             raise
         return self.render_to_response(self.get_context_data(object=self.object))
+
+    def page_cache_scopes(self):
+        # An approved comment renews this page only (articles.pagecache).
+        return [f"comments:{self.kwargs['slug']}"]
+
+    def page_cache_valid_until(self):
+        from comments.moderation import closes_at
+
+        return closes_at(self.object) if self.object.comments_open else None
 
     def get_context_data(self, **kwargs):
         article = self.object

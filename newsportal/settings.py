@@ -123,7 +123,21 @@ if REDIS_URL:
     }
     DJANGO_REDIS_LOG_IGNORED_EXCEPTIONS = True
 else:
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+    # One process's memory: fine for `make run` and a single worker (docs/performance.md).
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+            "OPTIONS": {"MAX_ENTRIES": 5000},
+        }
+    }
+
+# Anonymous page cache (articles.pagecache, docs/performance.md). Invalidation must reach
+# every worker, so it is on by default only with Redis (or a single process: set it).
+PAGE_CACHE_SECONDS = env.int("PAGE_CACHE_SECONDS", default=300 if REDIS_URL else 0)
+# How long a CDN or proxy may keep a public page (`s-maxage`); browsers always revalidate.
+PAGE_CACHE_SHARED_MAX_AGE = env.int("PAGE_CACHE_SHARED_MAX_AGE", default=60)
+# `make bench` only: adds /bench/floor/, a fixed 30 KB answer to compare pages with.
+BENCHMARK_FLOOR = env.bool("BENCHMARK_FLOOR", default=False)
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},

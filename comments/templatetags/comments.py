@@ -7,6 +7,8 @@ from django.db.models import Count, Window
 from django.utils.html import Urlizer, normalize_newlines
 from django.utils.safestring import mark_safe
 
+from articles.pagecache import hole
+
 from ..captcha import get_provider
 from ..forms import CommentForm
 from ..models import PAGE_PARAMETER, Comment
@@ -71,6 +73,15 @@ def comments_section(context, article):
     request = context["request"]
     is_open = comments_are_open(article)
     provider = get_provider()
+    form = (context.get("comment_form") or CommentForm(article=article)) if is_open else None
+    captcha = provider.widget_context(request) if is_open else {}
+    if is_open and context.get("page_cache_holes"):
+        # A page kept in the page cache: each reader's own values are filled per response.
+        form.initial["rendered_at"] = hole("comment-stamp", article.pk)
+        captcha |= {
+            "question": hole("comment-question"),
+            "question_token": hole("comment-question", "token"),
+        }
     return {
         "request": request,
         "article": article,
@@ -78,9 +89,9 @@ def comments_section(context, article):
         "page_parameter": PAGE_PARAMETER,
         "comments_open": is_open,
         "closes_at": closes_at(article),
-        "form": (context.get("comment_form") or CommentForm(article=article)) if is_open else None,
+        "form": form,
         "captcha_template": provider.template_name,
-        "captcha": provider.widget_context(request) if is_open else {},
+        "captcha": captcha,
         "csp_nonce": context.get("csp_nonce"),
         "csrf_token": context.get("csrf_token"),
         "LANGUAGE_CODE": context.get("LANGUAGE_CODE"),
