@@ -209,9 +209,13 @@ def is_cacheable(request):
     )
 
 
+def page_key_for(full_path, language=None):
+    digest = hashlib.md5(full_path.encode(), usedforsecurity=False).hexdigest()
+    return f"{PAGE_KEY_PREFIX}:{language or translation.get_language()}:{digest}"
+
+
 def page_key(request):
-    path = hashlib.md5(request.get_full_path().encode(), usedforsecurity=False).hexdigest()
-    return f"{PAGE_KEY_PREFIX}:{translation.get_language()}:{path}"
+    return page_key_for(request.get_full_path())
 
 
 def _current_versions(found, scopes):
@@ -317,7 +321,9 @@ def _etag(request, entry):
 
 def respond(request, entry, status):
     etag = _etag(request, entry)
-    if _matches(request, etag):
+    # A reader without a CSRF cookie gets a new one, so their copy's token is of no use.
+    has_token = settings.CSRF_COOKIE_NAME in request.COOKIES or not entry["personal"]
+    if has_token and _matches(request, etag):
         response = HttpResponseNotModified()
         # No CSP header on a 304: the browser keeps the one that matches its copy's nonce.
         response._csp_config = response._csp_ro_config = {}
