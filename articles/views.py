@@ -12,6 +12,7 @@ from taggit.models import Tag
 from .home import section_blocks
 from .models import AdSlot, Article, ArticleSlugRedirect, Author
 from .pagecache import CachedPageMixin
+from .pagination import CURSOR_PARAMETER, CappedPaginator, KeysetPage, cursor_for
 from .related import related_articles
 from .sections import section_tree
 
@@ -44,14 +45,42 @@ class HomeView(CachedPageMixin, TemplateView):
 
 
 class ArticleListView(CachedPageMixin, ListView):
-    """A paginated list of published articles; subclasses narrow it down."""
+    """A paginated list of published articles; subclasses narrow it down.
+
+    Numbered pages first, then keyset pages past ARTICLES_MAX_PAGES (articles.pagination).
+    """
 
     template_name = "articles/article_list.html"
     paginate_by = settings.ARTICLES_PER_PAGE
+    paginator_class = CappedPaginator
     context_object_name = "articles"
 
     def get_queryset(self):
         return Article.objects.published().for_listing()
+
+    def paginate_queryset(self, queryset, page_size):
+        if cursor := self.request.GET.get(CURSOR_PARAMETER):
+            self.keyset_page = KeysetPage(queryset, cursor, page_size)
+            return None, None, self.keyset_page.object_list, False
+        paginator, page, object_list, is_paginated = super().paginate_queryset(queryset, page_size)
+        page.object_list = object_list = list(object_list)
+        if paginator.has_older and page.number == paginator.num_pages:
+            self.older_cursor = cursor_for(object_list[-1])
+        return paginator, page, object_list, is_paginated or bool(self.older_cursor)
+
+    keyset_page = None
+    older_cursor = None
+
+    def get_paginate_by(self, queryset):
+        return settings.ARTICLES_PER_PAGE
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)  # paginates
+        if self.keyset_page:
+            context.update(keyset=True, older_cursor=self.keyset_page.older_cursor)
+        else:
+            context["older_cursor"] = self.older_cursor
+        return context
 
 
 class CategoryView(ArticleListView):

@@ -188,6 +188,8 @@ TAGGIT_STRIP_UNICODE_WHEN_SLUGIFYING = True
 RENDITION_WIDTHS = [360, 720, 1080, 1440]
 
 ARTICLES_PER_PAGE = env.int("ARTICLES_PER_PAGE", default=20)
+# Numbered list pages stop here; older articles follow by keyset (articles.pagination).
+ARTICLES_MAX_PAGES = env.int("ARTICLES_MAX_PAGES", default=20)
 RELATED_ARTICLES_COUNT = env.int("RELATED_ARTICLES_COUNT", default=6)
 
 # Comments (docs/comments.md). Scores run from 0.0 (a robot) to 1.0 (a human).
