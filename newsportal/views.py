@@ -29,9 +29,10 @@ def server_error(request, template_name="500.html"):
     return HttpResponseServerError(template.render())
 
 
-FLOOR_BODY = ("<p>" + "Lorem ipsum dolor sit amet, consectetur adipiscing elit. " * 8 + "</p>\n") * 70
+FLOOR_LINE = "<p>" + "Lorem ipsum dolor sit amet, consectetur adipiscing elit. " * 8 + "</p>\n"
+FLOOR_BODY = (FLOOR_LINE * 70)[: 30 * 1024]
 
 
 def benchmark_floor(request):
     """A fixed 30 KB answer through the whole middleware stack (BENCHMARK_FLOOR only)."""
-    return HttpResponse(FLOOR_BODY[: 30 * 1024])
+    return HttpResponse(FLOOR_BODY)
