@@ -60,5 +60,10 @@ migrations-check: $(BIN)/.installed
 css: $(BIN)/.installed
 	$(BIN)/python tools/purge_css.py
 
+# The benchmark of docs/benchmarks.md: PostgreSQL database np_perf_bench, gunicorn with
+# production settings on 127.0.0.1, wrk (installed with apt-get when missing), Redis db 6.
+bench: install
+	$(BIN)/python tools/bench.py
+
 clean:
 	rm -rf $(VENV) staticfiles artifacts
