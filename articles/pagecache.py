@@ -58,6 +58,7 @@ UNKNOWN_SCHEDULE_SECONDS = 60
 # render time) is revalidated with 304 only while those are still fresh.
 READER_ETAG_SECONDS = 600
 
+HOLE_MARK = "\ue000"
 HOLE_RE = re.compile("\ue000([a-z-]+)(?:\\.([\\w-]*))?\ue001")
 _fillers = {}
 
@@ -265,6 +266,7 @@ def serve(request, render, scopes=(), valid_until=None, on_hit=None):
     key = page_key(request)
     found = cache.get_many([GENERATION_KEY, *(scope_key(s) for s in scopes), key])
     generation, versions = _current_versions(found, scopes)
+    request.page_generation = generation["token"]
     now = time.time()
     entry = found.get(key)
     if entry and entry["versions"] == versions and entry["until"] > now:
@@ -358,8 +360,25 @@ def personal(response):
     return response
 
 
+def generation_token(request):
+    """The current generation, read once per request: fragments are keyed by it."""
+    if not hasattr(request, "page_generation"):
+        record = cache.get(GENERATION_KEY)
+        if record is None:
+            record = _unknown_record()
+            if not cache.add(GENERATION_KEY, record, timeout=None):
+                record = cache.get(GENERATION_KEY) or record
+        request.page_generation = record["token"]
+    return request.page_generation
+
+
 class CachedPageMixin:
-    """For public pages: anonymous GETs go through the page cache (see the module doc)."""
+    """For public pages: anonymous GETs go through the page cache (see the module doc).
+
+    Every page is rendered with holes, cached or not, so that fragments kept in the
+    cache (`{% cache … page_generation %}`: related articles, the comment form) never
+    hold one reader's values.
+    """
 
     page_cache = True
 
@@ -372,23 +391,24 @@ class CachedPageMixin:
     def page_cache_hit(self, extra):
         """Run on a cache hit (the view's code did not run)."""
 
+    def render_with_holes(self, request, *args, **kwargs):
+        self.rendering_with_holes = True
+        response = super().dispatch(request, *args, **kwargs)
+        if hasattr(response, "render"):
+            response.render()
+        return response
+
     def dispatch(self, request, *args, **kwargs):
         if not self.page_cache:
             return super().dispatch(request, *args, **kwargs)
         if not is_cacheable(request):
-            response = super().dispatch(request, *args, **kwargs)
+            response = self.render_with_holes(request, *args, **kwargs)
+            if not response.streaming and HOLE_MARK in response.content.decode(response.charset):
+                response.content = fill_holes(response.content.decode(response.charset), request)
             return personal(response)
-        self.rendering_with_holes = True
-
-        def render():
-            response = super(CachedPageMixin, self).dispatch(request, *args, **kwargs)
-            if hasattr(response, "render"):
-                response.render()
-            return response
-
         return serve(
             request,
-            render,
+            lambda: self.render_with_holes(request, *args, **kwargs),
             scopes=self.page_cache_scopes(),
             valid_until=self.page_cache_valid_until,
             on_hit=self.page_cache_hit,
@@ -396,6 +416,7 @@ class CachedPageMixin:
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
+        context["page_generation"] = generation_token(self.request)
         if getattr(self, "rendering_with_holes", False):
             context.update(
                 csrf_token=hole("csrf"), csp_nonce=hole("csp-nonce"), page_cache_holes=True

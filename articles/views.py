@@ -5,6 +5,7 @@ from django.db.models import Prefetch
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect
 from django.utils import timezone
+from django.utils.functional import SimpleLazyObject
 from django.utils.translation import gettext as _
 from django.views.generic import DetailView, ListView, TemplateView
 from taggit.models import Tag
@@ -179,7 +180,10 @@ class ArticleDetailView(CachedPageMixin, DetailView):
             current_root=tree.root_of(article.category),
             tags=tags,
             authors=list(article.authors.all()),
-            related=related_articles(article, tag_ids=[t.pk for t in tags]),
+            # Lazy: the template keeps the rendered list in a fragment cache.
+            related=SimpleLazyObject(
+                lambda: related_articles(article, tag_ids=[t.pk for t in tags])
+            ),
             ads=list(AdSlot.objects.live(AdSlot.Placement.ARTICLE).select_related("image")[:1]),
             **kwargs,
         )

@@ -20,6 +20,7 @@ SOURCE = ROOT / "static/vendor/bootstrap/bootstrap.min.css"
 TARGET = ROOT / "static/css/bootstrap-used.css"
 CLASS_RE = re.compile(r"\.((?:\\.|[A-Za-z0-9_-])+)")
 TOKEN_RE = re.compile(r"[A-Za-z0-9_-]+")
+PY_CLASS_RE = re.compile(r"""(?:css_class\s*=|["']class["']\s*:)\s*["']([^"']*)["']""")
 VAR_RE = re.compile(r"var\((--[A-Za-z0-9_-]+)")
 GROUPING_AT_RULES = ("@media", "@supports", "@container", "@layer")
 
@@ -31,12 +32,16 @@ def markup_tokens():
     files = [
         *ROOT.glob("templates/**/*.html"),
         *crispy.glob("**/*.html"),
-        *(p for p in ROOT.glob("*/**/*.py") if ".venv" not in p.parts and "tests" not in p.parts),
         *ROOT.glob("static/js/*.js"),
     ]
     tokens = set()
     for path in files:
         tokens.update(TOKEN_RE.findall(path.read_text(encoding="utf-8", errors="ignore")))
+    # In Python, only class names given to forms and widgets (css_class=…, "class": …).
+    for path in ROOT.glob("*/**/*.py"):
+        if not {".venv", "tests", "migrations"} & set(path.parts):
+            for value in PY_CLASS_RE.findall(path.read_text(encoding="utf-8")):
+                tokens.update(value.split())
     return tokens
 
 

@@ -103,6 +103,8 @@ def comments_section(context, article):
         "csrf_token": context.get("csrf_token"),
         "LANGUAGE_CODE": context.get("LANGUAGE_CODE"),
         "premoderated": is_premoderated(article),
+        "page_cache_holes": context.get("page_cache_holes"),
+        "page_generation": context.get("page_generation"),
     }
 
 
