@@ -24,7 +24,9 @@ How a page is kept (docs/performance.md has the whole design):
 import hashlib
 import re
 import secrets
+import threading
 import time
+from collections import OrderedDict
 from datetime import timedelta
 
 from django.conf import settings
@@ -188,6 +190,7 @@ def forget_pages_on_setting_change(**kwargs):
     # Tests change settings on the fly; a deployment restarts, and gunicorn.conf.py
     # starts a new generation then.
     start_generation()
+    _local_pages.clear()
 
 
 def comments_changed(article_ids):
@@ -250,6 +253,35 @@ def _next_midnight(now):
     return tomorrow.timestamp()
 
 
+class LocalPages:
+    """The most recently served pages of this process (a small LRU)."""
+
+    def __init__(self):
+        self.pages = OrderedDict()
+        self.lock = threading.Lock()
+
+    def get(self, key):
+        with self.lock:
+            entry = self.pages.get(key)
+            if entry is not None:
+                self.pages.move_to_end(key)
+            return entry
+
+    def put(self, key, entry):
+        with self.lock:
+            self.pages[key] = entry
+            self.pages.move_to_end(key)
+            while len(self.pages) > settings.PAGE_CACHE_LOCAL_PAGES:
+                self.pages.popitem(last=False)
+
+    def clear(self):
+        with self.lock:
+            self.pages.clear()
+
+
+_local_pages = LocalPages()
+
+
 def serve(request, render, scopes=(), valid_until=None, on_hit=None):
     """Answer an anonymous GET from the cache, or render it (with holes) and keep it.
 
@@ -264,12 +296,23 @@ def serve(request, render, scopes=(), valid_until=None, on_hit=None):
             return response
         return respond(request, _entry(response, None, None), "off")
     key = page_key(request)
-    found = cache.get_many([GENERATION_KEY, *(scope_key(s) for s in scopes), key])
+    now = time.time()
+    # A copy of the page in this process's memory saves moving and unpickling it; the
+    # generations still come from the shared cache, so it is never served stale.
+    local = _local_pages.get(key)
+    if local and local["until"] <= now:
+        local = None
+    keys = [GENERATION_KEY, *(scope_key(s) for s in scopes)]
+    found = cache.get_many(keys if local else [*keys, key])
     generation, versions = _current_versions(found, scopes)
     request.page_generation = generation["token"]
-    now = time.time()
-    entry = found.get(key)
+    if local and local["versions"] != versions:
+        found[key] = cache.get(key)
+        local = None
+    entry = local or found.get(key)
     if entry and entry["versions"] == versions and entry["until"] > now:
+        if not local:
+            _local_pages.put(key, entry)
         if on_hit:
             on_hit(entry["extra"])
         status = "hit"
@@ -288,6 +331,7 @@ def serve(request, render, scopes=(), valid_until=None, on_hit=None):
         timeout = int(entry["until"] - now)
         if timeout > 0:
             cache.set(key, entry, timeout=timeout)
+            _local_pages.put(key, entry)
         status = "miss"
     return respond(request, entry, status)
 

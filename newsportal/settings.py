@@ -134,6 +134,8 @@ else:
 # Anonymous page cache (articles.pagecache, docs/performance.md). Invalidation must reach
 # every worker, so it is on by default only with Redis (or a single process: set it).
 PAGE_CACHE_SECONDS = env.int("PAGE_CACHE_SECONDS", default=300 if REDIS_URL else 0)
+# Pages each worker also keeps in its own memory (checked against the shared generations).
+PAGE_CACHE_LOCAL_PAGES = env.int("PAGE_CACHE_LOCAL_PAGES", default=200)
 # How long a CDN or proxy may keep a public page (`s-maxage`); browsers always revalidate.
 PAGE_CACHE_SHARED_MAX_AGE = env.int("PAGE_CACHE_SHARED_MAX_AGE", default=60)
 # `make bench` only: adds /bench/floor/, a fixed 30 KB answer to compare pages with.
