@@ -1,12 +1,16 @@
+import reversion
 from django.conf import settings
+from django.contrib.postgres.indexes import GinIndex
+from django.contrib.postgres.search import SearchVectorField
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django_prose_editor.fields import ProseEditorField
 from taggit.managers import TaggableManager
 
-from .sanitize import sanitize_html
+from .sanitize import EDITOR_EXTENSIONS, sanitize_html
 from .slugs import unique_slug
 
 
@@ -150,6 +154,15 @@ class Image(models.Model):
     credit = models.CharField(_("credit"), max_length=120, blank=True)
     renditions = models.JSONField(default=list, blank=True, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("uploaded by"),
+        null=True,
+        blank=True,
+        editable=False,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
 
     class Meta:
         verbose_name = _("image")
@@ -212,7 +225,7 @@ class ArticleQuerySet(models.QuerySet):
         """Load what an article card shows, in the same query."""
         return (
             self.select_related("category", "hero_image")
-            .defer("body")
+            .defer("body", "search_vector")
             .fetch_mode(LISTING_FETCH_MODE)
             .order_by("-published_at", "-pk")
         )
@@ -236,7 +249,14 @@ class Article(models.Model):
         help_text=_("Made from the title when left empty. An old slug keeps redirecting."),
     )
     standfirst = models.TextField(_("standfirst"), blank=True)
-    body = models.TextField(_("body"), blank=True, help_text=_("HTML, sanitized on save."))
+    body = ProseEditorField(
+        _("body"),
+        blank=True,
+        extensions=EDITOR_EXTENSIONS,
+        # articles.sanitize stays the source of truth: the editor offers a subset of it.
+        sanitize=sanitize_html,
+        help_text=_("Sanitized on save: what you see here is what readers get."),
+    )
     category = models.ForeignKey(
         Category,
         verbose_name=_("section"),
@@ -280,6 +300,19 @@ class Article(models.Model):
         default=False,
         help_text=_("Every comment waits for a moderator, whatever its captcha score."),
     )
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("owner"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="owned_articles",
+        help_text=_("The journalist in charge: they and the editors may edit the article."),
+    )
+    submitted_at = models.DateTimeField(_("submitted for review"), null=True, blank=True)
+    # Full-text search document (PostgreSQL); articles.search keeps it current when the
+    # article or its tags change. Always empty on SQLite, which searches differently.
+    search_vector = SearchVectorField(null=True, editable=False)
 
     objects = ArticleQuerySet.as_manager()
 
@@ -292,12 +325,18 @@ class Article(models.Model):
             models.Index(
                 fields=["category", "status", "-published_at"], name="article_cat_pub_idx"
             ),
+            # Created on PostgreSQL only (see migration 0003); SQLite has no GIN.
+            GinIndex(fields=["search_vector"], name="article_search_idx"),
         ]
         constraints = [
             models.CheckConstraint(
                 condition=~Q(status="published") | Q(published_at__isnull=False),
                 name="article_published_has_date",
             ),
+        ]
+        permissions = [
+            ("publish_article", _("Can publish, schedule and unpublish articles")),
+            ("edit_any_article", _("Can edit and reassign anyone's articles")),
         ]
 
     def __str__(self):
@@ -331,11 +370,43 @@ class Article(models.Model):
         )
 
     @property
+    def is_live(self):
+        """Whether readers can see the article now (the same rule as `published()`)."""
+        return self.status == self.Status.PUBLISHED and not self.is_scheduled
+
+    @property
     def is_updated(self):
         """Whether the article changed noticeably after it went out."""
         return bool(
             self.published_at and (self.updated_at - self.published_at).total_seconds() > 3600
         )
+
+
+class Correction(models.Model):
+    """A dated note telling readers what was wrong in a published article."""
+
+    article = models.ForeignKey(
+        Article, verbose_name=_("article"), on_delete=models.CASCADE, related_name="corrections"
+    )
+    text = models.TextField(_("correction"), help_text=_("What was wrong, and what is right."))
+    published_at = models.DateTimeField(_("date"), default=timezone.now)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("added by"),
+        null=True,
+        blank=True,
+        editable=False,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+
+    class Meta:
+        verbose_name = _("correction")
+        verbose_name_plural = _("corrections")
+        ordering = ["published_at", "pk"]
+
+    def __str__(self):
+        return f"{self.article} ({self.published_at:%Y-%m-%d})"
 
 
 class ArticleSlugRedirect(models.Model):
@@ -405,3 +476,51 @@ class AdSlot(models.Model):
 
     def __str__(self):
         return self.name
+
+
+# Every save of an article keeps a version (django-reversion). The fields are listed so
+# that derived columns (a search vector, say) are not versioned; tags live in taggit's
+# table and corrections are a public record, so restoring a version touches neither.
+reversion.register(
+    Article,
+    fields=[
+        "title",
+        "slug",
+        "standfirst",
+        "body",
+        "category",
+        "hero_image",
+        "status",
+        "published_at",
+        "updated_at",
+        "owner",
+        "is_breaking",
+        "comments_open",
+        "authors",
+        "related_articles",
+    ],
+    ignore_duplicates=True,
+)
+
+
+class ArticleReadCount(models.Model):
+    """How many times an article was read on one day: the source of « most read ».
+
+    Counted without a cookie and without storing who read: articles.readership buffers
+    the counts in memory and adds them here in one statement, after the response.
+    """
+
+    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="read_counts")
+    day = models.DateField()
+    reads = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("read count")
+        verbose_name_plural = _("read counts")
+        constraints = [
+            models.UniqueConstraint(fields=["article", "day"], name="readcount_unique_article_day"),
+        ]
+        indexes = [models.Index(fields=["day"], name="readcount_day_idx")]
+
+    def __str__(self):
+        return f"{self.article_id} {self.day}: {self.reads}"

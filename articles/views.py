@@ -1,20 +1,28 @@
 from datetime import timedelta
+from types import SimpleNamespace
 
 from django.conf import settings
 from django.db.models import Prefetch
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect
 from django.utils import timezone
+from django.utils.decorators import method_decorator
 from django.utils.functional import SimpleLazyObject
 from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
 from django.views.generic import DetailView, ListView, TemplateView
 from taggit.models import Tag
 
+from . import metadata
 from .home import section_blocks
-from .models import AdSlot, Article, ArticleSlugRedirect, Author
+from .labels import tags_and_authors
+from .models import AdSlot, Article, ArticleSlugRedirect, Author, Correction
 from .pagecache import CachedPageMixin
 from .pagination import CURSOR_PARAMETER, CappedPaginator, KeysetPage, cursor_for
+from .publishing import can_preview
+from .readership import count_read, most_read
 from .related import related_articles
+from .search import SearchForm, attach_snippets, results_capped, search_articles
 from .sections import section_tree
 
 # Breaking news stays in the home page's strip this long after publication.
@@ -41,6 +49,7 @@ class HomeView(CachedPageMixin, TemplateView):
             ads=list(
                 AdSlot.objects.live(AdSlot.Placement.HOME, at=now).select_related("image")[:1]
             ),
+            most_read=most_read(),
             **kwargs,
         )
 
@@ -144,8 +153,10 @@ class ArticleDetailView(CachedPageMixin, DetailView):
             Article.objects.published()
             .select_related("category", "hero_image")
             .prefetch_related(
-                "tags",
-                Prefetch("authors", queryset=Author.objects.only("name", "slug")),
+                Prefetch(
+                    "corrections",
+                    queryset=Correction.objects.only("article", "text", "published_at"),
+                ),
             )
         )
 
@@ -160,7 +171,14 @@ class ArticleDetailView(CachedPageMixin, DetailView):
             if old_slug := old.first():
                 return redirect(old_slug.article, permanent=True)
             raise
-        return self.render_to_response(self.get_context_data(object=self.object))
+        count_read(request, self.object)
+        response = self.render_to_response(self.get_context_data(object=self.object))
+        response.page_cache_extra = {"article_pk": self.object.pk}
+        return response
+
+    def page_cache_hit(self, extra):
+        # A page served from the cache is still a read.
+        count_read(self.request, SimpleNamespace(pk=extra["article_pk"]))
 
     def page_cache_scopes(self):
         # An approved comment renews this page only (articles.pagecache).
@@ -174,16 +192,92 @@ class ArticleDetailView(CachedPageMixin, DetailView):
     def get_context_data(self, **kwargs):
         article = self.object
         tree = section_tree()
-        tags = sorted(article.tags.all(), key=lambda tag: tag.name.lower())
+        tags, authors = tags_and_authors(article)
+        ancestors = tree.ancestors(article.category)
         return super().get_context_data(
-            ancestors=tree.ancestors(article.category),
+            ancestors=ancestors,
             current_root=tree.root_of(article.category),
             tags=tags,
-            authors=list(article.authors.all()),
+            authors=authors,
             # Lazy: the template keeps the rendered list in a fragment cache.
             related=SimpleLazyObject(
                 lambda: related_articles(article, tag_ids=[t.pk for t in tags])
             ),
             ads=list(AdSlot.objects.live(AdSlot.Placement.ARTICLE).select_related("image")[:1]),
+            most_read=most_read(exclude=article),
+            structured_data=metadata.article_structured_data(article, authors, tags, ancestors),
             **kwargs,
         )
+
+
+@method_decorator(never_cache, name="dispatch")
+class ArticlePreviewView(ArticleDetailView):
+    """A draft or scheduled article as readers will see it, for its author and editors.
+
+    Anyone else gets the same 404 as for a page that does not exist.
+    """
+
+    page_cache = False
+
+    def get_queryset(self):
+        return Article.objects.select_related("category", "hero_image", "owner").prefetch_related(
+            "corrections"
+        )
+
+    def get_object(self, queryset=None):
+        article = get_object_or_404(self.get_queryset(), pk=self.kwargs["pk"])
+        if not can_preview(self.request.user, article):
+            raise Http404(_("No article at this address."))
+        return article
+
+    def get(self, request, *args, **kwargs):
+        self.object = self.get_object()
+        response = self.render_to_response(self.get_context_data(object=self.object))
+        response["X-Robots-Tag"] = "noindex, nofollow"
+        return response
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(is_preview=True, **kwargs)
+
+
+class SearchView(CachedPageMixin, ListView):
+    """Search results: ranked, filtered by section and date, with highlighted snippets."""
+
+    template_name = "articles/search.html"
+    paginate_by = settings.ARTICLES_PER_PAGE
+    context_object_name = "articles"
+
+    def get_paginate_by(self, queryset):
+        return settings.ARTICLES_PER_PAGE  # read per request, not frozen at import
+
+    def get(self, request, *args, **kwargs):
+        self.tree = section_tree()
+        self.form = SearchForm(request.GET or None, tree=self.tree)
+        self.params = self.form.search_params()
+        return super().get(request, *args, **kwargs)
+
+    def get_queryset(self):
+        params = self.params
+        if not params.query:
+            return Article.objects.none()
+        return search_articles(
+            params.query,
+            category_ids=self.tree.subtree_ids(params.section) if params.section else None,
+            since=params.since,
+            order=params.order,
+        )
+
+    def paginate_queryset(self, queryset, page_size):
+        # A page number out of range shows the last page; garbage shows the first.
+        paginator = self.get_paginator(queryset, page_size)
+        page = paginator.get_page(self.request.GET.get("page"))
+        page.object_list = attach_snippets(list(page.object_list), self.params.query)
+        return paginator, page, page.object_list, page.has_other_pages()
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(form=self.form, params=self.params, **kwargs)
+        count = context["paginator"].count
+        context["results_capped"] = results_capped(count)
+        if self.params.query and not count:
+            context["most_read"] = most_read()
+        return context

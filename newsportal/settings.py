@@ -53,9 +53,13 @@ INSTALLED_APPS = [
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "django.contrib.humanize",
+    "django.contrib.postgres",
+    "django.contrib.sitemaps",
     "taggit",
     "crispy_forms",
     "crispy_bootstrap5",
+    "reversion",
+    "django_prose_editor",
     "articles",
     "comments",
 ]
@@ -189,10 +193,18 @@ TAGGIT_STRIP_UNICODE_WHEN_SLUGIFYING = True
 # Image renditions: widths made once per uploaded image, never during a page view.
 RENDITION_WIDTHS = [360, 720, 1080, 1440]
 
+# Image uploads (articles/images.py): bigger files or pictures are refused with a form
+# error; the pixel limit also stops decompression bombs before Pillow decodes them.
+MAX_IMAGE_BYTES = env.int("MAX_IMAGE_BYTES", default=15 * 1024 * 1024)
+MAX_IMAGE_PIXELS = env.int("MAX_IMAGE_PIXELS", default=40_000_000)
+
 ARTICLES_PER_PAGE = env.int("ARTICLES_PER_PAGE", default=20)
 # Numbered list pages stop here; older articles follow by keyset (articles.pagination).
 ARTICLES_MAX_PAGES = env.int("ARTICLES_MAX_PAGES", default=20)
 RELATED_ARTICLES_COUNT = env.int("RELATED_ARTICLES_COUNT", default=6)
+# Most read: each worker adds its in-memory read counts to the database at most this
+# often, after a response (articles.readership).
+READ_COUNT_FLUSH_SECONDS = env.int("READ_COUNT_FLUSH_SECONDS", default=60)
 
 # Comments (docs/comments.md). Scores run from 0.0 (a robot) to 1.0 (a human).
 COMMENTS_CAPTCHA_PROVIDER = env.str("COMMENTS_CAPTCHA_PROVIDER", default="builtin")
@@ -270,7 +282,8 @@ DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="redaction@localhost"
 SECURE_CSP = {
     "default-src": [CSP.SELF],
     "script-src": [CSP.SELF, CSP.NONCE],
-    "style-src": [CSP.SELF],
+    # The one inline <style> the admin's rich-text editor (Tiptap) injects, by its hash.
+    "style-src": [CSP.SELF, "'sha256-PlumsSlvJ7vvWzjqibGAYKq92O3y/4JTxWWsWJvyUYA='"],
     "img-src": [CSP.SELF, "data:"],
     "font-src": [CSP.SELF],
     "connect-src": [CSP.SELF],

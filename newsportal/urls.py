@@ -3,12 +3,25 @@ from django.conf.urls.i18n import i18n_patterns
 from django.conf.urls.static import static
 from django.contrib import admin
 from django.urls import include, path
+from django.utils.text import format_lazy
+from django.utils.translation import gettext_lazy as _
+
+from articles import sitemaps
 
 from . import views
+
+admin.site.site_header = format_lazy(_("{site} newsroom"), site=settings.SITE_NAME)
+admin.site.site_title = settings.SITE_NAME
+admin.site.index_title = _("Newsroom")
 
 urlpatterns = [
     path("healthz", views.health, name="health"),
     path("i18n/", include("django.conf.urls.i18n")),
+    # For crawlers: one address each, whatever the language (see articles.sitemaps).
+    path("robots.txt", sitemaps.robots_txt, name="robots-txt"),
+    path("sitemap.xml", sitemaps.index, name="sitemap"),
+    path("sitemap-news.xml", sitemaps.news, name="sitemap-news"),
+    path("sitemap-<slug:section>.xml", sitemaps.section, name="sitemap-section"),
 ]
 urlpatterns += i18n_patterns(
     path("admin/", admin.site.urls),

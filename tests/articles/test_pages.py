@@ -304,7 +304,7 @@ def grow_site(site, n):
 
 @pytest.mark.parametrize(
     ("name", "budget"),
-    [("home", 5), ("category", 3), ("article", 7), ("tag", 4), ("author", 4)],
+    [("home", 6), ("category", 3), ("article", 8), ("tag", 4), ("author", 4)],
 )
 def test_query_count_is_bounded_and_does_not_grow(client, site, name, budget):
     urls = {

@@ -88,7 +88,9 @@ def test_article_page_query_count_does_not_grow_with_comments(
     CommentFactory.create_batch(count, article=article)
     client.get(article.get_absolute_url())  # warm the section menu cache, as in production
 
-    with django_assert_num_queries(5):  # warm: related articles come from the fragment cache
+    # menu and most read cached, related articles from the fragment cache; article,
+    # tags+authors, corrections, ad, comments
+    with django_assert_num_queries(5):
         response = client.get(article.get_absolute_url())
 
     assert f"{count} comment" in response.text

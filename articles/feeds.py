@@ -1,0 +1,241 @@
+"""RSS 2.0 and Atom feeds: the whole site, each section (with its subsections), each tag,
+each author. Published articles only, newest first, with the full standfirst, the
+authors, the section and tags as categories, and the hero photo as an enclosure.
+
+Links use SITE_URL, like the canonical links of the pages, so a feed fetched through
+an internal host name still points readers to the public site.
+"""
+
+from django.conf import settings
+from django.contrib.syndication.views import Feed
+from django.core.files.storage import default_storage
+from django.db.models import Prefetch
+from django.http import Http404
+from django.shortcuts import get_object_or_404
+from django.urls import reverse
+from django.utils.cache import patch_cache_control
+from django.utils.feedgenerator import Atom1Feed, Enclosure, Rss201rev2Feed
+from django.utils.translation import gettext as _
+from taggit.models import Tag, TaggedItem
+
+from .models import Article, Author
+from .sections import section_tree
+
+FEED_ITEMS = 30
+
+
+def absolute_url(url):
+    """Return `url` on the public site (SITE_URL) unless it is already absolute."""
+    if url.startswith(("http://", "https://")):
+        return url
+    return settings.SITE_URL.rstrip("/") + url
+
+
+def hero_rendition(image):
+    """The rendition that represents an article elsewhere (feeds, social cards, JSON-LD)."""
+    if image is None or not image.renditions:
+        return None
+    return image.largest
+
+
+def rendition_size_in_bytes(rendition):
+    # The renditions list stores URLs; a local file's size is one stat() away.
+    media_url = settings.MEDIA_URL
+    url = rendition["url_jpeg"]
+    if url.startswith(media_url):
+        try:
+            return default_storage.size(url.removeprefix(media_url))
+        except (OSError, NotImplementedError):
+            pass
+    return 0
+
+
+class ArticleFeed(Feed):
+    """The latest articles of the whole site, as RSS 2.0."""
+
+    feed_type = Rss201rev2Feed
+    # The articles are in French whatever the interface language of the feed's URL.
+    language = "fr"
+
+    def __call__(self, request, *args, **kwargs):
+        response = super().__call__(request, *args, **kwargs)
+        # Feed readers poll; let them and any proxy keep a copy for a few minutes.
+        patch_cache_control(response, public=True, max_age=300)
+        return response
+
+    # The feed --------------------------------------------------------------------------
+
+    def title(self, obj):
+        return settings.SITE_NAME
+
+    def link(self, obj):
+        return absolute_url(reverse("articles:home"))
+
+    def description(self, obj):
+        return _("The latest news from %(site)s.") % {"site": settings.SITE_NAME}
+
+    def subtitle(self, obj):
+        return self.description(obj)
+
+    def feed_copyright(self, obj):
+        return f"© {settings.SITE_NAME}"
+
+    def articles(self, obj):
+        return Article.objects.published()
+
+    def items(self, obj):
+        articles = list(
+            self.articles(obj)
+            .select_related("category", "hero_image")
+            .defer("body", "search_vector")
+            .prefetch_related(Prefetch("authors", queryset=Author.objects.only("name", "slug")))
+            .order_by("-published_at", "-pk")[:FEED_ITEMS]
+        )
+        # The tag names of all items in one light query (no Tag objects, no prefetch).
+        tags = {}
+        for article_id, name in TaggedItem.objects.filter(
+            content_type__app_label="articles",
+            content_type__model="article",
+            object_id__in=[article.pk for article in articles],
+        ).values_list("object_id", "tag__name"):
+            tags.setdefault(article_id, []).append(name)
+        for article in articles:
+            article.feed_tags = sorted(tags.get(article.pk, []), key=str.lower)
+        return articles
+
+    # The items -------------------------------------------------------------------------
+
+    def item_title(self, item):
+        return item.title
+
+    def item_description(self, item):
+        return item.standfirst
+
+    def item_link(self, item):
+        return absolute_url(item.get_absolute_url())
+
+    def item_guid(self, item):
+        # Stable across slug changes: a renamed article is not a new item to readers.
+        host = settings.SITE_URL.split("://", 1)[-1].split("/", 1)[0].split(":", 1)[0]
+        return f"tag:{host},{item.published_at:%Y-%m-%d}:article/{item.pk}"
+
+    item_guid_is_permalink = False
+
+    def item_pubdate(self, item):
+        return item.published_at
+
+    def item_updateddate(self, item):
+        return max(item.updated_at, item.published_at)
+
+    def item_author_name(self, item):
+        names = [author.name for author in item.authors.all()]
+        return ", ".join(names) or None
+
+    def item_categories(self, item):
+        return [item.category.name, *item.feed_tags]
+
+    def item_enclosures(self, item):
+        rendition = hero_rendition(item.hero_image)
+        if rendition is None:
+            return []
+        return [
+            Enclosure(
+                absolute_url(rendition["url_jpeg"]),
+                str(rendition_size_in_bytes(rendition)),
+                "image/jpeg",
+            )
+        ]
+
+
+class SectionFeed(ArticleFeed):
+    """A section's articles, its subsections' included."""
+
+    def get_object(self, request, path):
+        category = section_tree().by_path.get(path.strip("/"))
+        if category is None:
+            raise Http404(_("No section at this address."))
+        return category
+
+    def title(self, obj):
+        return f"{obj.name} – {settings.SITE_NAME}"
+
+    def link(self, obj):
+        return absolute_url(obj.get_absolute_url())
+
+    def description(self, obj):
+        return _("The latest news of the section %(name)s on %(site)s.") % {
+            "name": obj.name,
+            "site": settings.SITE_NAME,
+        }
+
+    def articles(self, obj):
+        return Article.objects.published().filter(category_id__in=section_tree().subtree_ids(obj))
+
+
+class TagFeed(ArticleFeed):
+    def get_object(self, request, slug):
+        return get_object_or_404(Tag, slug=slug)
+
+    def title(self, obj):
+        return f"{obj.name} – {settings.SITE_NAME}"
+
+    def link(self, obj):
+        return absolute_url(reverse("articles:tag", kwargs={"slug": obj.slug}))
+
+    def description(self, obj):
+        return _("The latest articles tagged %(name)s on %(site)s.") % {
+            "name": obj.name,
+            "site": settings.SITE_NAME,
+        }
+
+    def articles(self, obj):
+        return Article.objects.published().filter(tags=obj)
+
+
+class AuthorFeed(ArticleFeed):
+    def get_object(self, request, slug):
+        return get_object_or_404(Author, slug=slug)
+
+    def title(self, obj):
+        return f"{obj.name} – {settings.SITE_NAME}"
+
+    def link(self, obj):
+        return absolute_url(obj.get_absolute_url())
+
+    def description(self, obj):
+        return _("The latest articles by %(name)s on %(site)s.") % {
+            "name": obj.name,
+            "site": settings.SITE_NAME,
+        }
+
+    def articles(self, obj):
+        return Article.objects.published().filter(authors=obj)
+
+
+class FeedFormatConverter:
+    """`rss` or `atom` in a feed's URL."""
+
+    regex = "rss|atom"
+
+    def to_python(self, value):
+        return value
+
+    def to_url(self, value):
+        return value
+
+
+def feed_view(feed_class):
+    """Return one view serving `feed_class` as RSS (`rss`) or Atom (`atom`)."""
+    atom_class = type(f"{feed_class.__name__}Atom", (feed_class,), {"feed_type": Atom1Feed})
+    feeds = {"rss": feed_class(), "atom": atom_class()}
+
+    def view(request, fmt, **kwargs):
+        return feeds[fmt](request, **kwargs)
+
+    return view
+
+
+site_feed = feed_view(ArticleFeed)
+section_feed = feed_view(SectionFeed)
+tag_feed = feed_view(TagFeed)
+author_feed = feed_view(AuthorFeed)

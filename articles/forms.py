@@ -1,0 +1,165 @@
+"""Admin forms of the newsroom: the article form runs the pre-publish checks, the image
+form validates and re-encodes uploads."""
+
+import copy
+
+from django import forms
+from django.core.files.uploadedfile import UploadedFile
+from django.db.models import Count
+from django.utils import timezone
+from django.utils.html import format_html, format_html_join
+from django.utils.translation import gettext_lazy as _
+from reversion.models import Version
+from taggit.forms import TagWidget
+from taggit.models import Tag
+
+from .images import validate_and_reencode
+from .models import Article, Image
+from .publishing import looks_like_file_name, publication_problems
+
+
+class TagSuggestWidget(TagWidget):
+    """The comma-separated tags input, with the newsroom's most used tags suggested."""
+
+    suggestions = 500
+
+    class Media:
+        js = ["js/tag-suggest.js"]
+
+    def render(self, name, value, attrs=None, renderer=None):
+        list_id = f"{(attrs or {}).get('id', name)}-suggestions"
+        attrs = {**(attrs or {}), "list": list_id, "data-tag-suggest": "", "autocomplete": "off"}
+        names = (
+            Tag.objects.annotate(uses=Count("taggit_taggeditem_items"))
+            .order_by("-uses", "name")
+            .values_list("name", flat=True)[: self.suggestions]
+        )
+        options = format_html_join("", '<option value="{}">', ((n,) for n in names))
+        return format_html(
+            '{}<datalist id="{}">{}</datalist>',
+            super().render(name, value, attrs, renderer),
+            list_id,
+            options,
+        )
+
+
+def latest_version_id(article):
+    return (
+        Version.objects.get_for_object(article).order_by("-pk").values_list("pk", flat=True).first()
+    )
+
+
+class ArticleAdminForm(forms.ModelForm):
+    # The version the form was loaded from: saving over someone else's newer save is
+    # refused instead of silently losing their work.
+    loaded_version = forms.CharField(required=False, widget=forms.HiddenInput)
+    minor_change = forms.BooleanField(
+        label=_("Minor change"),
+        required=False,
+        help_text=_(
+            "A typo fix: readers are not told the article was updated. Leave unticked for "
+            "a change of substance."
+        ),
+    )
+
+    class Meta:
+        model = Article
+        # The admin narrows these down with its fieldsets and read-only fields.
+        fields = [
+            "title",
+            "slug",
+            "standfirst",
+            "body",
+            "category",
+            "tags",
+            "authors",
+            "hero_image",
+            "status",
+            "published_at",
+            "owner",
+            "is_breaking",
+            "comments_open",
+            "comments_premoderated",
+            "related_articles",
+        ]
+        widgets = {"tags": TagSuggestWidget}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.pk:
+            self.initial["loaded_version"] = latest_version_id(self.instance) or ""
+
+    def clean_loaded_version(self):
+        loaded = self.cleaned_data.get("loaded_version", "")
+        # Only a form that carried the field is checked (the admin's always does).
+        if self.instance.pk and "loaded_version" in self.data:
+            latest = latest_version_id(self.instance)
+            if latest and str(latest) != loaded:
+                raise forms.ValidationError(
+                    _(
+                        "Someone saved this article after you opened it. Copy your "
+                        "changes, reload the page, and compare in the history."
+                    ),
+                    code="stale",
+                )
+        return loaded
+
+    def clean(self):
+        cleaned_data = super().clean()
+        status = cleaned_data.get("status", self.instance.status)
+        if status == Article.Status.PUBLISHED:
+            if "published_at" in self.fields and not cleaned_data.get("published_at"):
+                # "Published" with no time means now.
+                cleaned_data["published_at"] = timezone.now()
+            # Check the article as it would be saved, without touching the instance.
+            probe = copy.copy(self.instance)
+            for name in ("title", "standfirst", "body", "category", "hero_image"):
+                if name in cleaned_data:
+                    setattr(probe, name, cleaned_data[name])
+            if "category" in self.errors:
+                return cleaned_data
+            problems = publication_problems(probe)
+            if problems:
+                raise forms.ValidationError(
+                    [_("This article cannot be published yet:")] + problems,
+                    code="blocked",
+                )
+        return cleaned_data
+
+
+class ImageAdminForm(forms.ModelForm):
+    class Meta:
+        model = Image
+        fields = ["file", "alt_text", "caption", "credit"]
+        # A plain file field: Django's ImageField would answer every bad file with one
+        # vague message (and let Pillow decode it first); articles.images says what is wrong.
+        field_classes = {"file": forms.FileField}
+        widgets = {
+            "file": forms.ClearableFileInput(
+                attrs={"accept": "image/jpeg,image/png,image/webp,image/gif"}
+            )
+        }
+        help_texts = {
+            "alt_text": _(
+                "What the photo shows, for readers who cannot see it; not the file name. "
+                "Required before an article using it is published."
+            ),
+            "credit": _(
+                "Photographer or agency. Required before an article using it is published."
+            ),
+        }
+
+    def clean_alt_text(self):
+        alt_text = self.cleaned_data.get("alt_text", "")
+        if looks_like_file_name(alt_text):
+            raise forms.ValidationError(
+                _("This is a file name, not a description: say what the photo shows."),
+                code="file_name",
+            )
+        return alt_text
+
+    def clean_file(self):
+        upload = self.cleaned_data.get("file")
+        if isinstance(upload, UploadedFile):
+            return validate_and_reencode(upload)
+        return upload

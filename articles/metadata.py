@@ -1,0 +1,135 @@
+"""What pages tell search engines and social networks about themselves.
+
+OpenGraph and Twitter cards, `hreflang` alternates, and on article pages the JSON-LD
+`NewsArticle` and `BreadcrumbList` (schema.org), built here as plain dictionaries and
+written by the `seo` template tags with script-safe escaping.
+"""
+
+from django.conf import settings
+from django.templatetags.static import static
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from .feeds import absolute_url, hero_rendition
+
+# The logo drawn for the publisher (static/img/logo.png) and the default social card.
+LOGO = {"path": "img/logo.png", "width": 600, "height": 60}
+DEFAULT_SOCIAL_IMAGE = {"path": "img/social-card.png", "width": 1200, "height": 630}
+OG_LOCALES = {"fr": "fr_FR", "en": "en_GB"}
+
+
+def static_image(image):
+    return {
+        "url": absolute_url(static(image["path"])),
+        "width": image["width"],
+        "height": image["height"],
+    }
+
+
+def social_image(image=None):
+    """Return url, width, height and alt of the picture that represents a page."""
+    rendition = hero_rendition(image)
+    if rendition is None:
+        return {**static_image(DEFAULT_SOCIAL_IMAGE), "alt": settings.SITE_NAME}
+    return {
+        "url": absolute_url(rendition["url_jpeg"]),
+        "width": rendition["width"],
+        "height": rendition["height"],
+        "alt": image.alt_text,
+    }
+
+
+def _iso(moment):
+    return timezone.localtime(moment).isoformat(timespec="seconds")
+
+
+def breadcrumb_items(ancestors, category, current):
+    """The visible breadcrumbs as (name, url) pairs; the last one, the page, has no url."""
+    items = [(_("Home"), reverse("articles:home"))]
+    items += [(section.name, section.get_absolute_url()) for section in ancestors]
+    if category is not None:
+        items.append((category.name, category.get_absolute_url()))
+    items.append((current, None))
+    return items
+
+
+def breadcrumb_list(items, page_url):
+    return {
+        "@context": "https://schema.org",
+        "@type": "BreadcrumbList",
+        "itemListElement": [
+            {
+                "@type": "ListItem",
+                "position": position,
+                "name": name,
+                "item": absolute_url(url or page_url),
+            }
+            for position, (name, url) in enumerate(items, 1)
+        ],
+    }
+
+
+def publisher():
+    return {
+        "@type": "NewsMediaOrganization",
+        "name": settings.SITE_NAME,
+        "url": absolute_url(reverse("articles:home")),
+        "logo": {"@type": "ImageObject", **static_image(LOGO)},
+    }
+
+
+def news_article(article, authors, tags):
+    url = absolute_url(article.get_absolute_url())
+    data = {
+        "@context": "https://schema.org",
+        "@type": "NewsArticle",
+        "mainEntityOfPage": {"@type": "WebPage", "@id": url},
+        "url": url,
+        "headline": article.title,
+        "description": article.standfirst,
+        # A draft shown in preview has no publication time yet.
+        "datePublished": _iso(article.published_at or article.updated_at),
+        "dateModified": _iso(max(filter(None, (article.updated_at, article.published_at)))),
+        "author": [
+            {"@type": "Person", "name": author.name, "url": absolute_url(author.get_absolute_url())}
+            for author in authors
+        ]
+        or [{"@type": "Organization", "name": settings.SITE_NAME}],
+        "publisher": publisher(),
+        "articleSection": article.category.name,
+        "keywords": [tag.name for tag in tags],
+        "inLanguage": "fr",
+        "isAccessibleForFree": True,
+    }
+    # Corrections are prefetched by the article views: no extra query here.
+    corrections = list(article.corrections.all())
+    if corrections:
+        data["correction"] = [
+            {
+                "@type": "CorrectionComment",
+                "text": correction.text,
+                "datePublished": _iso(correction.published_at),
+            }
+            for correction in corrections
+        ]
+    if hero_rendition(article.hero_image):
+        image = social_image(article.hero_image)
+        data["image"] = [
+            {
+                "@type": "ImageObject",
+                "url": image["url"],
+                "width": image["width"],
+                "height": image["height"],
+            }
+        ]
+    return data
+
+
+def article_structured_data(article, authors, tags, ancestors):
+    """The JSON-LD of an article page: the article and its breadcrumbs."""
+    items = breadcrumb_items(ancestors, article.category, article.title)
+    return [
+        news_article(article, authors, tags),
+        breadcrumb_list(items, article.get_absolute_url()),
+    ]

@@ -1,0 +1,205 @@
+"""The newsroom's workflow: who may move an article where, and what must be true first.
+
+draft → in review → published (now, or scheduled: `published_at` in the future), and
+back to draft to unpublish. A scheduled article turns visible by itself when its time
+comes, because `Article.objects.published()` compares `published_at` with the clock:
+there is no job that could fail to run.
+
+Pre-publish checks come in two kinds: problems block publishing (readers would get a
+broken or inaccessible page), typography slips only warn (the desk decides).
+"""
+
+import html
+import re
+
+from django.core.exceptions import PermissionDenied
+from django.utils import timezone
+from django.utils.html import strip_tags
+from django.utils.translation import gettext as _
+
+from .models import Article
+
+PUBLISH_PERMISSION = "articles.publish_article"
+EDIT_ANY_PERMISSION = "articles.edit_any_article"
+
+
+# Roles -----------------------------------------------------------------------------
+
+
+def can_publish(user):
+    return user.has_perm(PUBLISH_PERMISSION)
+
+
+def can_edit_any(user):
+    return user.has_perm(EDIT_ANY_PERMISSION)
+
+
+def is_own(user, article):
+    """Whether `user` owns the article or signs it."""
+    if article.owner_id == user.pk:
+        return True
+    return bool(article.pk) and article.authors.filter(user=user).exists()
+
+
+def can_edit(user, article):
+    """Editors edit everything; a journalist edits their own articles until published."""
+    if not user.has_perm("articles.change_article"):
+        return False
+    if can_edit_any(user):
+        return True
+    return is_own(user, article) and article.status != Article.Status.PUBLISHED
+
+
+def can_preview(user, article):
+    return user.is_authenticated and (
+        can_edit_any(user) or can_publish(user) or is_own(user, article)
+    )
+
+
+# Checks ----------------------------------------------------------------------------
+
+
+def publication_problems(article):
+    """Return what stops `article` from going out, as messages for the desk."""
+    problems = []
+    if not article.category_id:
+        problems.append(_("The article has no section."))
+    if not (article.standfirst or "").strip():
+        problems.append(_("The standfirst is empty."))
+    if not strip_tags(article.body or "").strip():
+        problems.append(_("The body is empty."))
+    image = article.hero_image
+    if image is not None:
+        if not image.alt_text.strip():
+            problems.append(_("The hero image has no alternative text."))
+        elif looks_like_file_name(image.alt_text):
+            problems.append(
+                _("The hero image's alternative text is a file name: describe the photo.")
+            )
+        if not image.credit.strip():
+            problems.append(_("The hero image has no credit."))
+    return problems
+
+
+_FILE_NAME = re.compile(
+    r"^\S+\.(jpe?g|png|gif|webp|heic|tiff?)$|^(img|dsc|dscn|pxl|photo|image)[-_ ]?\d+",
+    re.IGNORECASE,
+)
+
+
+def looks_like_file_name(text):
+    """Whether an alternative text is a camera file name rather than a description."""
+    return bool(_FILE_NAME.match(text.strip()))
+
+
+def can_change_image(user, image):
+    """Editors change any photo; a journalist their own uploads, until one goes out."""
+    if not user.has_perm("articles.change_image"):
+        return False
+    if can_edit_any(user):
+        return True
+    if image.uploaded_by_id != user.pk:
+        return False
+    return not Article.objects.filter(hero_image=image, status=Article.Status.PUBLISHED).exists()
+
+
+# French puts a no-break space (U+00A0, or the narrow U+202F) before : ; ! ? and inside
+# « guillemets ». The checks skip URLs and times such as 20:30.
+_MISSING_SPACE = re.compile(r"(?<![\s\u00a0\u202f:/!?])([!?;:])(?!//)(?!\d)")
+_PLAIN_SPACE = re.compile(r" ([!?;:])(?!//)")
+_STRAIGHT_QUOTES = re.compile(r"\"[^\"<>]+\"")
+_TAG = re.compile(r"<[^>]+>")
+_URL = re.compile(r"\b(?:https?|mailto):\S+")
+
+
+def _text_of(article):
+    body = html.unescape(_TAG.sub(" ", article.body or ""))
+    return {
+        _("title"): article.title or "",
+        _("standfirst"): article.standfirst or "",
+        _("body"): _URL.sub(" ", body),
+    }
+
+
+def typography_warnings(article):
+    """Return French typography slips in the title, standfirst and body (not blocking)."""
+    warnings = []
+    for part, text in _text_of(article).items():
+        if _PLAIN_SPACE.search(text):
+            warnings.append(
+                _("%(part)s: use a no-break space before « : ; ! ? », not an ordinary space.")
+                % {"part": part.capitalize()}
+            )
+        elif _MISSING_SPACE.search(text):
+            warnings.append(
+                _("%(part)s: a no-break space is missing before « : ; ! ? ».")
+                % {"part": part.capitalize()}
+            )
+        if _STRAIGHT_QUOTES.search(text):
+            warnings.append(
+                _('%(part)s: straight quotes "…" instead of French quotes « … ».')
+                % {"part": part.capitalize()}
+            )
+    return warnings
+
+
+class PublishingBlocked(Exception):
+    def __init__(self, problems):
+        self.problems = problems
+        super().__init__(" ".join(problems))
+
+
+# Transitions -----------------------------------------------------------------------
+
+
+def submit_for_review(article, user):
+    """Hand a draft to the editors."""
+    if not can_edit(user, article):
+        raise PermissionDenied
+    if article.status != Article.Status.DRAFT:
+        return False
+    article.status = Article.Status.IN_REVIEW
+    article.submitted_at = timezone.now()
+    article.save(update_fields=["status", "submitted_at"])
+    return True
+
+
+def publish(article, user, at=None):
+    """Publish now, or at `at` (a future time schedules it). Raise PublishingBlocked."""
+    if not can_publish(user):
+        raise PermissionDenied
+    problems = publication_problems(article)
+    if problems:
+        raise PublishingBlocked(problems)
+    article.status = Article.Status.PUBLISHED
+    if at is not None:
+        article.published_at = at
+    elif article.published_at is None:
+        article.published_at = timezone.now()
+    # A time already set is kept: in the future it schedules, in the past it is the
+    # original date of an article put back online.
+    article.updated_at = max(article.updated_at, article.published_at)
+    article.save(update_fields=["status", "published_at", "updated_at"])
+    return article
+
+
+def unpublish(article, user):
+    """Take an article (live or scheduled) off the site: it goes back to draft."""
+    if not can_publish(user):
+        raise PermissionDenied
+    if article.status != Article.Status.PUBLISHED:
+        return False
+    article.status = Article.Status.DRAFT
+    article.save(update_fields=["status"])
+    return True
+
+
+def send_back(article, user):
+    """Return an article in review to its journalist as a draft."""
+    if not can_publish(user):
+        raise PermissionDenied
+    if article.status != Article.Status.IN_REVIEW:
+        return False
+    article.status = Article.Status.DRAFT
+    article.save(update_fields=["status"])
+    return True

@@ -1,0 +1,154 @@
+"""Most read: counting reads without knowing the reader.
+
+A read is an article page served to something that looks like a person: not a HEAD
+request, not a browser's prefetch, not a robot by its User-Agent. Nothing about the
+reader is kept: no cookie is set or read, no IP address or User-Agent is stored, the
+only thing counted is (article, day).
+
+Counting never writes during the request. count_read() adds one to a counter in this
+process's memory; after the response has been sent (Django's `request_finished`
+signal, which fires when the server closes the response), a process whose counters are
+older than READ_COUNT_FLUSH_SECONDS adds them to ArticleReadCount in one
+`INSERT … ON CONFLICT DO UPDATE SET reads = reads + excluded.reads` statement. Every
+worker flushes its own counters into the shared database, so no worker needs another
+one's memory, and a crash loses at most one interval of counts (acceptable for a
+« most read » list; not for billing).
+
+most_read() reads the counts of the last days in one query, and keeps the list in the
+cache for a few minutes; saving any article forgets it, so an article taken offline
+leaves the list at once.
+"""
+
+import logging
+import re
+import threading
+import time
+from collections import Counter
+from datetime import timedelta
+
+from django.conf import settings
+from django.core.cache import cache
+from django.core.signals import request_finished
+from django.db import connection, transaction
+from django.db.models import Sum
+from django.db.models.signals import post_delete, post_save
+from django.dispatch import receiver
+from django.utils import timezone
+
+from .models import Article, ArticleReadCount
+
+logger = logging.getLogger(__name__)
+
+MOST_READ_CACHE_KEY = "articles:most-read:v1"
+MOST_READ_COUNT = 5
+MOST_READ_DAYS = 2
+MOST_READ_CACHE_SECONDS = 300
+FLUSH_BATCH = 500
+
+ROBOT_RE = re.compile(
+    r"bot|crawl|spider|slurp|archiver|facebookexternalhit|embedly|preview|monitor|"
+    r"headless|curl|wget|python-|httpclient|java/|go-http|feed",
+    re.IGNORECASE,
+)
+
+_lock = threading.Lock()
+_pending = Counter()
+_last_flush = time.monotonic()
+
+
+def is_reader(request):
+    """Whether this request is a person reading (as far as can be told without tracking)."""
+    if request.method != "GET":
+        return False
+    purpose = request.headers.get("Sec-Purpose", "") + request.headers.get("Purpose", "")
+    if "prefetch" in purpose.lower() or "prerender" in purpose.lower():
+        return False
+    user_agent = request.headers.get("User-Agent", "")
+    return bool(user_agent) and not ROBOT_RE.search(user_agent)
+
+
+def count_read(request, article):
+    """Count one read of `article` in memory (no I/O)."""
+    if is_reader(request):
+        with _lock:
+            _pending[(article.pk, timezone.localdate())] += 1
+
+
+def pending_reads():
+    with _lock:
+        return dict(_pending)
+
+
+def flush_reads():
+    """Add the counted reads to the database; return how many reads were written."""
+    global _last_flush
+    with _lock:
+        batch = dict(_pending)
+        _pending.clear()
+        _last_flush = time.monotonic()
+    if not batch:
+        return 0
+    try:
+        rows = list(batch.items())
+        chunks = [rows[start : start + FLUSH_BATCH] for start in range(0, len(rows), FLUSH_BATCH)]
+        if len(chunks) == 1:
+            _upsert(chunks[0])  # one statement: atomic by itself
+        else:
+            with transaction.atomic():
+                for chunk in chunks:
+                    _upsert(chunk)
+    except Exception:
+        # The database is away: keep the counts for the next flush rather than lose them.
+        logger.exception("Could not write %d read counts; keeping them for later", len(batch))
+        with _lock:
+            _pending.update(batch)
+        return 0
+    return sum(batch.values())
+
+
+def _upsert(rows):
+    table = ArticleReadCount._meta.db_table
+    articles = Article._meta.db_table
+    values = ", ".join(["(%s, %s, %s)"] * len(rows))
+    params = [value for (article_id, day), reads in rows for value in (article_id, day, reads)]
+    # VALUES columns are column1… on both PostgreSQL and SQLite; the join drops the
+    # reads of an article deleted meanwhile; SQLite needs the WHERE before ON CONFLICT.
+    sql = (
+        f"INSERT INTO {table} (article_id, day, reads) "  # noqa: S608  (names from models)
+        f"SELECT v.column1, v.column2, v.column3 FROM (VALUES {values}) AS v "
+        f"JOIN {articles} a ON a.id = v.column1 WHERE 1 = 1 "
+        f"ON CONFLICT (article_id, day) DO UPDATE SET reads = {table}.reads + excluded.reads"
+    )
+    if connection.vendor == "postgresql":
+        sql = sql.replace("(%s, %s, %s)", "(%s::bigint, %s::date, %s::integer)")
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+
+
+@receiver(request_finished)
+def flush_when_due(**kwargs):
+    interval = getattr(settings, "READ_COUNT_FLUSH_SECONDS", 60)
+    if _pending and time.monotonic() - _last_flush >= interval:
+        flush_reads()
+
+
+def most_read(exclude=None, count=MOST_READ_COUNT):
+    """Return the most read published articles of the last days (one query, cached)."""
+    articles = cache.get(MOST_READ_CACHE_KEY)
+    if articles is None:
+        since = timezone.localdate() - timedelta(days=MOST_READ_DAYS - 1)
+        articles = list(
+            Article.objects.published()
+            .for_listing()
+            .filter(read_counts__day__gte=since)
+            .annotate(recent_reads=Sum("read_counts__reads"))
+            .order_by("-recent_reads", "-published_at", "-pk")[: MOST_READ_COUNT + 1]
+        )
+        cache.set(MOST_READ_CACHE_KEY, articles, MOST_READ_CACHE_SECONDS)
+    return [article for article in articles if article.pk != getattr(exclude, "pk", None)][:count]
+
+
+@receiver(post_save, sender=Article)
+@receiver(post_delete, sender=Article)
+def forget_most_read(**kwargs):
+    cache.delete(MOST_READ_CACHE_KEY)

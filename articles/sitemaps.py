@@ -1,0 +1,207 @@
+"""Sitemaps for search engines, the Google News sitemap, and robots.txt.
+
+`/sitemap.xml` is an index of the sections, the articles (paged, ARTICLES_PER_SITEMAP a
+page, newest first), the tags and the authors that have published articles.
+`/sitemap-news.xml` lists the articles of the last 48 hours in Google News' format.
+Both list the French (canonical) address of each page, whatever language the crawler
+asks for; pages carry their `hreflang` alternates themselves. Links use SITE_URL.
+"""
+
+from datetime import timedelta
+from urllib.parse import urlsplit
+
+from django.conf import settings
+from django.contrib.sitemaps import Sitemap
+from django.contrib.sitemaps import views as sitemap_views
+from django.db.models import Max
+from django.http import HttpResponse
+from django.template.response import TemplateResponse
+from django.urls import reverse
+from django.utils import timezone, translation
+from django.views.decorators.cache import cache_control
+from taggit.models import Tag
+
+from .models import Article, Author
+from .sections import section_tree
+
+ARTICLES_PER_SITEMAP = 5000
+NEWS_SITEMAP_HOURS = 48
+NEWS_SITEMAP_LIMIT = 1000  # Google News reads at most 1,000 URLs per sitemap.
+
+
+class PublicSitemap(Sitemap):
+    """A sitemap whose URLs are on SITE_URL, not on whatever host the request used."""
+
+    @property
+    def protocol(self):
+        return urlsplit(settings.SITE_URL).scheme or "https"
+
+    def get_domain(self, site=None):
+        return urlsplit(settings.SITE_URL).netloc
+
+
+class SectionSitemap(PublicSitemap):
+    changefreq = "hourly"
+    priority = 0.8
+
+    def items(self):
+        tree = section_tree()
+        latest = dict(
+            Article.objects.published()
+            .order_by()
+            .values_list("category_id")
+            .annotate(latest=Max("published_at"))
+        )
+        # A section changes when any of its subsections gets an article.
+        items = []
+        for category in sorted(tree.by_id.values(), key=lambda c: c.path):
+            dates = [latest[pk] for pk in tree.subtree_ids(category) if pk in latest]
+            items.append((category, max(dates) if dates else None))
+        return items
+
+    def location(self, item):
+        return item[0].get_absolute_url()
+
+    def lastmod(self, item):
+        return item[1]
+
+
+class ArticleSitemap(PublicSitemap):
+    limit = ARTICLES_PER_SITEMAP
+    priority = 0.6
+
+    def items(self):
+        return (
+            Article.objects.published()
+            .only("slug", "published_at", "updated_at")
+            .order_by("-published_at", "-pk")
+        )
+
+    def lastmod(self, item):
+        return max(item.updated_at, item.published_at)
+
+    def get_latest_lastmod(self):
+        # One aggregate instead of Django's default (every article, one by one).
+        latest = Article.objects.published().aggregate(
+            updated=Max("updated_at"), published=Max("published_at")
+        )
+        dates = [date for date in latest.values() if date]
+        return max(dates) if dates else None
+
+
+class TagSitemap(PublicSitemap):
+    limit = ARTICLES_PER_SITEMAP
+    priority = 0.3
+
+    def items(self):
+        return (
+            Tag.objects.filter(
+                taggit_taggeditem_items__content_type__app_label="articles",
+                taggit_taggeditem_items__content_type__model="article",
+                taggit_taggeditem_items__object_id__in=Article.objects.published().values("pk"),
+            )
+            .distinct()
+            .order_by("slug")
+        )
+
+    def location(self, item):
+        return reverse("articles:tag", kwargs={"slug": item.slug})
+
+
+class AuthorSitemap(PublicSitemap):
+    priority = 0.3
+
+    def items(self):
+        return Author.objects.filter(pk__in=Article.objects.published().values("authors")).order_by(
+            "slug"
+        )
+
+
+class NewsSitemap(PublicSitemap):
+    """Google News: the articles published in the last 48 hours, newest first."""
+
+    limit = NEWS_SITEMAP_LIMIT
+
+    def items(self):
+        now = timezone.now()
+        articles = list(
+            Article.objects.published(at=now)
+            .filter(published_at__gte=now - timedelta(hours=NEWS_SITEMAP_HOURS))
+            .only("title", "slug", "published_at")
+            .order_by("-published_at", "-pk")[:NEWS_SITEMAP_LIMIT]
+        )
+        for article in articles:
+            # W3C date and time to the second, with the offset (2025-03-12T08:30:00+01:00).
+            article.news_publication_date = timezone.localtime(article.published_at).isoformat(
+                timespec="seconds"
+            )
+        return articles
+
+
+SITEMAPS = {
+    "sections": SectionSitemap,
+    "articles": ArticleSitemap,
+    "tags": TagSitemap,
+    "authors": AuthorSitemap,
+}
+
+
+def _in_default_language(view):
+    # These URLs are outside i18n_patterns: without this, a crawler sending
+    # Accept-Language: en would get /en/ addresses.
+    def wrapped(request, *args, **kwargs):
+        with translation.override(settings.LANGUAGE_CODE):
+            response = view(request, *args, **kwargs)
+            if hasattr(response, "render"):
+                response.render()
+        return response
+
+    return cache_control(public=True, max_age=600)(wrapped)
+
+
+@_in_default_language
+def index(request):
+    # Django's index view names the request's host; ours names SITE_URL, like the rest.
+    site_url = settings.SITE_URL.rstrip("/")
+    entries = []
+    for name, sitemap_class in SITEMAPS.items():
+        sitemap = sitemap_class()
+        location = site_url + reverse("sitemap-section", kwargs={"section": name})
+        lastmod = sitemap.get_latest_lastmod()
+        entries.append(sitemap_views.SitemapIndexItem(location, lastmod))
+        entries += [
+            sitemap_views.SitemapIndexItem(f"{location}?p={page}", lastmod)
+            for page in range(2, sitemap.paginator.num_pages + 1)
+        ]
+    return TemplateResponse(
+        request, "sitemap_index.xml", {"sitemaps": entries}, content_type="application/xml"
+    )
+
+
+@_in_default_language
+def section(request, section):
+    return sitemap_views.sitemap(request, SITEMAPS, section=section)
+
+
+@_in_default_language
+def news(request):
+    return sitemap_views.sitemap(request, {"news": NewsSitemap}, template_name="sitemaps/news.xml")
+
+
+@_in_default_language
+def robots_txt(request):
+    site_url = settings.SITE_URL.rstrip("/")
+    disallowed = []
+    for code, _name in settings.LANGUAGES:
+        with translation.override(code):
+            # Search results are endless combinations of words: not worth crawling.
+            disallowed += [reverse("admin:index"), reverse("articles:search")]
+    lines = [
+        "User-agent: *",
+        *(f"Disallow: {path}" for path in dict.fromkeys(disallowed)),
+        "",
+        f"Sitemap: {site_url}{reverse('sitemap')}",
+        f"Sitemap: {site_url}{reverse('sitemap-news')}",
+        "",
+    ]
+    return HttpResponse("\n".join(lines), content_type="text/plain; charset=utf-8")
