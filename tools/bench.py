@@ -208,8 +208,9 @@ def main():
         memory[f"after the targets ({served:,} requests)"] = worker_rss(server.pid)
         extra = 0
         while extra < 10_000:
-            extra += wrk(base + "/article/article-de-reference/", UNCACHED, seconds=5)["total"]
-        memory[f"after {extra:,} more uncached article requests"] = worker_rss(server.pid)
+            for path in ("/article/article-de-reference/", "/", "/rubrique/afrique/"):
+                extra += wrk(base + path, {}, seconds=3)["total"]
+        memory[f"after {extra:,} more page requests"] = worker_rss(server.pid)
     finally:
         server.send_signal(signal.SIGTERM)
         server.wait(timeout=30)
