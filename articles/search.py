@@ -196,8 +196,13 @@ class Fold(Func):
     output_field = TextField()
 
 
+_WORD_RE = re.compile(r"\w+")
+
+
 def _sqlite_fold(value):
-    return fold(value) if value else ""
+    # The folded words, each after a space: " term" then matches at the start of a word
+    # only, so « election » finds « élections » but not « sélection ».
+    return " " + " ".join(_WORD_RE.findall(fold(value))) if value else ""
 
 
 @receiver(connection_created)
@@ -314,7 +319,7 @@ def _search_fallback(articles, query, order):
         folded_body=Fold("body"),
     )
     rank = Value(0)
-    for term in terms:
+    for term in (f" {term}" for term in terms):
         tagged = TaggedItem.objects.filter(
             content_type__app_label="articles",
             content_type__model="article",
@@ -376,13 +381,15 @@ def _decode(marked):
 
 
 def mark_terms(text, terms, max_words=None):
-    """Put highlight markers around the words of `text` that contain one of `terms`.
+    """Put highlight markers around the words of `text` that start with one of `terms`.
 
     With `max_words`, keep a window of that many words around the first match.
     """
     words = text.split()
     if max_words and len(words) > max_words:
-        first = next((i for i, word in enumerate(words) if any(t in fold(word) for t in terms)), 0)
+        first = next(
+            (i for i, word in enumerate(words) if any(fold(word).startswith(t) for t in terms)), 0
+        )
         start = max(0, first - max_words // 4)
         end = min(len(words), start + max_words)
         text = " ".join(words[start:end])
@@ -390,7 +397,7 @@ def mark_terms(text, terms, max_words=None):
     # Split into words and what lies between them; only words get markers.
     return "".join(
         f"{MARK_START}{part}{MARK_END}"
-        if index % 2 and any(term in fold(part) for term in terms)
+        if index % 2 and any(fold(part).startswith(term) for term in terms)
         else part
         for index, part in enumerate(_WORD_SPLIT_RE.split(text))
     )
@@ -438,7 +445,7 @@ class SearchForm(forms.Form):
     q = forms.CharField(label=_("Search the site"), required=False, strip=True)
     section = forms.ChoiceField(label=_("Section"), required=False)
     period = forms.ChoiceField(
-        label=_("Published"),
+        label=_("Period"),
         required=False,
         choices=[
             ("", _("Any time")),

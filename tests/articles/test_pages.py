@@ -319,3 +319,14 @@ def test_query_count_is_bounded_and_does_not_grow(client, site, name, budget):
     large = count_queries(client, urls[name])
     assert small == large, f"{name}: {small} queries with a small site, {large} with a larger one"
     assert large <= budget, f"{name}: {large} queries, budget {budget}"
+
+
+@pytest.mark.parametrize(
+    ("count", "label"), [(0, "0 commentaire"), (1, "1 commentaire"), (2, "2 commentaires")]
+)
+def test_french_plurals_on_the_article_page(client, site, count, label):
+    from tests.factories import CommentFactory
+
+    CommentFactory.create_batch(count, article=site["article"])
+    html = client.get(site["article"].get_absolute_url()).text
+    assert re.search(rf"\b{label}\b(?!s)", html), label

@@ -35,6 +35,15 @@ def test_accents_and_capitals_do_not_matter(client, sections):
     assert found_titles(client, q="ÉLECTION") == ["Une élection sans surprise"]
 
 
+def test_a_word_is_not_found_inside_another_word(client, sections):
+    ArticleFactory(title="La sélection nationale en stage", category=sections["benin"])
+    ArticleFactory(title="Élections municipales à Porto-Novo", category=sections["benin"])
+    assert found_titles(client, q="election") == ["Élections municipales à Porto-Novo"]
+    response = client.get(SEARCH, {"q": "election"})
+    assert f"{MARK_START}" not in response.text  # markers never reach the page
+    assert "<mark>Élections</mark>" in response.text
+
+
 def test_plural_finds_singular_and_singular_finds_plural(client, sections):
     ArticleFactory(title="Les inondations à Cotonou", category=sections["benin"])
     ArticleFactory(title="Une élection disputée", category=sections["monde"])
