@@ -112,7 +112,39 @@ def start_generation(next_change=None, known=False):
         "schedule_known": known,
     }
     cache.set(GENERATION_KEY, record, timeout=None)
+    _remember(GENERATION_KEY, record)
     return record
+
+
+# With PAGE_CACHE_CHECK_SECONDS > 0, a worker trusts the generations it read for that
+# long before asking the shared cache again: a hit then costs no round trip, and a
+# change made in another worker shows there within that time (this worker's own changes
+# at once). 0, the default, asks every time.
+_known = {}
+
+
+def _remember(key, value):
+    if settings.PAGE_CACHE_CHECK_SECONDS > 0:
+        _known[key] = (value, time.monotonic() + settings.PAGE_CACHE_CHECK_SECONDS)
+
+
+def _shared_get_many(keys, versions):
+    """cache.get_many, with the generation keys (`versions`) from memory while trusted."""
+    if settings.PAGE_CACHE_CHECK_SECONDS <= 0:
+        return cache.get_many(keys)
+    now, found = time.monotonic(), {}
+    for key in versions:
+        value, until = _known.get(key, (None, 0))
+        if until > now:
+            found[key] = value
+    missing = [key for key in keys if key not in found]
+    if missing:
+        fetched = cache.get_many(missing)
+        for key in versions:
+            if key in fetched:
+                _remember(key, fetched[key])
+        found.update(fetched)
+    return found
 
 
 def next_scheduled_change(now=None):
@@ -165,7 +197,9 @@ def scope_key(scope):
 
 def scope_changed(scope):
     """Renew one scope (an article's comments): only the pages that name it are stale."""
-    cache.set(scope_key(scope), _new_token(), timeout=None)
+    token = _new_token()
+    cache.set(scope_key(scope), token, timeout=None)
+    _remember(scope_key(scope), token)
 
 
 def _model_label(sender):
@@ -191,6 +225,7 @@ def forget_pages_on_setting_change(**kwargs):
     # starts a new generation then.
     start_generation()
     _local_pages.clear()
+    _known.clear()
 
 
 def comments_changed(article_ids):
@@ -303,7 +338,7 @@ def serve(request, render, scopes=(), valid_until=None, on_hit=None):
     if local and local["until"] <= now:
         local = None
     keys = [GENERATION_KEY, *(scope_key(s) for s in scopes)]
-    found = cache.get_many(keys if local else [*keys, key])
+    found = _shared_get_many(keys if local else [*keys, key], keys)
     generation, versions = _current_versions(found, scopes)
     request.page_generation = generation["token"]
     if local and local["versions"] != versions:

@@ -38,7 +38,10 @@ SECONDS = int(os.environ.get("BENCH_SECONDS", "10"))
 THREADS = int(os.environ.get("BENCH_THREADS", "2"))
 CONNECTIONS = int(os.environ.get("BENCH_CONNECTIONS", "16"))
 DOC = ROOT / "docs/benchmarks.md"
-START, END = "<!-- make bench: start -->", "<!-- make bench: end -->"
+# BENCH_LABEL names a variant (say, PAGE_CACHE_CHECK_SECONDS=1) with its own block.
+LABEL = os.environ.get("BENCH_LABEL", "")
+START = f"<!-- make bench{f' ({LABEL})' if LABEL else ''}: start -->"
+END = f"<!-- make bench{f' ({LABEL})' if LABEL else ''}: end -->"
 
 # An uncached page: the request carries a session cookie, so the page cache lets it
 # through and the page is rendered in full, as for a logged-in reader.
@@ -225,7 +228,8 @@ def write_doc(results, memory, workers):
         f"Run of {datetime.now(UTC):%Y-%m-%d %H:%M} UTC on {os.cpu_count()} cores "
         f"(`{os.uname().nodename}`), gunicorn {workers} workers (gthread), "
         f"wrk {THREADS} threads, {CONNECTIONS} connections, {SECONDS} s per target, "
-        "all on 127.0.0.1.",
+        "all on 127.0.0.1; "
+        f"PAGE_CACHE_CHECK_SECONDS={os.environ.get('PAGE_CACHE_CHECK_SECONDS', '0')}.",
         "",
         "| target | req/s | p50 (ms) | p99 (ms) | ratio to floor | target ratio | met |",
         "| --- | ---: | ---: | ---: | ---: | ---: | :---: |",

@@ -313,3 +313,28 @@ def test_page_cache_off_still_fills_holes_and_answers_304(client, pages, setting
     assert field(response.text, "csrfmiddlewaretoken")
     again = client.get(pages["section"])
     assert client.get(pages["section"], headers={"If-None-Match": again["ETag"]}).status_code == 304
+
+
+def test_trusting_generations_for_a_while_saves_the_round_trip(
+    client, pages, settings, monkeypatch, site
+):
+    settings.PAGE_CACHE_CHECK_SECONDS = 5
+    client.get(pages["home"])
+    client.get(pages["home"])  # the generation is now known to this worker
+    calls = []
+    real = pagecache.cache.get_many
+    monkeypatch.setattr(pagecache.cache, "get_many", lambda keys: calls.append(keys) or real(keys))
+    assert client.get(pages["home"])["X-Page-Cache"] == "hit"
+    assert calls == []
+    # This worker's own change shows at once.
+    ArticleFactory(title="Publié par ce processus", category=site["benin"])
+    assert "Publié par ce processus" in client.get(pages["home"]).text
+
+
+def test_by_default_every_hit_checks_the_shared_generations(client, pages, monkeypatch):
+    client.get(pages["home"])
+    calls = []
+    real = pagecache.cache.get_many
+    monkeypatch.setattr(pagecache.cache, "get_many", lambda keys: calls.append(keys) or real(keys))
+    assert client.get(pages["home"])["X-Page-Cache"] == "hit"
+    assert calls == [[pagecache.GENERATION_KEY]]
