@@ -341,6 +341,7 @@ def serve(request, render, scopes=(), valid_until=None, on_hit=None):
     found = _shared_get_many(keys if local else [*keys, key], keys)
     generation, versions = _current_versions(found, scopes)
     request.page_generation = generation["token"]
+    request.page_scopes = dict(zip(scopes, versions[1:], strict=True))
     if local and local["versions"] != versions:
         found[key] = cache.get(key)
         local = None
@@ -437,6 +438,19 @@ def personal(response):
     patch_vary_headers(response, ["Cookie"])
     response["X-Page-Cache"] = "bypass"
     return response
+
+
+def scope_token(request, scope):
+    """A scope's current token (read once per request): its fragments are keyed by it."""
+    tokens = request.__dict__.setdefault("page_scopes", {})
+    if scope not in tokens:
+        token = cache.get(scope_key(scope))
+        if token is None:
+            token = _new_token()
+            if not cache.add(scope_key(scope), token, timeout=None):
+                token = cache.get(scope_key(scope)) or token
+        tokens[scope] = token
+    return tokens[scope]
 
 
 def generation_token(request):

@@ -5,10 +5,11 @@ from django import template
 from django.conf import settings
 from django.core.paginator import Page, Paginator
 from django.db.models import Count, Window
+from django.utils.functional import SimpleLazyObject
 from django.utils.html import Urlizer, escape, normalize_newlines
 from django.utils.safestring import mark_safe
 
-from articles.pagecache import hole
+from articles.pagecache import hole, scope_token
 
 from ..captcha import get_provider
 from ..forms import CommentForm
@@ -92,7 +93,14 @@ def comments_section(context, article):
     return {
         "request": request,
         "article": article,
-        "page_obj": comment_page(article, request.GET.get(PAGE_PARAMETER)),
+        # Lazy: the rendered list is kept in a fragment cache (comments/section.html).
+        "page_obj": SimpleLazyObject(
+            lambda: comment_page(article, request.GET.get(PAGE_PARAMETER))
+        ),
+        "comment_page_requested": request.GET.get(PAGE_PARAMETER, "")[:12],
+        "comments_version": scope_token(request, f"comments:{article.slug}")
+        if context.get("page_generation")
+        else None,
         "page_parameter": PAGE_PARAMETER,
         "comments_open": is_open,
         "closes_at": closes_at(article),
