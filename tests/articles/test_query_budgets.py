@@ -17,7 +17,15 @@ from tests.factories import ArticleFactory, AuthorFactory, CategoryFactory, Comm
 
 pytestmark = pytest.mark.django_db
 
-BUDGETS = {"home": 10, "article": 8, "section": 8, "subsection": 8, "tag": 8, "author": 8}
+BUDGETS = {
+    "home": 10,
+    "article": 8,
+    "section": 8,
+    "subsection": 8,
+    "tag": 8,
+    "author": 8,
+    "search": 8,
+}
 
 
 @pytest.fixture(autouse=True)
@@ -34,6 +42,7 @@ def urls(site):
         "subsection": site["diplomatie"].get_absolute_url(),
         "tag": "/tag/cedeao/",
         "author": site["author"].get_absolute_url(),
+        "search": "/recherche/?q=cedeao",
     }
 
 
