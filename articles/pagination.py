@@ -51,7 +51,8 @@ def parse_cursor(value):
 
 def older_than(queryset, cursor):
     published_at, pk = parse_cursor(cursor)
-    return queryset.filter(
+    # The first condition alone is what the index can seek to; the OR settles ties.
+    return queryset.filter(published_at__lte=published_at).filter(
         Q(published_at__lt=published_at) | Q(published_at=published_at, pk__lt=pk)
     )
 
