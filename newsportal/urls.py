@@ -29,6 +29,9 @@ urlpatterns += i18n_patterns(
     path("", include("articles.urls")),
     prefix_default_language=False,
 )
+if settings.BENCHMARK_FLOOR:
+    # `make bench` only: the cost of Django itself, to compare pages with.
+    urlpatterns += [path("bench/floor/", views.benchmark_floor, name="benchmark-floor")]
 if settings.DEBUG:
     urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
 
