@@ -7,7 +7,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 DEV := DEBUG=true
 
-.PHONY: help install run serve test lint format migrations-check messages compilemessages clean
+.PHONY: help install run serve test lint format migrations-check messages compilemessages clean css bench bench-scale
 
 help:
 	@echo "make run    set up (venv, install, migrate, demo content) and serve on http://$(HOST):$(PORT)"
@@ -55,6 +55,15 @@ format: $(BIN)/.installed
 
 migrations-check: $(BIN)/.installed
 	$(DEV) $(BIN)/python manage.py makemigrations --check --dry-run
+
+# The Bootstrap rules our markup uses (tools/purge_css.py); run after adding a class.
+css: $(BIN)/.installed
+	$(BIN)/python tools/purge_css.py
+
+# The benchmark of docs/benchmarks.md: PostgreSQL database np_perf_bench, gunicorn with
+# production settings on 127.0.0.1, wrk (installed with apt-get when missing), Redis db 6.
+bench: install
+	$(BIN)/python tools/bench.py
 
 clean:
 	rm -rf $(VENV) staticfiles artifacts

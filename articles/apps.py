@@ -7,5 +7,5 @@ class ArticlesConfig(AppConfig):
     verbose_name = _("Content")
 
     def ready(self):
-        # Connect the signals: section-tree cache, search vectors, read counts.
-        from . import readership, search, sections  # noqa: F401
+        # Connect the signals: page and section-tree caches, search vectors, read counts.
+        from . import pagecache, readership, search, sections  # noqa: F401

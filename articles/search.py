@@ -147,8 +147,12 @@ def update_search_vectors(articles=None):
     """Recompute the search vector of `articles` (a queryset; all articles by default)."""
     if connection.vendor != "postgresql":
         return 0
+    from .pagecache import content_changed
+
     articles = Article.objects.all() if articles is None else articles
-    return articles.update(search_vector=search_document())
+    updated = articles.update(search_vector=search_document())
+    content_changed()  # update() sends no signal: search pages may find other articles now
+    return updated
 
 
 _DOCUMENT_FIELDS = {"title", "standfirst", "body"}

@@ -1,4 +1,5 @@
 from datetime import timedelta
+from types import SimpleNamespace
 
 from django.conf import settings
 from django.db.models import Prefetch
@@ -6,6 +7,7 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect
 from django.utils import timezone
 from django.utils.decorators import method_decorator
+from django.utils.functional import SimpleLazyObject
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.generic import DetailView, ListView, TemplateView
@@ -15,6 +17,8 @@ from . import metadata
 from .home import section_blocks
 from .labels import tags_and_authors
 from .models import AdSlot, Article, ArticleSlugRedirect, Author, Correction
+from .pagecache import CachedPageMixin
+from .pagination import CURSOR_PARAMETER, CappedPaginator, KeysetPage, cursor_for
 from .publishing import can_preview
 from .readership import count_read, most_read
 from .related import related_articles
@@ -25,7 +29,7 @@ from .sections import section_tree
 BREAKING_NEWS_AGE = timedelta(hours=48)
 
 
-class HomeView(TemplateView):
+class HomeView(CachedPageMixin, TemplateView):
     template_name = "articles/home.html"
     latest_count = 13
 
@@ -50,15 +54,43 @@ class HomeView(TemplateView):
         )
 
 
-class ArticleListView(ListView):
-    """A paginated list of published articles; subclasses narrow it down."""
+class ArticleListView(CachedPageMixin, ListView):
+    """A paginated list of published articles; subclasses narrow it down.
+
+    Numbered pages first, then keyset pages past ARTICLES_MAX_PAGES (articles.pagination).
+    """
 
     template_name = "articles/article_list.html"
     paginate_by = settings.ARTICLES_PER_PAGE
+    paginator_class = CappedPaginator
     context_object_name = "articles"
 
     def get_queryset(self):
         return Article.objects.published().for_listing()
+
+    def paginate_queryset(self, queryset, page_size):
+        if cursor := self.request.GET.get(CURSOR_PARAMETER):
+            self.keyset_page = KeysetPage(queryset, cursor, page_size)
+            return None, None, self.keyset_page.object_list, False
+        paginator, page, object_list, is_paginated = super().paginate_queryset(queryset, page_size)
+        page.object_list = object_list = list(object_list)
+        if paginator.has_older and page.number == paginator.num_pages:
+            self.older_cursor = cursor_for(object_list[-1])
+        return paginator, page, object_list, is_paginated or bool(self.older_cursor)
+
+    keyset_page = None
+    older_cursor = None
+
+    def get_paginate_by(self, queryset):
+        return settings.ARTICLES_PER_PAGE
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)  # paginates
+        if self.keyset_page:
+            context.update(keyset=True, older_cursor=self.keyset_page.older_cursor)
+        else:
+            context["older_cursor"] = self.older_cursor
+        return context
 
 
 class CategoryView(ArticleListView):
@@ -112,7 +144,7 @@ class AuthorView(ArticleListView):
         return super().get_context_data(author=self.author, **kwargs)
 
 
-class ArticleDetailView(DetailView):
+class ArticleDetailView(CachedPageMixin, DetailView):
     template_name = "articles/article_detail.html"
     context_object_name = "article"
 
@@ -140,7 +172,22 @@ class ArticleDetailView(DetailView):
                 return redirect(old_slug.article, permanent=True)
             raise
         count_read(request, self.object)
-        return self.render_to_response(self.get_context_data(object=self.object))
+        response = self.render_to_response(self.get_context_data(object=self.object))
+        response.page_cache_extra = {"article_pk": self.object.pk}
+        return response
+
+    def page_cache_hit(self, extra):
+        # A page served from the cache is still a read.
+        count_read(self.request, SimpleNamespace(pk=extra["article_pk"]))
+
+    def page_cache_scopes(self):
+        # An approved comment renews this page only (articles.pagecache).
+        return [f"comments:{self.kwargs['slug']}"]
+
+    def page_cache_valid_until(self):
+        from comments.moderation import closes_at
+
+        return closes_at(self.object) if self.object.comments_open else None
 
     def get_context_data(self, **kwargs):
         article = self.object
@@ -152,7 +199,10 @@ class ArticleDetailView(DetailView):
             current_root=tree.root_of(article.category),
             tags=tags,
             authors=authors,
-            related=related_articles(article, tag_ids=[t.pk for t in tags]),
+            # Lazy: the template keeps the rendered list in a fragment cache.
+            related=SimpleLazyObject(
+                lambda: related_articles(article, tag_ids=[t.pk for t in tags])
+            ),
             ads=list(AdSlot.objects.live(AdSlot.Placement.ARTICLE).select_related("image")[:1]),
             most_read=most_read(exclude=article),
             structured_data=metadata.article_structured_data(article, authors, tags, ancestors),
@@ -166,6 +216,8 @@ class ArticlePreviewView(ArticleDetailView):
 
     Anyone else gets the same 404 as for a page that does not exist.
     """
+
+    page_cache = False
 
     def get_queryset(self):
         return Article.objects.select_related("category", "hero_image", "owner").prefetch_related(
@@ -188,12 +240,15 @@ class ArticlePreviewView(ArticleDetailView):
         return super().get_context_data(is_preview=True, **kwargs)
 
 
-class SearchView(ListView):
+class SearchView(CachedPageMixin, ListView):
     """Search results: ranked, filtered by section and date, with highlighted snippets."""
 
     template_name = "articles/search.html"
     paginate_by = settings.ARTICLES_PER_PAGE
     context_object_name = "articles"
+
+    def get_paginate_by(self, queryset):
+        return settings.ARTICLES_PER_PAGE  # read per request, not frozen at import
 
     def get(self, request, *args, **kwargs):
         self.tree = section_tree()

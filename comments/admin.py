@@ -4,6 +4,8 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
+from articles.pagecache import comments_changed
+
 from .models import Comment
 
 
@@ -121,9 +123,12 @@ class CommentAdmin(admin.ModelAdmin):
         super().save_model(request, obj, form, change)
 
     def _moderate(self, request, queryset, status, message):
+        article_ids = set(queryset.values_list("article_id", flat=True))
         count = queryset.update(
             status=status, moderated_by=request.user, moderated_at=timezone.now()
         )
+        # update() sends no signal: renew the cached pages of these articles here.
+        comments_changed(article_ids)
         self.message_user(request, message(count) % {"count": count}, messages.SUCCESS)
 
     @admin.action(

@@ -133,7 +133,26 @@ if REDIS_URL:
     }
     DJANGO_REDIS_LOG_IGNORED_EXCEPTIONS = True
 else:
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+    # One process's memory: fine for `make run` and a single worker (docs/performance.md).
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+            "OPTIONS": {"MAX_ENTRIES": 5000},
+        }
+    }
+
+# Anonymous page cache (articles.pagecache, docs/performance.md). Invalidation must reach
+# every worker, so it is on by default only with Redis (or a single process: set it).
+PAGE_CACHE_SECONDS = env.int("PAGE_CACHE_SECONDS", default=300 if REDIS_URL else 0)
+# Pages each worker also keeps in its own memory (checked against the shared generations).
+PAGE_CACHE_LOCAL_PAGES = env.int("PAGE_CACHE_LOCAL_PAGES", default=200)
+# Seconds a worker trusts the generations it read (0: ask the shared cache on every
+# request; more: fewer round trips, another worker's change shows within that time).
+PAGE_CACHE_CHECK_SECONDS = env.float("PAGE_CACHE_CHECK_SECONDS", default=0)
+# How long a CDN or proxy may keep a public page (`s-maxage`); browsers always revalidate.
+PAGE_CACHE_SHARED_MAX_AGE = env.int("PAGE_CACHE_SHARED_MAX_AGE", default=60)
+# `make bench` only: adds /bench/floor/, a fixed 30 KB answer to compare pages with.
+BENCHMARK_FLOOR = env.bool("BENCHMARK_FLOOR", default=False)
 
 AUTHENTICATION_BACKENDS = [
     # First: refuses any login attempt while the user and client are locked out.
@@ -160,7 +179,7 @@ TIME_ZONE = env.str("TIME_ZONE", default="Africa/Porto-Novo")
 USE_TZ = True
 
 STATIC_URL = "/static/"
-STATIC_ROOT = BASE_DIR / "staticfiles"
+STATIC_ROOT = Path(env.str("STATIC_ROOT", default=str(BASE_DIR / "staticfiles")))
 STATICFILES_DIRS = [BASE_DIR / "static"]
 MEDIA_URL = "/media/"
 MEDIA_ROOT = Path(env.str("MEDIA_ROOT", default=str(BASE_DIR / "media")))
@@ -195,6 +214,8 @@ MAX_IMAGE_BYTES = env.int("MAX_IMAGE_BYTES", default=15 * 1024 * 1024)
 MAX_IMAGE_PIXELS = env.int("MAX_IMAGE_PIXELS", default=40_000_000)
 
 ARTICLES_PER_PAGE = env.int("ARTICLES_PER_PAGE", default=20)
+# Numbered list pages stop here; older articles follow by keyset (articles.pagination).
+ARTICLES_MAX_PAGES = env.int("ARTICLES_MAX_PAGES", default=20)
 RELATED_ARTICLES_COUNT = env.int("RELATED_ARTICLES_COUNT", default=6)
 # Most read: each worker adds its in-memory read counts to the database at most this
 # often, after a response (articles.readership).

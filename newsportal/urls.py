@@ -34,6 +34,9 @@ if settings.SERVE_MEDIA and settings.MEDIA_URL.startswith("/"):
     urlpatterns += [
         re_path(rf"^{settings.MEDIA_URL.strip('/')}/(?P<path>.+)$", views.media_file, name="media")
     ]
+if settings.BENCHMARK_FLOOR:
+    # `make bench` only: the cost of Django itself, to compare pages with.
+    urlpatterns += [path("bench/floor/", views.benchmark_floor, name="benchmark-floor")]
 
 handler400 = "newsportal.views.bad_request"
 handler403 = "newsportal.views.permission_denied"

@@ -5,7 +5,13 @@ from pathlib import PurePosixPath
 
 from django.conf import settings
 from django.db import connection
-from django.http import Http404, HttpResponseBadRequest, HttpResponseServerError, JsonResponse
+from django.http import (
+    Http404,
+    HttpResponse,
+    HttpResponseBadRequest,
+    HttpResponseServerError,
+    JsonResponse,
+)
 from django.shortcuts import render
 from django.template import loader
 from django.views.decorators.cache import never_cache
@@ -74,3 +80,12 @@ def media_file(request, path):
     response["Content-Security-Policy"] = MEDIA_CSP
     response["X-Content-Type-Options"] = "nosniff"
     return response
+
+
+FLOOR_LINE = "<p>" + "Lorem ipsum dolor sit amet, consectetur adipiscing elit. " * 8 + "</p>\n"
+FLOOR_BODY = (FLOOR_LINE * 70)[: 30 * 1024]
+
+
+def benchmark_floor(request):
+    """A fixed 30 KB answer through the whole middleware stack (BENCHMARK_FLOOR only)."""
+    return HttpResponse(FLOOR_BODY)

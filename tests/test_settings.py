@@ -59,3 +59,26 @@ def test_french_catalogue_is_compiled_and_current():
     mo = ROOT / "locale/fr/LC_MESSAGES/django.mo"
     assert mo.exists(), "run `make compilemessages`"
     assert mo.stat().st_mtime >= po.stat().st_mtime, "django.mo is older than django.po"
+
+
+def test_benchmark_floor_is_not_an_address_in_normal_production(client, db):
+    assert client.get("/bench/floor/").status_code == 404
+
+
+def test_gunicorn_config_takes_workers_from_the_cpu_count_and_bind_from_the_env(monkeypatch):
+    import multiprocessing
+    import runpy
+
+    monkeypatch.delenv("WEB_CONCURRENCY", raising=False)
+    monkeypatch.setenv("GUNICORN_BIND", "127.0.0.1:9123")
+    config = runpy.run_path(str(ROOT / "gunicorn.conf.py"))
+    assert config["workers"] == multiprocessing.cpu_count() * 2 + 1
+    assert config["bind"] == "127.0.0.1:9123"
+    assert config["timeout"] > 0 and config["preload_app"] is True
+
+
+def test_database_connections_persist_with_health_checks(settings):
+    database = settings.DATABASES["default"]
+    assert database["CONN_HEALTH_CHECKS"] is True
+    if database["ENGINE"].endswith("postgresql"):
+        assert database["CONN_MAX_AGE"] > 0

@@ -314,7 +314,7 @@ WITH generated AS (
 )
 INSERT INTO articles_article (
     title, slug, standfirst, body, category_id, status, published_at, created_at, updated_at,
-    is_breaking, comments_open, search_vector
+    is_breaking, comments_open, comments_premoderated, search_vector
 )
 SELECT
     title, 'bench-' || n, standfirst, body, %(category)s,
@@ -322,6 +322,6 @@ SELECT
     CASE WHEN n %% 100 = 1 THEN now() + interval '2 days'
          ELSE now() - interval '1095 days' * (1 - n::float / %(total)s)
               + random() * interval '1 hour' END,
-    now(), now(), false, true, vector
+    now(), now(), false, true, false, vector
 FROM generated
 """

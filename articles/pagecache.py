@@ -1,0 +1,521 @@
+"""The anonymous page cache: whole pages kept in the cache, per-reader bits filled per response.
+
+How a page is kept (docs/performance.md has the whole design):
+
+- Only anonymous GET/HEAD requests go through it: a request carrying a session cookie
+  (a logged-in user) or a messages cookie (a reader just back from posting) is rendered
+  fresh and answered `private, no-store`.
+- A page is stored with *holes* where a reader's own values go: the CSRF token, the CSP
+  nonce, the comment form's signed render time and its no-JavaScript question. Every
+  response, from the cache or not, fills them with fresh values (`fill_holes`), so the
+  comment form works for every reader of a cached page, without JavaScript.
+- Invalidation: every stored page remembers the *generation* it was built in. Saving or
+  deleting anything readers see (articles, sections, tags, authors, photos, ad slots,
+  related links, corrections…) starts a new generation, so every page changes at once;
+  an article's comments have a generation of their own, so an approved comment renews
+  that article page only. One `get_many` reads the page and its generations together.
+- Time: a stored page also expires at the next scheduled change (an article scheduled
+  for later, an ad slot starting or ending, breaking news leaving the strip), at
+  midnight (the header shows the date) and after PAGE_CACHE_SECONDS at most.
+- HTTP: a weak ETag answers `If-None-Match` with 304; pages without holes are `public`
+  with `s-maxage` for a CDN; pages with a reader's CSRF token are `private, no-cache`.
+"""
+
+import hashlib
+import re
+import secrets
+import threading
+import time
+from collections import OrderedDict
+from datetime import timedelta
+
+from django.conf import settings
+from django.contrib.messages.storage.cookie import CookieStorage
+from django.core.cache import cache
+from django.core.signals import setting_changed
+from django.db import connection, transaction
+from django.db.models import Min, Q
+from django.db.models.signals import m2m_changed, post_delete, post_save
+from django.dispatch import receiver
+from django.http import HttpResponse, HttpResponseNotModified
+from django.middleware.csrf import get_token
+from django.utils import timezone, translation
+from django.utils.cache import (
+    add_never_cache_headers,
+    patch_cache_control,
+    patch_vary_headers,
+)
+from django.utils.http import parse_etags
+
+GENERATION_KEY = "pagecache:generation"
+PAGE_KEY_PREFIX = "pagecache:page"
+SCOPE_KEY_PREFIX = "pagecache:scope"
+# Content whose change must show at once: any model of these apps, except the ones below.
+CONTENT_APPS = {"articles", "taggit"}
+NOT_CONTENT = {"articles.articlereadcount", "comments.spenttoken"}
+# Without a known schedule (a generation started by a reader after the cache was
+# emptied), stored pages live this long at most, so a scheduled article still shows soon.
+UNKNOWN_SCHEDULE_SECONDS = 60
+# Per-reader pages keep their ETag this long: a browser's copy (with its question and
+# render time) is revalidated with 304 only while those are still fresh.
+READER_ETAG_SECONDS = 600
+
+HOLE_MARK = "\ue000"
+HOLE_RE = re.compile("\ue000([a-z-]+)(?:\\.([\\w-]*))?\ue001")
+_fillers = {}
+
+
+# Holes: the per-reader values of a stored page.
+
+
+def hole(name, part=""):
+    """The placeholder a stored page carries where `name` (and `part`) is filled per reader."""
+    return f"\ue000{name}.{part}\ue001" if part else f"\ue000{name}\ue001"
+
+
+def register_hole(name, filler):
+    """Fill the holes called `name` with `filler(request, part, memo)` (memo: per response)."""
+    _fillers[name] = filler
+
+
+def fill_holes(body, request):
+    memo = {}
+
+    def fill(match):
+        filler = _fillers.get(match.group(1))
+        return filler(request, match.group(2) or "", memo) if filler else ""
+
+    return HOLE_RE.sub(fill, body)
+
+
+def _csp_nonce(request, part, memo):
+    nonce = getattr(request, "_csp_nonce", None)
+    return str(nonce) if nonce is not None else ""
+
+
+register_hole("csrf", lambda request, part, memo: get_token(request))
+register_hole("csp-nonce", _csp_nonce)
+
+
+# Generations.
+
+
+def _new_token():
+    return secrets.token_hex(8)
+
+
+def start_generation(next_change=None, known=False):
+    """Start a new generation: every page stored before it is stale from now on."""
+    record = {
+        "token": _new_token(),
+        "next_change": next_change.timestamp() if next_change else None,
+        "schedule_known": known,
+    }
+    cache.set(GENERATION_KEY, record, timeout=None)
+    _remember(GENERATION_KEY, record)
+    return record
+
+
+# With PAGE_CACHE_CHECK_SECONDS > 0, a worker trusts the generations it read for that
+# long before asking the shared cache again: a hit then costs no round trip, and a
+# change made in another worker shows there within that time (this worker's own changes
+# at once). 0, the default, asks every time.
+_known = {}
+
+
+def _remember(key, value):
+    if settings.PAGE_CACHE_CHECK_SECONDS > 0:
+        _known[key] = (value, time.monotonic() + settings.PAGE_CACHE_CHECK_SECONDS)
+
+
+def _shared_get_many(keys, versions):
+    """cache.get_many, with the generation keys (`versions`) from memory while trusted."""
+    if settings.PAGE_CACHE_CHECK_SECONDS <= 0:
+        return cache.get_many(keys)
+    now, found = time.monotonic(), {}
+    for key in versions:
+        value, until = _known.get(key, (None, 0))
+        if until > now:
+            found[key] = value
+    missing = [key for key in keys if key not in found]
+    if missing:
+        fetched = cache.get_many(missing)
+        for key in versions:
+            if key in fetched:
+                _remember(key, fetched[key])
+        found.update(fetched)
+    return found
+
+
+def next_scheduled_change(now=None):
+    """When the pages change by themselves next: a scheduled article, an ad, breaking news."""
+    from .models import AdSlot, Article
+    from .views import BREAKING_NEWS_AGE
+
+    now = now or timezone.now()
+    published = Q(status=Article.Status.PUBLISHED)
+    articles = Article.objects.aggregate(
+        scheduled=Min("published_at", filter=published & Q(published_at__gt=now)),
+        breaking=Min(
+            "published_at",
+            filter=published
+            & Q(is_breaking=True, published_at__lte=now, published_at__gt=now - BREAKING_NEWS_AGE),
+        ),
+    )
+    ads = AdSlot.objects.filter(is_active=True).aggregate(
+        starts=Min("starts_at", filter=Q(starts_at__gt=now)),
+        ends=Min("ends_at", filter=Q(ends_at__gt=now)),
+    )
+    if articles["breaking"]:
+        articles["breaking"] += BREAKING_NEWS_AGE
+    moments = [moment for moment in (*articles.values(), *ads.values()) if moment]
+    return min(moments) if moments else None
+
+
+def refresh_generation():
+    """Start a generation that knows the next scheduled change (two small queries)."""
+    return start_generation(next_scheduled_change(), known=True)
+
+
+def content_changed(**kwargs):
+    """Something readers see changed: new generation now, and again once it is committed.
+
+    The second start closes a race: a reader rendering between the save and the commit
+    stores a page with the old content under the first new generation.
+    """
+    start_generation()
+    if connection.in_atomic_block:
+        if not any(func is refresh_generation for _, func, _ in connection.run_on_commit):
+            transaction.on_commit(refresh_generation)
+    else:
+        refresh_generation()
+
+
+def scope_key(scope):
+    # A scope holds a slug from the URL, which a request may make thousands of
+    # characters long: past 64, use its digest (cache keys stay under 250 characters).
+    if len(scope) > 64:
+        scope = "sha256:" + hashlib.sha256(scope.encode()).hexdigest()
+    return f"{SCOPE_KEY_PREFIX}:{scope}"
+
+
+def scope_changed(scope):
+    """Renew one scope (an article's comments): only the pages that name it are stale."""
+    token = _new_token()
+    cache.set(scope_key(scope), token, timeout=None)
+    _remember(scope_key(scope), token)
+
+
+def _model_label(sender):
+    return sender._meta.label_lower
+
+
+@receiver(post_save)
+@receiver(post_delete)
+@receiver(m2m_changed)
+def forget_pages(sender, **kwargs):
+    label = _model_label(sender)
+    if label in NOT_CONTENT:
+        return
+    if label == "comments.comment":
+        comments_changed([kwargs["instance"].article_id])
+    elif label == "admin.logentry" or sender._meta.app_label in CONTENT_APPS:
+        content_changed()
+
+
+@receiver(setting_changed)
+def forget_pages_on_setting_change(**kwargs):
+    # Tests change settings on the fly; a deployment restarts, and gunicorn.conf.py
+    # starts a new generation then.
+    start_generation()
+    _local_pages.clear()
+    _known.clear()
+
+
+def comments_changed(article_ids):
+    """Renew the comment scopes of these articles (after a moderator's bulk action too)."""
+    from .models import Article
+
+    for slug in Article.objects.filter(pk__in=list(article_ids)).values_list("slug", flat=True):
+        scope_changed(f"comments:{slug}")
+
+
+# Serving.
+
+
+def is_cacheable(request):
+    """An anonymous reader's GET with nothing personal waiting (no session, no message)."""
+    return (
+        request.method in ("GET", "HEAD")
+        and settings.SESSION_COOKIE_NAME not in request.COOKIES
+        and CookieStorage.cookie_name not in request.COOKIES
+    )
+
+
+def page_key_for(full_path, language=None):
+    digest = hashlib.md5(full_path.encode(), usedforsecurity=False).hexdigest()
+    return f"{PAGE_KEY_PREFIX}:{language or translation.get_language()}:{digest}"
+
+
+def page_key(request):
+    return page_key_for(request.get_full_path())
+
+
+def _current_versions(found, scopes):
+    generation = found.get(GENERATION_KEY)
+    if generation is None:
+        # Emptied cache (a restart with local memory, an eviction): the schedule is
+        # unknown until the next change, so pages are kept a short while only.
+        if not cache.add(GENERATION_KEY, start_record := _unknown_record(), timeout=None):
+            start_record = cache.get(GENERATION_KEY) or start_record
+        generation = start_record
+    elif generation["next_change"] and time.time() >= generation["next_change"]:
+        generation = refresh_generation()
+    versions = [generation["token"]]
+    for scope in scopes:
+        token = found.get(scope_key(scope))
+        if token is None:
+            token = _new_token()
+            if not cache.add(scope_key(scope), token, timeout=None):
+                token = cache.get(scope_key(scope)) or token
+        versions.append(token)
+    return generation, tuple(versions)
+
+
+def _unknown_record():
+    return {"token": _new_token(), "next_change": None, "schedule_known": False}
+
+
+def _next_midnight(now):
+    local = timezone.localtime(timezone.make_aware(now) if timezone.is_naive(now) else now)
+    tomorrow = (local + timedelta(days=1)).replace(hour=0, minute=0, second=0, microsecond=0)
+    return tomorrow.timestamp()
+
+
+class LocalPages:
+    """The most recently served pages of this process (a small LRU)."""
+
+    def __init__(self):
+        self.pages = OrderedDict()
+        self.lock = threading.Lock()
+
+    def get(self, key):
+        with self.lock:
+            entry = self.pages.get(key)
+            if entry is not None:
+                self.pages.move_to_end(key)
+            return entry
+
+    def put(self, key, entry):
+        with self.lock:
+            self.pages[key] = entry
+            self.pages.move_to_end(key)
+            while len(self.pages) > settings.PAGE_CACHE_LOCAL_PAGES:
+                self.pages.popitem(last=False)
+
+    def clear(self):
+        with self.lock:
+            self.pages.clear()
+
+
+_local_pages = LocalPages()
+
+
+def serve(request, render, scopes=(), valid_until=None, on_hit=None):
+    """Answer an anonymous GET from the cache, or render it (with holes) and keep it.
+
+    `render()` returns the view's response rendered with holes; `valid_until()` may bound
+    how long the page stays true (comments closing); `on_hit(extra)` runs on a cache hit
+    with what `render` left in `response.page_cache_extra` (counting a read, say).
+    """
+    if settings.PAGE_CACHE_SECONDS <= 0:
+        # Page cache off: the same holes, headers and ETag, rendered every time.
+        response = render()
+        if response.status_code != 200 or response.streaming:
+            return response
+        return respond(request, _entry(response, None, None), "off")
+    key = page_key(request)
+    now = time.time()
+    # A copy of the page in this process's memory saves moving and unpickling it; the
+    # generations still come from the shared cache, so it is never served stale.
+    local = _local_pages.get(key)
+    if local and local["until"] <= now:
+        local = None
+    keys = [GENERATION_KEY, *(scope_key(s) for s in scopes)]
+    found = _shared_get_many(keys if local else [*keys, key], keys)
+    generation, versions = _current_versions(found, scopes)
+    request.page_generation = generation["token"]
+    request.page_scopes = dict(zip(scopes, versions[1:], strict=True))
+    if local and local["versions"] != versions:
+        found[key] = cache.get(key)
+        local = None
+    entry = local or found.get(key)
+    if entry and entry["versions"] == versions and entry["until"] > now:
+        if not local:
+            _local_pages.put(key, entry)
+        if on_hit:
+            on_hit(entry["extra"])
+        status = "hit"
+    else:
+        response = render()
+        if response.status_code != 200 or response.cookies or response.streaming:
+            return response
+        until = [now + settings.PAGE_CACHE_SECONDS, _next_midnight(timezone.now())]
+        if generation["next_change"]:
+            until.append(generation["next_change"])
+        elif not generation.get("schedule_known"):
+            until.append(now + UNKNOWN_SCHEDULE_SECONDS)
+        if valid_until and (moment := valid_until()) and moment.timestamp() > now:
+            until.append(moment.timestamp())
+        entry = _entry(response, versions, min(until))
+        timeout = int(entry["until"] - now)
+        if timeout > 0:
+            cache.set(key, entry, timeout=timeout)
+            _local_pages.put(key, entry)
+        status = "miss"
+    return respond(request, entry, status)
+
+
+def _entry(response, versions, until):
+    body = response.content.decode(response.charset)
+    holes = {match.group(1) for match in HOLE_RE.finditer(body)}
+    return {
+        "versions": versions,
+        "until": until,
+        "body": body,
+        "content_type": response["Content-Type"],
+        "etag": hashlib.md5(body.encode(), usedforsecurity=False).hexdigest()[:20],
+        "holes": bool(holes),
+        # The CSP nonce changes per response but says nothing about the reader.
+        "personal": bool(holes - {"csp-nonce"}),
+        "extra": getattr(response, "page_cache_extra", None),
+    }
+
+
+def _etag(request, entry):
+    if not entry["personal"]:
+        return f'W/"{entry["etag"]}"'
+    # A reader's copy holds their CSRF token, question and render time: it stays good
+    # while their CSRF cookie is the same and for READER_ETAG_SECONDS at most.
+    cookie = request.COOKIES.get(settings.CSRF_COOKIE_NAME, "")
+    window = int(time.time() // READER_ETAG_SECONDS)
+    digest = hashlib.md5(
+        f"{entry['etag']}:{cookie}:{window}".encode(), usedforsecurity=False
+    ).hexdigest()[:20]
+    return f'W/"{digest}"'
+
+
+def respond(request, entry, status):
+    etag = _etag(request, entry)
+    # A reader without a CSRF cookie gets a new one, so their copy's token is of no use.
+    has_token = settings.CSRF_COOKIE_NAME in request.COOKIES or not entry["personal"]
+    if has_token and _matches(request, etag):
+        response = HttpResponseNotModified()
+        # No CSP header on a 304: the browser keeps the one that matches its copy's nonce.
+        response._csp_config = response._csp_ro_config = {}
+    else:
+        body = fill_holes(entry["body"], request) if entry["holes"] else entry["body"]
+        response = HttpResponse(body, content_type=entry["content_type"])
+    response["ETag"] = etag
+    response["X-Page-Cache"] = status
+    patch_vary_headers(response, ["Cookie"])
+    if entry["personal"]:
+        patch_cache_control(response, private=True, no_cache=True)
+    else:
+        patch_cache_control(
+            response, public=True, max_age=0, s_maxage=settings.PAGE_CACHE_SHARED_MAX_AGE
+        )
+    return response
+
+
+def _matches(request, etag):
+    header = request.META.get("HTTP_IF_NONE_MATCH")
+    if not header:
+        return False
+    wanted = parse_etags(header)
+    return "*" in wanted or etag in wanted or etag.removeprefix("W/") in wanted
+
+
+def personal(response):
+    """Headers of a page rendered for one person (logged in, a message waiting, a POST)."""
+    add_never_cache_headers(response)
+    patch_vary_headers(response, ["Cookie"])
+    response["X-Page-Cache"] = "bypass"
+    return response
+
+
+def scope_token(request, scope):
+    """A scope's current token (read once per request): its fragments are keyed by it."""
+    tokens = request.__dict__.setdefault("page_scopes", {})
+    if scope not in tokens:
+        token = cache.get(scope_key(scope))
+        if token is None:
+            token = _new_token()
+            if not cache.add(scope_key(scope), token, timeout=None):
+                token = cache.get(scope_key(scope)) or token
+        tokens[scope] = token
+    return tokens[scope]
+
+
+def generation_token(request):
+    """The current generation, read once per request: fragments are keyed by it."""
+    if not hasattr(request, "page_generation"):
+        record = cache.get(GENERATION_KEY)
+        if record is None:
+            record = _unknown_record()
+            if not cache.add(GENERATION_KEY, record, timeout=None):
+                record = cache.get(GENERATION_KEY) or record
+        request.page_generation = record["token"]
+    return request.page_generation
+
+
+class CachedPageMixin:
+    """For public pages: anonymous GETs go through the page cache (see the module doc).
+
+    Every page is rendered with holes, cached or not, so that fragments kept in the
+    cache (`{% cache … page_generation %}`: related articles, the comment form) never
+    hold one reader's values.
+    """
+
+    page_cache = True
+
+    def page_cache_scopes(self):
+        return ()
+
+    def page_cache_valid_until(self):
+        return None
+
+    def page_cache_hit(self, extra):
+        """Run on a cache hit (the view's code did not run)."""
+
+    def render_with_holes(self, request, *args, **kwargs):
+        self.rendering_with_holes = True
+        response = super().dispatch(request, *args, **kwargs)
+        if hasattr(response, "render"):
+            response.render()
+        return response
+
+    def dispatch(self, request, *args, **kwargs):
+        if not self.page_cache:
+            return super().dispatch(request, *args, **kwargs)
+        if not is_cacheable(request):
+            response = self.render_with_holes(request, *args, **kwargs)
+            if not response.streaming and HOLE_MARK in response.content.decode(response.charset):
+                response.content = fill_holes(response.content.decode(response.charset), request)
+            return personal(response)
+        return serve(
+            request,
+            lambda: self.render_with_holes(request, *args, **kwargs),
+            scopes=self.page_cache_scopes(),
+            valid_until=self.page_cache_valid_until,
+            on_hit=self.page_cache_hit,
+        )
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["page_generation"] = generation_token(self.request)
+        if getattr(self, "rendering_with_holes", False):
+            context.update(
+                csrf_token=hole("csrf"), csp_nonce=hole("csp-nonce"), page_cache_holes=True
+            )
+        return context

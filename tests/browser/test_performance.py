@@ -1,0 +1,138 @@
+"""In Chromium: what an article page weighs, and a comment posted from a cached page."""
+
+import gzip
+import json
+import re
+
+import brotli
+import pytest
+
+from comments.models import Comment
+from tests.factories import ArticleFactory, CategoryFactory, CommentFactory, ImageFactory
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+BUDGET = 60 * 1024
+
+
+@pytest.fixture
+def busy_article(db):
+    section = CategoryFactory(name="Diplomatie", slug="diplomatie")
+    article = ArticleFactory(
+        title="Le sommet de la CEDEAO s’ouvre à Abuja",
+        category=section,
+        hero_image=ImageFactory(),
+        tags=["CEDEAO", "Nigeria", "diplomatie", "sommet"],
+        body="".join(
+            f"<p>Paragraphe {n} : " + "texte de l’article " * 40 + "</p>" for n in range(8)
+        ),
+    )
+    for _ in range(10):
+        other = ArticleFactory(category=section, tags=["CEDEAO"], hero_image=ImageFactory())
+        article.related_articles.add(other)
+    CommentFactory.create_batch(50, article=article)
+    return article
+
+
+def manifest(collected_static):
+    return json.loads((collected_static / "staticfiles.json").read_text())["paths"]
+
+
+def test_article_page_without_photos_weighs_at_most_60_kb(
+    page, busy_article, collected_static, artifacts
+):
+    """Each file counted as production sends it to Chromium over HTTP: static files as the
+    gzip copies collectstatic made (whitenoise serves them; brotli too over HTTPS), the
+    page gzip-compressed as the proxy in front of gunicorn sends it, plus headers."""
+    loaded = []
+    page.on("response", lambda response: loaded.append(response))
+    page.goto(busy_article.get_absolute_url(), wait_until="networkidle")
+
+    paths = manifest(collected_static)
+    rows, total_gzip, total_brotli = [], 0, 0
+    for response in loaded:
+        if response.request.resource_type == "image" and "/media/" in response.url:
+            continue  # the photos
+        path = re.sub(r"^https?://[^/]+", "", response.url).split("?")[0]
+        headers = sum(len(k) + len(v) + 4 for k, v in response.headers.items())
+        if path.startswith("/static/"):
+            name = path.removeprefix("/static/")
+            hashed = collected_static / paths[name]
+            gz = hashed.parent / (hashed.name + ".gz")
+            br = hashed.parent / (hashed.name + ".br")
+            size_gzip = gz.stat().st_size if gz.exists() else hashed.stat().st_size
+            size_brotli = br.stat().st_size if br.exists() else size_gzip
+        else:
+            body = response.body()
+            size_gzip = len(gzip.compress(body, compresslevel=6))
+            size_brotli = len(brotli.compress(body, quality=5))
+        rows.append((path, response.request.resource_type, size_gzip, size_brotli))
+        total_gzip += size_gzip + headers
+        total_brotli += size_brotli + headers
+
+    report = "\n".join(f"{t:10} {g:7,} {b:7,}  {p}" for p, t, g, b in rows)
+    (artifacts / "article-weight.txt").write_text(
+        f"{report}\ntotal (with headers): gzip {total_gzip:,} B, brotli {total_brotli:,} B\n"
+    )
+    assert any(t == "stylesheet" for _, t, _, _ in rows)
+    assert total_gzip <= BUDGET, report
+
+
+@pytest.fixture
+def browser_settings(settings):
+    settings.COMMENTS_ALTCHA_COST = 100
+    settings.COMMENTS_ALTCHA_MIN_COUNTER = 1
+    settings.COMMENTS_ALTCHA_MAX_COUNTER = 40
+    settings.COMMENTS_MIN_SUBMIT_SECONDS = 0
+    settings.COMMENTS_CAPTCHA_PROVIDER = "builtin"
+    return settings
+
+
+def test_second_reader_posts_a_comment_from_a_page_served_from_the_cache(
+    page, chromium, live_server, browser_settings, artifacts
+):
+    article = ArticleFactory(title="Un article très lu")
+    url = f"/en{article.get_absolute_url()}"  # the English strings are the source ones
+    first = chromium.new_context(base_url=live_server.url, locale="fr-FR")
+    first_page = first.new_page()
+    assert first_page.goto(url).headers["x-page-cache"] == "miss"
+    first.close()
+
+    response = page.goto(url)  # another reader, another session
+    assert response.headers["x-page-cache"] == "hit"
+    page.locator("#id_name").fill("Seconde lectrice")
+    page.locator("#id_comment").fill("Publié depuis une page servie par le cache.")
+    page.locator("altcha-widget").get_by_text("I'm not a robot").click()
+    page.wait_for_function("() => document.querySelector('input[name=altcha]')?.value")
+    page.get_by_role("button", name="Post the comment").click()
+
+    page.get_by_text("Thank you, your comment is published.").wait_for()
+    comment = Comment.objects.get()
+    assert comment.status == Comment.Status.APPROVED
+    assert page.locator(f"#comment-{comment.pk}").inner_text().count("Publié depuis une page")
+    page.screenshot(path=artifacts / "comment-from-cached-page.png")
+
+
+def test_reader_without_javascript_posts_from_a_cached_page(
+    chromium, live_server, browser_settings
+):
+    article = ArticleFactory(title="Un article lu sans JavaScript")
+    url = f"/en{article.get_absolute_url()}"
+    warm = chromium.new_context(base_url=live_server.url)
+    warm.new_page().goto(url)
+    warm.close()
+
+    context = chromium.new_context(
+        base_url=live_server.url, locale="fr-FR", java_script_enabled=False
+    )
+    page = context.new_page()
+    assert page.goto(url).headers["x-page-cache"] == "hit"
+    label = page.locator("label[for=id_question_answer]").inner_text()
+    a, b = (int(n) for n in re.findall(r"\d+", label)[:2])
+    page.locator("#id_name").fill("Lecteur sans JS")
+    page.locator("#id_comment").fill("Je lis sans JavaScript.")
+    page.locator("#id_question_answer").fill(str(a + b))
+    page.get_by_role("button", name="Post the comment").click()
+    page.get_by_text("It will appear once a moderator has read it.").wait_for()
+    assert Comment.objects.get().name == "Lecteur sans JS"
+    context.close()

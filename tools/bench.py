@@ -1,0 +1,258 @@
+"""`make bench`: the benchmark of issue 6, in one run, written to docs/benchmarks.md.
+
+1. A PostgreSQL database of its own (BENCH_DATABASE, default np_perf_bench), recreated,
+   migrated and filled by `manage.py bench_dataset` (2,000 articles, 200 tags, one
+   article with 50 approved comments).
+2. Static files collected into a temporary folder; gunicorn started with production
+   settings (DEBUG off, hashed static files, Redis cache) and gunicorn.conf.py, on
+   127.0.0.1 and a free port, with BENCHMARK_FLOOR on (the /bench/floor/ view).
+3. wrk (installed with apt-get when missing) drives each target for BENCH_SECONDS
+   (10 s), 2 threads, 16 connections: req/s, p50, p99, and the ratio to the floor
+   measured in the same run.
+4. Worker memory (RSS) after warm-up and after 10,000 more requests.
+
+Environment: BENCH_DATABASE, BENCH_PG (postgres://postgres@127.0.0.1:5432),
+BENCH_REDIS (redis://127.0.0.1:6379/6), BENCH_SECONDS, BENCH_THREADS, BENCH_CONNECTIONS,
+WEB_CONCURRENCY (gunicorn workers).
+"""
+
+import os
+import re
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+from datetime import UTC, datetime
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+PYTHON = sys.executable
+DATABASE = os.environ.get("BENCH_DATABASE", "np_perf_bench")
+PG = os.environ.get("BENCH_PG", "postgres://postgres@127.0.0.1:5432")
+REDIS = os.environ.get("BENCH_REDIS", "redis://127.0.0.1:6379/6")
+SECONDS = int(os.environ.get("BENCH_SECONDS", "10"))
+THREADS = int(os.environ.get("BENCH_THREADS", "2"))
+CONNECTIONS = int(os.environ.get("BENCH_CONNECTIONS", "16"))
+DOC = ROOT / "docs/benchmarks.md"
+# BENCH_LABEL names a variant (say, PAGE_CACHE_CHECK_SECONDS=1) with its own block.
+LABEL = os.environ.get("BENCH_LABEL", "")
+START = f"<!-- make bench{f' ({LABEL})' if LABEL else ''}: start -->"
+END = f"<!-- make bench{f' ({LABEL})' if LABEL else ''}: end -->"
+
+# An uncached page: the request carries a session cookie, so the page cache lets it
+# through and the page is rendered in full, as for a logged-in reader.
+UNCACHED = {"Cookie": "sessionid=benchmark"}
+TARGETS = [
+    ("floor (30 KB string)", "/bench/floor/", {}),
+    ("article, uncached", "/article/article-de-reference/", UNCACHED),
+    ("article, cached", "/article/article-de-reference/", {}),
+    ("home, cached", "/", {}),
+    ("section, cached", "/rubrique/afrique/", {}),
+    ("search", "/recherche/?q=sommet", {}),
+]
+TARGETS_RATIO = {
+    "article, uncached": 0.06,
+    "article, cached": 0.7,
+    "home, cached": 0.7,
+    "section, cached": 0.7,
+}
+
+
+def run(*args, env=None, **kwargs):
+    return subprocess.run(args, cwd=ROOT, env=env, check=True, **kwargs)
+
+
+def ensure_wrk():
+    if shutil.which("wrk"):
+        return
+    print("wrk is missing: installing it with apt-get")
+    sudo = [] if os.geteuid() == 0 else ["sudo"]
+    run(*sudo, "apt-get", "update", "-qq")
+    run(*sudo, "apt-get", "install", "-y", "-qq", "wrk")
+
+
+def free_port():
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def server_env(port, static_root):
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "PYTEST"))}
+    env.update(
+        DEBUG="false",
+        SECRET_KEY="benchmark-only-secret-key-not-for-production-0123456789",
+        ALLOWED_HOSTS="127.0.0.1",
+        DATABASE_URL=f"{PG}/{DATABASE}",
+        REDIS_URL=REDIS,
+        SECURE_SSL_REDIRECT="false",
+        SESSION_COOKIE_SECURE="false",
+        CSRF_COOKIE_SECURE="false",
+        STATIC_ROOT=str(static_root),
+        BENCHMARK_FLOOR="true",
+        GUNICORN_BIND=f"127.0.0.1:{port}",
+        GUNICORN_ACCESS_LOG="",
+        GUNICORN_LOG_LEVEL="warning",
+        LOG_LEVEL="ERROR",
+    )
+    return env
+
+
+def prepare_database(env):
+    admin = f"{PG}/postgres"
+    run("psql", admin, "-qc", f'DROP DATABASE IF EXISTS "{DATABASE}" WITH (FORCE)')
+    run("psql", admin, "-qc", f'CREATE DATABASE "{DATABASE}"')
+    run(PYTHON, "manage.py", "migrate", "--noinput", "-v0", env=env)
+    run(PYTHON, "manage.py", "bench_dataset", env=env)
+    if (
+        "update_search_vectors"
+        in subprocess.run(
+            [PYTHON, "manage.py", "help", "--commands"],
+            cwd=ROOT,
+            env=env,
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout
+    ):
+        run(PYTHON, "manage.py", "update_search_vectors", env=env)
+
+
+def wait_until_up(base):
+    for _ in range(100):
+        try:
+            with urllib.request.urlopen(f"{base}/healthz", timeout=2) as response:  # noqa: S310
+                if response.status == 200:
+                    return
+        except OSError:
+            time.sleep(0.2)
+    raise SystemExit("gunicorn did not answer on /healthz")
+
+
+def status_of(url, headers):
+    request = urllib.request.Request(url, headers=headers)  # noqa: S310
+    try:
+        with urllib.request.urlopen(request, timeout=10) as response:  # noqa: S310
+            response.read()
+            return response.status, response.headers.get("X-Page-Cache", "")
+    except urllib.error.HTTPError as error:
+        return error.code, ""
+
+
+LATENCY_RE = re.compile(r"^\s+(50|99)%\s+([\d.]+)(us|ms|s)\s*$", re.M)
+UNIT = {"us": 0.001, "ms": 1, "s": 1000}
+
+
+def wrk(url, headers, seconds=SECONDS):
+    args = ["wrk", f"-t{THREADS}", f"-c{CONNECTIONS}", f"-d{seconds}s", "--latency"]
+    for name, value in headers.items():
+        args += ["-H", f"{name}: {value}"]
+    out = subprocess.run([*args, url], capture_output=True, text=True, check=True).stdout
+    rate = float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1))
+    total = int(re.search(r"(\d+) requests in", out).group(1))
+    errors = re.search(r"Non-2xx or 3xx responses: (\d+)", out)
+    latency = {p: float(v) * UNIT[u] for p, v, u in LATENCY_RE.findall(out)}
+    return {
+        "rate": rate,
+        "total": total,
+        "p50": latency.get("50"),
+        "p99": latency.get("99"),
+        "errors": int(errors.group(1)) if errors else 0,
+    }
+
+
+def worker_rss(master_pid):
+    out = subprocess.run(
+        ["ps", "-o", "pid=,rss=", "--ppid", str(master_pid)],
+        capture_output=True,
+        text=True,
+        check=False,
+    ).stdout
+    return [int(rss) // 1024 for _, rss in (line.split() for line in out.strip().splitlines())]
+
+
+def main():
+    ensure_wrk()
+    port = free_port()
+    static_root = Path(tempfile.mkdtemp(prefix="np-bench-static-"))
+    env = server_env(port, static_root)
+    print(f"database {DATABASE}: building the dataset")
+    prepare_database(env)
+    run(PYTHON, "manage.py", "collectstatic", "--noinput", "-v0", env=env)
+    workers = int(os.environ.get("WEB_CONCURRENCY", os.cpu_count() * 2 + 1))
+    env["WEB_CONCURRENCY"] = str(workers)
+    gunicorn = str(Path(PYTHON).with_name("gunicorn"))
+    server = subprocess.Popen([gunicorn, "-c", "gunicorn.conf.py"], cwd=ROOT, env=env)
+    base = f"http://127.0.0.1:{port}"
+    results, memory = [], {}
+    try:
+        wait_until_up(base)
+        for _, path, headers in TARGETS:  # warm every page and every worker
+            for _ in range(workers * 3):
+                status_of(base + path, headers)
+        memory["after warm-up"] = worker_rss(server.pid)
+        for name, path, headers in TARGETS:
+            status, cache_state = status_of(base + path, headers)
+            if status != 200:
+                print(f"  {name}: {path} answers {status}, skipped")
+                continue
+            result = wrk(base + path, headers)
+            result |= {"name": name, "path": path, "cache": cache_state}
+            results.append(result)
+            print(
+                f"  {name:22} {result['rate']:9.1f} req/s  p50 {result['p50']:.2f} ms  "
+                f"p99 {result['p99']:.2f} ms  ({cache_state or 'no page cache'})"
+            )
+        served = sum(r["total"] for r in results)
+        memory[f"after the targets ({served:,} requests)"] = worker_rss(server.pid)
+        extra = 0
+        while extra < 10_000:
+            for path in ("/article/article-de-reference/", "/", "/rubrique/afrique/"):
+                extra += wrk(base + path, {}, seconds=3)["total"]
+        memory[f"after {extra:,} more page requests"] = worker_rss(server.pid)
+    finally:
+        server.send_signal(signal.SIGTERM)
+        server.wait(timeout=30)
+        shutil.rmtree(static_root, ignore_errors=True)
+    write_doc(results, memory, workers)
+
+
+def write_doc(results, memory, workers):
+    floor = next(r for r in results if r["path"] == "/bench/floor/")["rate"]
+    lines = [
+        START,
+        f"Run of {datetime.now(UTC):%Y-%m-%d %H:%M} UTC on {os.cpu_count()} cores "
+        f"(`{os.uname().nodename}`), gunicorn {workers} workers (gthread), "
+        f"wrk {THREADS} threads, {CONNECTIONS} connections, {SECONDS} s per target, "
+        "all on 127.0.0.1; "
+        f"PAGE_CACHE_CHECK_SECONDS={os.environ.get('PAGE_CACHE_CHECK_SECONDS', '0')}.",
+        "",
+        "| target | req/s | p50 (ms) | p99 (ms) | ratio to floor | target ratio | met |",
+        "| --- | ---: | ---: | ---: | ---: | ---: | :---: |",
+    ]
+    for r in results:
+        ratio = r["rate"] / floor
+        wanted = TARGETS_RATIO.get(r["name"])
+        met = "" if wanted is None else ("yes" if ratio >= wanted else "**no**")
+        lines.append(
+            f"| {r['name']} (`{r['path']}`) | {r['rate']:,.0f} | {r['p50']:.2f} | "
+            f"{r['p99']:.2f} | {ratio:.3f} | {'' if wanted is None else f'≥ {wanted}'} | {met} |"
+        )
+    lines += ["", "Worker memory (RSS, MB, one figure per worker):", ""]
+    lines += [f"- {when}: {', '.join(map(str, rss))}" for when, rss in memory.items()]
+    lines.append(END)
+    text = DOC.read_text() if DOC.exists() else f"# Benchmarks\n\n{START}\n{END}\n"
+    if START not in text:
+        text += f"\n{START}\n{END}\n"
+    before, rest = text.split(START, 1)
+    after = rest.split(END, 1)[1]
+    DOC.write_text(before + "\n".join(lines) + after)
+    print(f"written to {DOC.relative_to(ROOT)}")
+
+
+if __name__ == "__main__":
+    main()
