@@ -192,6 +192,10 @@ def content_changed(**kwargs):
 
 
 def scope_key(scope):
+    # A scope holds a slug from the URL, which a request may make thousands of
+    # characters long: past 64, use its digest (cache keys stay under 250 characters).
+    if len(scope) > 64:
+        scope = "sha256:" + hashlib.sha256(scope.encode()).hexdigest()
     return f"{SCOPE_KEY_PREFIX}:{scope}"
 
 

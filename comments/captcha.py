@@ -32,6 +32,8 @@ from django.utils import timezone
 from django.utils.crypto import constant_time_compare, salted_hmac
 from django.utils.translation import gettext
 
+from newsportal.clientip import client_ip
+
 from .models import SpentToken
 
 logger = logging.getLogger(__name__)
@@ -60,9 +62,20 @@ class Verdict:
         return cls(provider, None, [UNAVAILABLE, detail])
 
 
+def _digest(kind, value):
+    return hashlib.sha256(f"{kind}:{value}".encode()).hexdigest()
+
+
+def already_spent(kind, value):
+    """Whether `spend_once` recorded this value already (and it has not expired)."""
+    return SpentToken.objects.filter(
+        digest=_digest(kind, value), expires_at__gte=timezone.now()
+    ).exists()
+
+
 def spend_once(kind, value, expires_at):
     """Record a solution or token as used; False when it was used already."""
-    digest = hashlib.sha256(f"{kind}:{value}".encode()).hexdigest()
+    digest = _digest(kind, value)
     now = timezone.now()
     SpentToken.objects.filter(expires_at__lt=now).delete()
     try:
@@ -203,8 +216,6 @@ class RecaptchaProvider(NoScriptQuestion, CaptchaProvider):
         return settings.COMMENTS_RECAPTCHA_HOSTNAMES or [request.get_host().rsplit(":", 1)[0]]
 
     def verify(self, request, data):
-        from .ratelimit import client_ip
-
         token = data.get("g-recaptcha-response", "").strip()
         if not token:
             if question_token := data.get("question_token", "").strip():

@@ -1,34 +1,11 @@
 """Per-client rate limits kept in the cache (Redis in production, so shared by workers)."""
 
-import ipaddress
 import math
 import time
 
-from django.conf import settings
 from django.core.cache import cache
 from django.shortcuts import render
 from django.utils.cache import add_never_cache_headers
-
-
-def client_ip(request):
-    """The reader's IP: REMOTE_ADDR, or the address the trusted proxies saw.
-
-    With COMMENTS_TRUSTED_PROXY_COUNT = n, the n-th address from the right of
-    X-Forwarded-For is the client (the ones to its right were added by our proxies).
-    """
-    address = request.META.get("REMOTE_ADDR", "")
-    proxies = settings.COMMENTS_TRUSTED_PROXY_COUNT
-    if proxies:
-        forwarded = [
-            part.strip() for part in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",")
-        ]
-        forwarded = [part for part in forwarded if part]
-        if len(forwarded) >= proxies:
-            address = forwarded[-proxies]
-    try:
-        return str(ipaddress.ip_address(address))
-    except ValueError:
-        return None
 
 
 def hit(scope, client, limit, window, now=None):

@@ -7,6 +7,7 @@ the result into rejected, held or published with the thresholds from the setting
 
 import hashlib
 import re
+import secrets
 import time
 from dataclasses import dataclass, field
 from datetime import timedelta
@@ -39,7 +40,11 @@ def text_digest(text):
 def sign_render_time(article_id, at=None):
     """The hidden form field that tells, on POST, when the form was shown."""
     moment = int(at if at is not None else time.time())
-    return signing.Signer(salt=STAMP_SALT).sign_object({"a": article_id, "t": moment})
+    # A nonce makes each rendering's stamp unique: a stamp that stored a comment once
+    # marks any later post of the same form as a resubmission (comments.views).
+    return signing.Signer(salt=STAMP_SALT).sign_object(
+        {"a": article_id, "t": moment, "n": secrets.token_hex(6)}
+    )
 
 
 def form_age(stamp, article_id):

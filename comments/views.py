@@ -1,14 +1,18 @@
 import logging
+from datetime import timedelta
 
 from django.conf import settings
 from django.contrib import messages
+from django.db import transaction
 from django.http import JsonResponse
 from django.shortcuts import redirect
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
 from articles.views import ArticleDetailView
+from newsportal.clientip import client_ip
 
 from . import captcha, moderation, ratelimit, scoring
 from .forms import CommentForm
@@ -34,7 +38,7 @@ class CommentPostView(ArticleDetailView):
     http_method_names = ["post"]
 
     def post(self, request, *args, **kwargs):
-        ip_address = ratelimit.client_ip(request)
+        ip_address = client_ip(request)
         retry_after = ratelimit.hit(
             "comments",
             ip_address or "unknown",
@@ -53,6 +57,11 @@ class CommentPostView(ArticleDetailView):
         form = CommentForm(request.POST, article=article)
         if not form.is_valid():
             return self.show_form_again(form)
+
+        if captcha.already_spent("comment-form", form.stamp):
+            # Sent again after it was stored: the same answer, nothing stored twice.
+            messages.info(request, _("Your comment was already received."))
+            return redirect(comments_url)
 
         verdict = captcha.get_provider().verify(request, request.POST)
         assessment = scoring.assess(
@@ -74,17 +83,17 @@ class CommentPostView(ArticleDetailView):
             form.reject_for_low_score()
             return self.show_form_again(form)
 
-        comment = Comment.objects.create(
-            article=article,
-            name=form.cleaned_data["name"],
-            body=form.cleaned_data["comment"],
-            status=status,
-            score=assessment.score,
-            provider=assessment.provider,
-            reasons=assessment.reasons,
-            ip_address=ip_address,
-            user_agent=request.headers.get("User-Agent", "")[:300],
-        )
+        with transaction.atomic():
+            # The same rendered form sent twice (a double click, a resent POST) stores
+            # one comment: its stamp is spent with the first one, in the same transaction.
+            if not captcha.spend_once(
+                "comment-form",
+                form.stamp,
+                timezone.now() + timedelta(seconds=settings.COMMENTS_MAX_FORM_AGE),
+            ):
+                messages.info(request, _("Your comment was already received."))
+                return redirect(comments_url)
+            comment = self.store(form, article, status, assessment, ip_address)
         if status == Comment.Status.APPROVED:
             messages.success(request, _("Thank you, your comment is published."))
             return redirect(comment.get_absolute_url())
@@ -94,6 +103,20 @@ class CommentPostView(ArticleDetailView):
             _("Thank you, your comment was received. It will appear once a moderator has read it."),
         )
         return redirect(comments_url)
+
+    def store(self, form, article, status, assessment, ip_address):
+        """Create the comment: what the reader wrote, the verdict, the abuse record."""
+        return Comment.objects.create(
+            article=article,
+            name=form.cleaned_data["name"],
+            body=form.cleaned_data["comment"],
+            status=status,
+            score=assessment.score,
+            provider=assessment.provider,
+            reasons=assessment.reasons,
+            ip_address=ip_address,
+            user_agent=self.request.headers.get("User-Agent", "")[:300],
+        )
 
     def show_form_again(self, form):
         context = self.get_context_data(object=self.object, comment_form=form)

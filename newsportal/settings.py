@@ -60,6 +60,7 @@ INSTALLED_APPS = [
     "crispy_bootstrap5",
     "reversion",
     "django_prose_editor",
+    "axes",
     "articles",
     "comments",
 ]
@@ -75,6 +76,11 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "newsportal.headers.PermissionsPolicyMiddleware",
+    # Locks the admin login after AXES_FAILURE_LIMIT failures (docs/security.md).
+    "axes.middleware.AxesMiddleware",
+    # Last, so that it sees the views' exceptions first: a database outage is a 503.
+    "newsportal.outage.DatabaseOutageMiddleware",
 ]
 
 ROOT_URLCONF = "newsportal.urls"
@@ -147,6 +153,12 @@ PAGE_CACHE_CHECK_SECONDS = env.float("PAGE_CACHE_CHECK_SECONDS", default=0)
 PAGE_CACHE_SHARED_MAX_AGE = env.int("PAGE_CACHE_SHARED_MAX_AGE", default=60)
 # `make bench` only: adds /bench/floor/, a fixed 30 KB answer to compare pages with.
 BENCHMARK_FLOOR = env.bool("BENCHMARK_FLOOR", default=False)
+
+AUTHENTICATION_BACKENDS = [
+    # First: refuses any login attempt while the user and client are locked out.
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
@@ -222,7 +234,6 @@ COMMENTS_NAME_MAX_LENGTH = 80
 COMMENTS_BODY_MAX_LENGTH = env.int("COMMENTS_BODY_MAX_LENGTH", default=3000)
 COMMENTS_RATE_LIMIT = env.int("COMMENTS_RATE_LIMIT", default=10)
 COMMENTS_RATE_WINDOW = env.int("COMMENTS_RATE_WINDOW", default=600)
-COMMENTS_TRUSTED_PROXY_COUNT = env.int("COMMENTS_TRUSTED_PROXY_COUNT", default=0)
 COMMENTS_MIN_SUBMIT_SECONDS = env.int("COMMENTS_MIN_SUBMIT_SECONDS", default=3)
 COMMENTS_MAX_FORM_AGE = env.int("COMMENTS_MAX_FORM_AGE", default=24 * 3600)
 COMMENTS_MAX_LINKS = env.int("COMMENTS_MAX_LINKS", default=2)
@@ -281,6 +292,25 @@ else:
     }
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="redaction@localhost")
 
+# The client's IP (newsportal/clientip.py) for rate limits, lockouts and abuse records:
+# REMOTE_ADDR, or with n trusted proxies in front, the n-th address from the right of
+# X-Forwarded-For. 0 = no proxy: X-Forwarded-For is ignored, whatever it says.
+# (COMMENTS_TRUSTED_PROXY_COUNT is its former name, still read.)
+TRUSTED_PROXY_COUNT = env.int(
+    "TRUSTED_PROXY_COUNT", default=env.int("COMMENTS_TRUSTED_PROXY_COUNT", default=0)
+)
+
+# Admin login lockout (django-axes): 5 failures for one user name from one client lock
+# that pair out for an hour; `manage.py axes_reset_username <name>` or the admin unlocks.
+AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=5)
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_COOLOFF_TIME = env.float("AXES_COOLOFF_HOURS", default=1.0)
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_CALLABLE = "newsportal.lockout.locked_out"
+AXES_CLIENT_IP_CALLABLE = "newsportal.clientip.client_ip_for_axes"
+AXES_USERNAME_CALLABLE = "newsportal.lockout.username_for_axes"
+AXES_VERBOSE = False
+
 # Security headers. CSP with nonces; the only scripts the site serves are its own.
 SECURE_CSP = {
     "default-src": [CSP.SELF],
@@ -306,7 +336,18 @@ SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "strict-origin-when-cross-origin"
 SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
+PERMISSIONS_POLICY = (
+    "accelerometer=(), camera=(), geolocation=(), gyroscope=(), magnetometer=(), "
+    "microphone=(), payment=(), usb=(), browsing-topics=()"
+)
 SESSION_COOKIE_HTTPONLY = True
+# The CSRF failure page explains, in the reader's language, why the form was refused.
+CSRF_FAILURE_VIEW = "newsportal.views.csrf_failure"
+# Seconds a reader is asked to wait when the database is unreachable (the 503 page).
+OUTAGE_RETRY_AFTER = env.int("OUTAGE_RETRY_AFTER", default=30)
+# Uploaded photos served by Django (newsportal.views.media_file, with nosniff and a
+# sandboxing CSP); turn off where a web server or object storage serves MEDIA_URL.
+SERVE_MEDIA = env.bool("SERVE_MEDIA", default=True)
 if not DEBUG:
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
     SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=True)
@@ -315,6 +356,14 @@ if not DEBUG:
     SECURE_HSTS_PRELOAD = True
     SESSION_COOKIE_SECURE = env.bool("SESSION_COOKIE_SECURE", default=True)
     CSRF_COOKIE_SECURE = env.bool("CSRF_COOKIE_SECURE", default=True)
+    LANGUAGE_COOKIE_SECURE = SESSION_COOKIE_SECURE
+    # `__Host-` cookies: the browser keeps them only when Secure, Path=/ and with no
+    # Domain, so no subdomain (or a man in the middle over http) can plant or read them.
+    if SESSION_COOKIE_SECURE:
+        SESSION_COOKIE_NAME = "__Host-sessionid"
+        LANGUAGE_COOKIE_NAME = "__Host-language"
+    if CSRF_COOKIE_SECURE:
+        CSRF_COOKIE_NAME = "__Host-csrftoken"
 
 LOGGING = {
     "version": 1,

@@ -1,8 +1,7 @@
 from django.conf import settings
 from django.conf.urls.i18n import i18n_patterns
-from django.conf.urls.static import static
 from django.contrib import admin
-from django.urls import include, path
+from django.urls import include, path, re_path
 from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
@@ -29,11 +28,17 @@ urlpatterns += i18n_patterns(
     path("", include("articles.urls")),
     prefix_default_language=False,
 )
+# Uploaded photos (images only, nosniff, sandboxed: docs/security.md); a MEDIA_URL on
+# another host (object storage, a CDN) is served there.
+if settings.SERVE_MEDIA and settings.MEDIA_URL.startswith("/"):
+    urlpatterns += [
+        re_path(rf"^{settings.MEDIA_URL.strip('/')}/(?P<path>.+)$", views.media_file, name="media")
+    ]
 if settings.BENCHMARK_FLOOR:
     # `make bench` only: the cost of Django itself, to compare pages with.
     urlpatterns += [path("bench/floor/", views.benchmark_floor, name="benchmark-floor")]
-if settings.DEBUG:
-    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
 
+handler400 = "newsportal.views.bad_request"
+handler403 = "newsportal.views.permission_denied"
 handler404 = "newsportal.views.page_not_found"
 handler500 = "newsportal.views.server_error"

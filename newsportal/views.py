@@ -1,10 +1,29 @@
-"""Site-wide views: health check and error pages."""
+"""Site-wide views: health check, error pages and uploaded photos."""
 
+import sys
+from pathlib import PurePosixPath
+
+from django.conf import settings
 from django.db import connection
-from django.http import HttpResponse, HttpResponseServerError, JsonResponse
+from django.http import (
+    Http404,
+    HttpResponse,
+    HttpResponseBadRequest,
+    HttpResponseServerError,
+    JsonResponse,
+)
+from django.shortcuts import render
 from django.template import loader
 from django.views.decorators.cache import never_cache
 from django.views.defaults import page_not_found as django_page_not_found
+from django.views.static import serve
+
+from .outage import OUTAGE_ERRORS, service_unavailable
+
+# What an upload can be once articles.images has re-encoded it.
+MEDIA_EXTENSIONS = {".jpg", ".jpeg", ".png", ".webp", ".gif"}
+# A photo opened on its own runs nothing and loads nothing, whatever is inside it.
+MEDIA_CSP = "default-src 'none'; img-src 'self'; sandbox"
 
 
 @never_cache
@@ -22,11 +41,45 @@ def page_not_found(request, exception, template_name="404.html"):
     return django_page_not_found(request, exception, template_name=template_name)
 
 
+def bad_request(request, exception, template_name="400.html"):
+    # Static, like the 500 page: a bad request (a forged Host header) may come before
+    # anything that a request context needs is known.
+    return HttpResponseBadRequest(loader.get_template(template_name).render())
+
+
+def permission_denied(request, exception, template_name="403.html"):
+    return render(request, template_name, status=403)
+
+
+def csrf_failure(request, reason="", template_name="403_csrf.html"):
+    """CSRF_FAILURE_VIEW: say why the form was refused and what to do, never the details."""
+    return render(request, template_name, status=403)
+
+
 def server_error(request, template_name="500.html"):
+    # Errors raised outside a view (a middleware reading the session, say) reach here
+    # without passing DatabaseOutageMiddleware: a lost database is still a 503.
+    if isinstance(sys.exception(), OUTAGE_ERRORS):
+        return service_unavailable()
     # Rendered without a request context: the page must not need the database that
     # may be the reason for the error.
     template = loader.get_template(template_name)
     return HttpResponseServerError(template.render())
+
+
+def media_file(request, path):
+    """Serve an uploaded photo: images only, never outside MEDIA_ROOT, never executed.
+
+    `serve` refuses any path that leaves MEDIA_ROOT (`../`, absolute paths); the
+    SecurityMiddleware adds `X-Content-Type-Options: nosniff`, and the CSP here
+    sandboxes the file if a browser is ever made to open it as a page.
+    """
+    if PurePosixPath(path).suffix.lower() not in MEDIA_EXTENSIONS:
+        raise Http404
+    response = serve(request, path, document_root=settings.MEDIA_ROOT)
+    response["Content-Security-Policy"] = MEDIA_CSP
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
 
 
 FLOOR_LINE = "<p>" + "Lorem ipsum dolor sit amet, consectetur adipiscing elit. " * 8 + "</p>\n"

@@ -43,6 +43,9 @@ def comment_text(value, autoescape=True):
     return mark_safe(normalize_newlines(linked).replace("\n", "<br>"))  # noqa: S308 (escaped above)
 
 
+MAX_COMMENT_PAGE = 100_000
+
+
 def comment_page(article, number):
     """One page of approved comments, oldest first, and their total in the same query.
 
@@ -52,7 +55,9 @@ def comment_page(article, number):
     """
     per_page = settings.COMMENTS_PER_PAGE
     try:
-        number = max(1, int(number))
+        # Capped: a huge number would overflow the OFFSET (a database error, not a page);
+        # past the end, the last page is shown anyway.
+        number = min(max(1, int(number)), MAX_COMMENT_PAGE)
     except (TypeError, ValueError):
         number = 1
     comments = (

@@ -1,9 +1,11 @@
 """A reader posts through the ALTCHA widget in Chromium; a moderator publishes it in admin."""
 
 import pytest
+from django.apps import apps
 from django.contrib.auth.models import Group
 from django.utils import translation
 
+from articles import roles
 from articles.roles import MODERATORS
 from comments.models import Comment
 from tests.factories import ArticleFactory, UserFactory
@@ -48,6 +50,7 @@ def test_reader_posts_moderator_approves_reader_sees_it(
     assert comment.reasons == ["proof of work solved"]
     assert "Mallory" not in page.locator("#comments .comment-list").all_inner_texts().__str__()
 
+    roles.sync_roles(apps)  # a transactional test before this one may have flushed them
     moderator = UserFactory(username="moderatrice", is_staff=True)
     moderator.groups.add(Group.objects.get(name=MODERATORS))
     admin = chromium.new_context(base_url=live_server.url, locale="en")

@@ -1,0 +1,44 @@
+"""A database outage answers 503 with Retry-After, never a 500 with a stack trace.
+
+PostgreSQL restarting, or its connections killed, reaches a view as OperationalError
+or InterfaceError. The page says so and asks the reader to come back; it is rendered
+from a static template with no context processor, so it needs no database itself.
+With CONN_HEALTH_CHECKS on, the next request after the database is back opens a new
+connection and succeeds.
+"""
+
+import logging
+
+from django.conf import settings
+from django.db import InterfaceError, OperationalError
+from django.http import HttpResponse
+from django.template import loader
+from django.utils.cache import add_never_cache_headers
+
+logger = logging.getLogger(__name__)
+
+OUTAGE_ERRORS = (OperationalError, InterfaceError)
+
+
+def service_unavailable():
+    """The styled 503 page, rendered without touching the database."""
+    response = HttpResponse(loader.get_template("503.html").render(), status=503)
+    response["Retry-After"] = str(settings.OUTAGE_RETRY_AFTER)
+    add_never_cache_headers(response)
+    return response
+
+
+class DatabaseOutageMiddleware:
+    """Turn a view's database connection error into the 503 page."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        return self.get_response(request)
+
+    def process_exception(self, request, exception):
+        if isinstance(exception, OUTAGE_ERRORS):
+            logger.warning("Database unavailable on %s: %s", request.path, exception)
+            return service_unavailable()
+        return None

@@ -1,0 +1,68 @@
+"""axe-core in Chromium on the reader's pages: no violation on home, section, article,
+the comment form (with an error shown) and search."""
+
+from pathlib import Path
+
+import pytest
+from django.utils import translation
+
+from tests.factories import ArticleFactory, CommentFactory, ImageFactory
+from tests.security.sitedata import build_site
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+AXE = (Path(__file__).parent / "vendor/axe-core/axe.min.js").read_text()
+# WCAG 2.1 A and AA, plus axe's best practices (landmarks, one h1, skip link…).
+RUN_AXE = """async () => {
+  const results = await axe.run(document, {
+    runOnly: {type: "tag", values: ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "best-practice"]},
+  });
+  return results.violations.map((v) => ({
+    id: v.id, impact: v.impact, help: v.help,
+    nodes: v.nodes.slice(0, 3).map((n) => n.target.join(" ")),
+  }));
+}"""
+
+
+def axe_violations(page, path):
+    page.goto(path)
+    # Evaluated through the DevTools protocol: the page's CSP stays on and is not bypassed.
+    page.evaluate(AXE)
+    return page.evaluate(RUN_AXE)
+
+
+@pytest.fixture
+def site():
+    data = build_site()
+    lead = data["articles"][0]
+    lead.hero_image = ImageFactory(alt_text="Des délégués autour d'une table")
+    lead.save()
+    CommentFactory.create_batch(2, article=lead)
+    return data
+
+
+@pytest.mark.parametrize("language", ["fr", "en"])
+def test_reader_pages_have_no_axe_violation(page, site, language):
+    article = site["articles"][0]
+    with translation.override(language):
+        paths = {
+            "home": "/" if language == "fr" else "/en/",
+            "section": site["sections"][0].get_absolute_url(),
+            "subsection": site["sections"][1].get_absolute_url(),
+            "article with comments and the form": article.get_absolute_url(),
+            "tag": f"{'/en' if language == 'en' else ''}/tag/cedeao/",
+            "404": "/nulle-part/",
+            "search results": f"{'/en' if language == 'en' else ''}/recherche/?q=sommet",
+            "search, nothing found": f"{'/en' if language == 'en' else ''}/recherche/?q=zzz",
+        }
+    found = {name: axe_violations(page, path) for name, path in paths.items()}
+    assert {name: v for name, v in found.items() if v} == {}
+
+
+def test_comment_form_with_errors_has_no_axe_violation(page, site):
+    article = ArticleFactory(title="Un article à commenter")
+    page.goto(article.get_absolute_url())
+    page.get_by_role("button", name="Envoyer le commentaire").click()
+    page.locator(".invalid-feedback, .alert-danger").first.wait_for()
+    page.evaluate(AXE)
+    assert page.evaluate(RUN_AXE) == []
