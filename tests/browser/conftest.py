@@ -66,3 +66,15 @@ def page(chromium, live_server):
 def artifacts():
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
     return ARTIFACTS
+
+
+@pytest.fixture
+def cheap_captcha(settings):
+    """The builtin ALTCHA challenge solved in milliseconds, and no minimum typing time,
+    so a browser test can post a comment as soon as the page is there."""
+    settings.COMMENTS_ALTCHA_COST = 100
+    settings.COMMENTS_ALTCHA_MIN_COUNTER = 1
+    settings.COMMENTS_ALTCHA_MAX_COUNTER = 40
+    settings.COMMENTS_MIN_SUBMIT_SECONDS = 0
+    settings.COMMENTS_CAPTCHA_PROVIDER = "builtin"
+    return settings

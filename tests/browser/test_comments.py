@@ -16,18 +16,8 @@ PAYLOAD_NAME = '<img src=x onerror="alert(1)">Mallory'
 PAYLOAD_TEXT = "<script>alert('pwned')</script>\nSecond line with <b>bold</b>"
 
 
-@pytest.fixture
-def browser_settings(settings):
-    settings.COMMENTS_ALTCHA_COST = 100
-    settings.COMMENTS_ALTCHA_MIN_COUNTER = 1
-    settings.COMMENTS_ALTCHA_MAX_COUNTER = 40
-    settings.COMMENTS_MIN_SUBMIT_SECONDS = 0
-    settings.COMMENTS_CAPTCHA_PROVIDER = "builtin"
-    return settings
-
-
 def test_reader_posts_moderator_approves_reader_sees_it(
-    page, browser_settings, chromium, live_server, artifacts
+    page, cheap_captcha, chromium, live_server, artifacts
 ):
     console = []
     page.on("console", lambda message: console.append(f"{message.type}: {message.text}"))

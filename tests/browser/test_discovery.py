@@ -4,6 +4,8 @@ import pytest
 
 from tests.factories import ArticleFactory, CategoryFactory, ImageFactory
 
+from .csp import violations, watch
+
 pytestmark = pytest.mark.django_db(transaction=True)
 
 
@@ -15,13 +17,7 @@ def test_reader_searches_from_the_header_and_opens_a_result(page, artifacts):
         hero_image=ImageFactory(),
     )
     ArticleFactory(title="Le marché de Dantokpa", category=section)
-    violations = []
-    page.on(
-        "console",
-        lambda message: (
-            violations.append(message.text) if "Content Security Policy" in message.text else None
-        ),
-    )
+    watch(page)
     page.goto("/")
     page.get_by_role("search").get_by_role("searchbox").fill("election parakou")
     page.get_by_role("search").get_by_role("button").click()
@@ -41,4 +37,4 @@ def test_reader_searches_from_the_header_and_opens_a_result(page, artifacts):
         )
         == article.title
     )
-    assert violations == []
+    assert violations(page) == []

@@ -8,6 +8,8 @@ from articles import roles
 from articles.models import Article
 from tests.factories import CategoryFactory, UserFactory, png_bytes
 
+from .csp import violations, watch
+
 PASSWORD = "correct horse battery staple"
 DESKTOP = {"width": 1280, "height": 1000}
 
@@ -30,14 +32,7 @@ def desk(chromium, live_server):
     context = chromium.new_context(viewport=DESKTOP, base_url=live_server.url, locale="fr-FR")
     page = context.new_page()
     page.set_default_timeout(15_000)
-    violations = []
-    page.on(
-        "console",
-        lambda message: (
-            violations.append(message.text) if "Content Security Policy" in message.text else None
-        ),
-    )
-    page.csp_violations = violations
+    watch(page)
     yield page
     context.close()
 
@@ -112,4 +107,4 @@ def test_journalist_writes_editor_publishes(desk, newsroom, tmp_path, artifacts)
     page.click("a:has-text('Le port de Cotonou bat un record')")
     page.wait_for_selector("h1:has-text('Le port de Cotonou bat un record')")
     assert "Le port autonome a accueilli" in page.inner_text(".article-body")
-    assert page.csp_violations == []
+    assert violations(page) == []

@@ -78,18 +78,8 @@ def test_article_page_without_photos_weighs_at_most_60_kb(
     assert total_gzip <= BUDGET, report
 
 
-@pytest.fixture
-def browser_settings(settings):
-    settings.COMMENTS_ALTCHA_COST = 100
-    settings.COMMENTS_ALTCHA_MIN_COUNTER = 1
-    settings.COMMENTS_ALTCHA_MAX_COUNTER = 40
-    settings.COMMENTS_MIN_SUBMIT_SECONDS = 0
-    settings.COMMENTS_CAPTCHA_PROVIDER = "builtin"
-    return settings
-
-
 def test_second_reader_posts_a_comment_from_a_page_served_from_the_cache(
-    page, chromium, live_server, browser_settings, artifacts
+    page, chromium, live_server, cheap_captcha, artifacts
 ):
     article = ArticleFactory(title="Un article très lu")
     url = f"/en{article.get_absolute_url()}"  # the English strings are the source ones
@@ -113,9 +103,7 @@ def test_second_reader_posts_a_comment_from_a_page_served_from_the_cache(
     page.screenshot(path=artifacts / "comment-from-cached-page.png")
 
 
-def test_reader_without_javascript_posts_from_a_cached_page(
-    chromium, live_server, browser_settings
-):
+def test_reader_without_javascript_posts_from_a_cached_page(chromium, live_server, cheap_captcha):
     article = ArticleFactory(title="Un article lu sans JavaScript")
     url = f"/en{article.get_absolute_url()}"
     warm = chromium.new_context(base_url=live_server.url)

@@ -18,17 +18,7 @@ pytestmark = pytest.mark.django_db(transaction=True)
 PASSWORD = "correct horse battery staple"
 
 
-@pytest.fixture
-def cheap_widget(settings):
-    settings.COMMENTS_ALTCHA_COST = 100
-    settings.COMMENTS_ALTCHA_MIN_COUNTER = 1
-    settings.COMMENTS_ALTCHA_MAX_COUNTER = 40
-    settings.COMMENTS_MIN_SUBMIT_SECONDS = 0
-    settings.COMMENTS_CAPTCHA_PROVIDER = "builtin"
-    return settings
-
-
-def test_public_pages_and_the_captcha_widget_work_under_the_csp(page, cheap_widget):
+def test_public_pages_and_the_captcha_widget_work_under_the_csp(page, cheap_captcha):
     watch(page)
     article = ArticleFactory(hero_image=ImageFactory())
     CommentFactory(article=article)
