@@ -9,3 +9,6 @@ class ArticlesConfig(AppConfig):
     def ready(self):
         # Connect the signals: page and section-tree caches, search vectors, read counts.
         from . import pagecache, readership, search, sections  # noqa: F401
+
+        # An article page served from the page cache is still a read.
+        pagecache.register_hit("article-read", readership.count_cached_read)

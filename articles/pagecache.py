@@ -38,7 +38,7 @@ from django.db.models import Min, Q
 from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.dispatch import receiver
 from django.http import HttpResponse, HttpResponseNotModified
-from django.middleware.csrf import get_token
+from django.middleware.csrf import CsrfViewMiddleware
 from django.utils import timezone, translation
 from django.utils.cache import (
     add_never_cache_headers,
@@ -46,6 +46,8 @@ from django.utils.cache import (
     patch_vary_headers,
 )
 from django.utils.http import parse_etags
+
+from newsportal import csrf
 
 GENERATION_KEY = "pagecache:generation"
 PAGE_KEY_PREFIX = "pagecache:page"
@@ -63,6 +65,7 @@ READER_ETAG_SECONDS = 600
 HOLE_MARK = "\ue000"
 HOLE_RE = re.compile("\ue000([a-z-]+)(?:\\.([\\w-]*))?\ue001")
 _fillers = {}
+_hit_hooks = {}
 
 
 # Holes: the per-reader values of a stored page.
@@ -88,13 +91,43 @@ def fill_holes(body, request):
     return HOLE_RE.sub(fill, body)
 
 
+def split_holes(body):
+    """A page as UTF-8 bytes between its holes: (bytes, (name, part), bytes, …)."""
+    parts, start = [], 0
+    for match in HOLE_RE.finditer(body):
+        parts += [body[start : match.start()].encode(), (match.group(1), match.group(2) or "")]
+        start = match.end()
+    parts.append(body[start:].encode())
+    return tuple(parts)
+
+
+def fill_parts(parts, request):
+    """The page's bytes with this reader's values in its holes (fill_holes, pre-split)."""
+    memo, out = {}, []
+    for part in parts:
+        if part.__class__ is bytes:
+            out.append(part)
+        elif filler := _fillers.get(part[0]):
+            out.append(filler(request, part[1], memo).encode())
+    return b"".join(out)
+
+
 def _csp_nonce(request, part, memo):
     nonce = getattr(request, "_csp_nonce", None)
     return str(nonce) if nonce is not None else ""
 
 
-register_hole("csrf", lambda request, part, memo: get_token(request))
+register_hole("csrf", lambda request, part, memo: csrf.get_token(request))
 register_hole("csp-nonce", _csp_nonce)
+
+
+def register_hit(name, hook):
+    """Run `hook(request, extra)` when a page stored with `on_hit=name` is served from the cache.
+
+    A hit may be served before the URL is resolved (PageCacheMiddleware), so the hook is
+    found by name, with what the view left in `response.page_cache_extra`.
+    """
+    _hit_hooks[name] = hook
 
 
 # Generations.
@@ -230,6 +263,7 @@ def forget_pages_on_setting_change(**kwargs):
     start_generation()
     _local_pages.clear()
     _known.clear()
+    _per_generation.clear()
 
 
 def comments_changed(article_ids):
@@ -325,15 +359,16 @@ def serve(request, render, scopes=(), valid_until=None, on_hit=None):
     """Answer an anonymous GET from the cache, or render it (with holes) and keep it.
 
     `render()` returns the view's response rendered with holes; `valid_until()` may bound
-    how long the page stays true (comments closing); `on_hit(extra)` runs on a cache hit
-    with what `render` left in `response.page_cache_extra` (counting a read, say).
+    how long the page stays true (comments closing); `on_hit` names a hook
+    (register_hit) run on a cache hit with what `render` left in
+    `response.page_cache_extra` (counting a read, say).
     """
     if settings.PAGE_CACHE_SECONDS <= 0:
         # Page cache off: the same holes, headers and ETag, rendered every time.
         response = render()
         if response.status_code != 200 or response.streaming:
             return response
-        return respond(request, _entry(response, None, None), "off")
+        return respond(request, _entry(response, None, None, (), None), "off")
     key = page_key(request)
     now = time.time()
     # A copy of the page in this process's memory saves moving and unpickling it; the
@@ -350,11 +385,10 @@ def serve(request, render, scopes=(), valid_until=None, on_hit=None):
         found[key] = cache.get(key)
         local = None
     entry = local or found.get(key)
-    if entry and entry["versions"] == versions and entry["until"] > now:
+    if entry and entry.get("parts") and entry["versions"] == versions and entry["until"] > now:
         if not local:
             _local_pages.put(key, entry)
-        if on_hit:
-            on_hit(entry["extra"])
+        _run_hit_hook(request, entry)
         status = "hit"
     else:
         response = render()
@@ -367,27 +401,37 @@ def serve(request, render, scopes=(), valid_until=None, on_hit=None):
             until.append(now + UNKNOWN_SCHEDULE_SECONDS)
         if valid_until and (moment := valid_until()) and moment.timestamp() > now:
             until.append(moment.timestamp())
-        entry = _entry(response, versions, min(until))
+        entry = _entry(response, versions, min(until), tuple(scopes), on_hit)
         timeout = int(entry["until"] - now)
         if timeout > 0:
             cache.set(key, entry, timeout=timeout)
             _local_pages.put(key, entry)
         status = "miss"
+    # PageCacheMiddleware keeps the final headers with this process's copy.
+    request.page_cache_entry = entry
     return respond(request, entry, status)
 
 
-def _entry(response, versions, until):
+def _run_hit_hook(request, entry):
+    if entry["hit"] and (hook := _hit_hooks.get(entry["hit"])):
+        hook(request, entry["extra"])
+
+
+def _entry(response, versions, until, scopes, on_hit):
     body = response.content.decode(response.charset)
     holes = {match.group(1) for match in HOLE_RE.finditer(body)}
     return {
         "versions": versions,
         "until": until,
-        "body": body,
+        "scopes": scopes,
+        # The page's bytes, split at its holes (fill_parts): nothing to search per response.
+        "parts": split_holes(body),
         "content_type": response["Content-Type"],
         "etag": hashlib.md5(body.encode(), usedforsecurity=False).hexdigest()[:20],
         "holes": bool(holes),
         # The CSP nonce changes per response but says nothing about the reader.
         "personal": bool(holes - {"csp-nonce"}),
+        "hit": on_hit,
         "extra": getattr(response, "page_cache_extra", None),
     }
 
@@ -414,7 +458,8 @@ def respond(request, entry, status):
         # No CSP header on a 304: the browser keeps the one that matches its copy's nonce.
         response._csp_config = response._csp_ro_config = {}
     else:
-        body = fill_holes(entry["body"], request) if entry["holes"] else entry["body"]
+        parts = entry["parts"]
+        body = fill_parts(parts, request) if entry["holes"] else parts[0]
         response = HttpResponse(body, content_type=entry["content_type"])
     response["ETag"] = etag
     response["X-Page-Cache"] = status
@@ -465,8 +510,31 @@ def generation_token(request):
             record = _unknown_record()
             if not cache.add(GENERATION_KEY, record, timeout=None):
                 record = cache.get(GENERATION_KEY) or record
+        elif record["next_change"] and time.time() >= record["next_change"]:
+            record = refresh_generation()
         request.page_generation = record["token"]
     return request.page_generation
+
+
+_per_generation = {}
+
+
+def per_generation(request, name, compute, seconds=None):
+    """`compute()`, kept in this process while the generation stays (and `seconds` at most).
+
+    For what every page needs and only content changes (the section tree, the ad slots,
+    the most read list): a page rendered for a logged-in reader gets it without a round
+    trip, since the request reads the generation anyway. A change anywhere starts a new
+    generation, so it is never stale; `name` must say everything the value depends on.
+    """
+    token = generation_token(request)
+    now = time.monotonic()
+    kept = _per_generation.get(name)
+    if kept is not None and kept[0] == token and kept[1] > now:
+        return kept[2]
+    value = compute()
+    _per_generation[name] = (token, now + seconds if seconds else float("inf"), value)
+    return value
 
 
 class CachedPageMixin:
@@ -485,8 +553,8 @@ class CachedPageMixin:
     def page_cache_valid_until(self):
         return None
 
-    def page_cache_hit(self, extra):
-        """Run on a cache hit (the view's code did not run)."""
+    # The name of a hook (register_hit) run on a cache hit, when the view's code does not run.
+    page_cache_on_hit = None
 
     def render_with_holes(self, request, *args, **kwargs):
         self.rendering_with_holes = True
@@ -508,7 +576,7 @@ class CachedPageMixin:
             lambda: self.render_with_holes(request, *args, **kwargs),
             scopes=self.page_cache_scopes(),
             valid_until=self.page_cache_valid_until,
-            on_hit=self.page_cache_hit,
+            on_hit=self.page_cache_on_hit,
         )
 
     def get_context_data(self, **kwargs):
@@ -519,3 +587,74 @@ class CachedPageMixin:
                 csrf_token=hole("csrf"), csp_nonce=hole("csp-nonce"), page_cache_holes=True
             )
         return context
+
+
+# Early hits.
+
+# Headers of the stored response that respond() makes anew for each hit.
+_OWN_HEADERS = {"content-length", "content-type", "etag", "x-page-cache", "cache-control"}
+
+
+class PageCacheMiddleware:
+    """Serves the pages this process holds before the middleware that a hit does not need.
+
+    Placed after SecurityMiddleware, WhiteNoise and the CSP middleware (their headers
+    go on every answer) and before sessions, locale, CSRF, authentication, messages
+    and the rest. A page goes the whole way once per process: the view stores it
+    (serve), and on the way out this middleware keeps, with this process's copy, the
+    headers the inner middleware added (Vary, Content-Language, X-Frame-Options,
+    Permissions-Policy…). After that an anonymous GET for it is answered here: the URL
+    is not resolved, no session, user or message storage is made. What a hit does need
+    is done here as the full stack would: the Host header is validated, the generations
+    are read from the shared cache (so it is never stale), the language is the URL's,
+    the holes are filled (the CSRF token by newsportal.csrf, whose cookie
+    CsrfViewMiddleware.process_response sets), the hit hook runs.
+
+    Anything else (a page not in this process, a stale one, a reader with a session or
+    a message, CSRF_USE_SESSIONS) takes the normal way.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+        self.csrf = CsrfViewMiddleware(get_response)
+
+    def __call__(self, request):
+        response = self.early_hit(request)
+        if response is not None:
+            return response
+        response = self.get_response(request)
+        entry = getattr(request, "page_cache_entry", None)
+        if entry is not None and response.status_code == 200 and "headers" not in entry:
+            entry["headers"] = [
+                (name, value)
+                for name, value in response.headers.items()
+                if name.lower() not in _OWN_HEADERS
+            ]
+        return response
+
+    def early_hit(self, request):
+        if (
+            settings.PAGE_CACHE_SECONDS <= 0
+            or settings.CSRF_USE_SESSIONS
+            or not is_cacheable(request)
+        ):
+            return None
+        language = translation.get_language_from_path(request.path_info) or settings.LANGUAGE_CODE
+        key = page_key_for(request.get_full_path(), language)
+        entry = _local_pages.get(key)
+        if entry is None or "headers" not in entry or entry["until"] <= time.time():
+            return None
+        request.get_host()  # DisallowedHost (a 400) as CommonMiddleware would raise it
+        scopes = entry["scopes"]
+        keys = [GENERATION_KEY, *(scope_key(s) for s in scopes)]
+        generation, versions = _current_versions(_shared_get_many(keys, keys), scopes)
+        if versions != entry["versions"]:
+            return None
+        request.page_generation = generation["token"]
+        with translation.override(language):
+            request.LANGUAGE_CODE = language
+            _run_hit_hook(request, entry)
+            response = respond(request, entry, "hit")
+        for name, value in entry["headers"]:  # Vary included
+            response[name] = value
+        return self.csrf.process_response(request, response)

@@ -74,6 +74,13 @@ def count_read(request, article):
             _pending[(article.pk, timezone.localdate())] += 1
 
 
+def count_cached_read(request, extra):
+    """count_read for an article page served from the page cache (articles.pagecache)."""
+    if is_reader(request):
+        with _lock:
+            _pending[(extra["article_pk"], timezone.localdate())] += 1
+
+
 def pending_reads():
     with _lock:
         return dict(_pending)
@@ -132,8 +139,24 @@ def flush_when_due(**kwargs):
         flush_reads()
 
 
-def most_read(exclude=None, count=MOST_READ_COUNT):
-    """Return the most read published articles of the last days (one query, cached)."""
+def most_read(exclude=None, count=MOST_READ_COUNT, request=None):
+    """Return the most read published articles of the last days (one query, cached).
+
+    With the request, the list is also kept in this process for the page generation
+    (articles.pagecache.per_generation) and MOST_READ_CACHE_SECONDS at most.
+    """
+    if request is not None:
+        from .pagecache import per_generation
+
+        articles = per_generation(
+            request, MOST_READ_CACHE_KEY, _most_read_list, seconds=MOST_READ_CACHE_SECONDS
+        )
+    else:
+        articles = _most_read_list()
+    return [article for article in articles if article.pk != getattr(exclude, "pk", None)][:count]
+
+
+def _most_read_list():
     articles = cache.get(MOST_READ_CACHE_KEY)
     if articles is None:
         since = timezone.localdate() - timedelta(days=MOST_READ_DAYS - 1)
@@ -145,7 +168,7 @@ def most_read(exclude=None, count=MOST_READ_COUNT):
             .order_by("-recent_reads", "-published_at", "-pk")[: MOST_READ_COUNT + 1]
         )
         cache.set(MOST_READ_CACHE_KEY, articles, MOST_READ_CACHE_SECONDS)
-    return [article for article in articles if article.pk != getattr(exclude, "pk", None)][:count]
+    return articles
 
 
 @receiver(post_save, sender=Article)

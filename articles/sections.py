@@ -60,7 +60,12 @@ class SectionTree:
         return ids
 
 
-def section_tree():
+def section_tree(request=None):
+    """The section tree; with the request, kept in this process for the page generation."""
+    if request is not None:
+        from .pagecache import per_generation
+
+        return per_generation(request, CACHE_KEY, section_tree)
     tree = cache.get(CACHE_KEY)
     if tree is None:
         tree = SectionTree.build(Category.objects.order_by("depth", "position", "name"))

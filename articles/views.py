@@ -1,5 +1,4 @@
 from datetime import timedelta
-from types import SimpleNamespace
 
 from django.conf import settings
 from django.db.models import Prefetch
@@ -17,7 +16,7 @@ from . import metadata
 from .home import section_blocks
 from .labels import tags_and_authors
 from .models import AdSlot, Article, ArticleSlugRedirect, Author, Correction
-from .pagecache import CachedPageMixin
+from .pagecache import CachedPageMixin, per_generation
 from .pagination import CURSOR_PARAMETER, CappedPaginator, KeysetPage, cursor_for
 from .publishing import can_preview
 from .readership import count_read, most_read
@@ -45,11 +44,9 @@ class HomeView(CachedPageMixin, TemplateView):
                 .only("title", "slug", "published_at")
                 .order_by("-published_at")[:5]
             ),
-            sections=section_blocks(section_tree(), at=now),
-            ads=list(
-                AdSlot.objects.live(AdSlot.Placement.HOME, at=now).select_related("image")[:1]
-            ),
-            most_read=most_read(),
+            sections=section_blocks(section_tree(self.request), at=now),
+            ads=live_ads(self.request, AdSlot.Placement.HOME, 1),
+            most_read=most_read(request=self.request),
             **kwargs,
         )
 
@@ -97,7 +94,7 @@ class CategoryView(ArticleListView):
     template_name = "articles/category.html"
 
     def get(self, request, *args, **kwargs):
-        self.tree = section_tree()
+        self.tree = section_tree(self.request)
         self.category = self.tree.by_path.get(kwargs["path"].strip("/"))
         if self.category is None:
             raise Http404(_("No section at this address."))
@@ -144,14 +141,29 @@ class AuthorView(ArticleListView):
         return super().get_context_data(author=self.author, **kwargs)
 
 
+def live_ads(request, placement, count):
+    """The live ad slots of a placement, kept in this process for the page generation.
+
+    Saving an ad slot starts a new generation, and so do its start and end times
+    (the generation knows the next scheduled change), so the list is never stale.
+    """
+    return per_generation(
+        request,
+        f"ads:{placement}:{count}",
+        lambda: list(AdSlot.objects.live(placement).select_related("image")[:count]),
+    )
+
+
 class ArticleDetailView(CachedPageMixin, DetailView):
     template_name = "articles/article_detail.html"
     context_object_name = "article"
 
     def get_queryset(self):
+        # The section comes from the section tree (in memory), not from a join.
         return (
             Article.objects.published()
-            .select_related("category", "hero_image")
+            .select_related("hero_image")
+            .defer("search_vector")
             .prefetch_related(
                 Prefetch(
                     "corrections",
@@ -171,14 +183,15 @@ class ArticleDetailView(CachedPageMixin, DetailView):
             if old_slug := old.first():
                 return redirect(old_slug.article, permanent=True)
             raise
+        if category := section_tree(request).by_id.get(self.object.category_id):
+            self.object.category = category
         count_read(request, self.object)
         response = self.render_to_response(self.get_context_data(object=self.object))
         response.page_cache_extra = {"article_pk": self.object.pk}
         return response
 
-    def page_cache_hit(self, extra):
-        # A page served from the cache is still a read.
-        count_read(self.request, SimpleNamespace(pk=extra["article_pk"]))
+    # A page served from the cache is still a read.
+    page_cache_on_hit = "article-read"
 
     def page_cache_scopes(self):
         # An approved comment renews this page only (articles.pagecache).
@@ -191,7 +204,7 @@ class ArticleDetailView(CachedPageMixin, DetailView):
 
     def get_context_data(self, **kwargs):
         article = self.object
-        tree = section_tree()
+        tree = section_tree(self.request)
         tags, authors = tags_and_authors(article)
         ancestors = tree.ancestors(article.category)
         return super().get_context_data(
@@ -203,8 +216,8 @@ class ArticleDetailView(CachedPageMixin, DetailView):
             related=SimpleLazyObject(
                 lambda: related_articles(article, tag_ids=[t.pk for t in tags])
             ),
-            ads=list(AdSlot.objects.live(AdSlot.Placement.ARTICLE).select_related("image")[:1]),
-            most_read=most_read(exclude=article),
+            ads=live_ads(self.request, AdSlot.Placement.ARTICLE, 1),
+            most_read=most_read(exclude=article, request=self.request),
             structured_data=metadata.article_structured_data(article, authors, tags, ancestors),
             **kwargs,
         )
@@ -251,7 +264,7 @@ class SearchView(CachedPageMixin, ListView):
         return settings.ARTICLES_PER_PAGE  # read per request, not frozen at import
 
     def get(self, request, *args, **kwargs):
-        self.tree = section_tree()
+        self.tree = section_tree(self.request)
         self.form = SearchForm(request.GET or None, tree=self.tree)
         self.params = self.form.search_params()
         return super().get(request, *args, **kwargs)

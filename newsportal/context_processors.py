@@ -9,5 +9,5 @@ def site(request):
     return {
         "site_name": settings.SITE_NAME,
         "site_url": settings.SITE_URL.rstrip("/"),
-        "section_tree": SimpleLazyObject(section_tree),
+        "section_tree": SimpleLazyObject(lambda: section_tree(request)),
     }

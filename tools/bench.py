@@ -13,7 +13,8 @@
 
 Environment: BENCH_DATABASE, BENCH_PG (postgres://postgres@127.0.0.1:5432),
 BENCH_REDIS (redis://127.0.0.1:6379/6), BENCH_SECONDS, BENCH_THREADS, BENCH_CONNECTIONS,
-WEB_CONCURRENCY (gunicorn workers).
+WEB_CONCURRENCY (gunicorn workers), BENCH_REUSE_DATABASE (keep an existing dataset:
+for trying a change; a run for the doc rebuilds it).
 """
 
 import os
@@ -104,6 +105,17 @@ def server_env(port, static_root):
 
 def prepare_database(env):
     admin = f"{PG}/postgres"
+    if os.environ.get("BENCH_REUSE_DATABASE"):
+        names = subprocess.run(
+            ["psql", admin, "-tAc", "SELECT datname FROM pg_database"],
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout.split()
+        if DATABASE in names:
+            print(f"database {DATABASE}: kept as it is (BENCH_REUSE_DATABASE)")
+            run(PYTHON, "manage.py", "migrate", "--noinput", "-v0", env=env)
+            return
     run("psql", admin, "-qc", f'DROP DATABASE IF EXISTS "{DATABASE}" WITH (FORCE)')
     run("psql", admin, "-qc", f'CREATE DATABASE "{DATABASE}"')
     run(PYTHON, "manage.py", "migrate", "--noinput", "-v0", env=env)

@@ -1,0 +1,173 @@
+"""Early hits: a page this process holds is answered by PageCacheMiddleware, before the
+session, CSRF, authentication and messages middleware, with the same headers and the
+same per-reader values as a page that went the whole way."""
+
+import re
+
+import pytest
+from django.middleware.csrf import _unmask_cipher_token
+from django.test import Client
+
+from articles import readership
+from comments.models import Comment
+from newsportal import csrf
+
+pytestmark = pytest.mark.django_db
+
+# Headers that are new on every response (the CSP nonce, the reader's ETag, the cookie).
+PER_RESPONSE = {"content-security-policy", "etag", "set-cookie", "date", "content-length"}
+
+
+@pytest.fixture
+def urls(site):
+    return {
+        "article": site["article"].get_absolute_url(),
+        "home": "/",
+        "section": site["diplomatie"].get_absolute_url(),
+        "tag": "/tag/cedeao/",
+        "english home": "/en/",
+        "english article": "/en" + site["article"].get_absolute_url(),
+    }
+
+
+def early(response):
+    """Whether the page was answered before SessionMiddleware ran."""
+    return not hasattr(response.wsgi_request, "session")
+
+
+def test_the_second_request_is_answered_before_sessions_and_url_resolving(
+    urls, django_assert_num_queries
+):
+    for name, url in urls.items():
+        first = Client().get(url)
+        assert first["X-Page-Cache"] == "miss" and not early(first), name
+        with django_assert_num_queries(0):
+            second = Client().get(url)
+        assert second.status_code == 200, name
+        assert second["X-Page-Cache"] == "hit" and early(second), name
+        assert not hasattr(second.wsgi_request, "user"), name
+
+
+def test_an_early_hit_has_the_headers_of_the_whole_way(urls):
+    for name, url in urls.items():
+        whole = Client().get(url, secure=True)
+        hit = Client().get(url, secure=True)
+        assert early(hit) and not early(whole), name
+        same = {k.lower(): v for k, v in whole.headers.items() if k.lower() not in PER_RESPONSE}
+        got = {k.lower(): v for k, v in hit.headers.items() if k.lower() not in PER_RESPONSE}
+        assert got == {**same, "x-page-cache": "hit"}, name
+        assert hit["Content-Language"] == ("en" if "english" in name else "fr"), name
+        assert "Strict-Transport-Security" in hit and hit["X-Frame-Options"] == "DENY", name
+        # Pages with a form set the CSRF cookie on both ways; the others set nothing.
+        assert set(hit.cookies) == set(whole.cookies), name
+        nonce = re.search(r"'nonce-([^']+)'", hit["Content-Security-Policy"])
+        if nonce:
+            assert f'nonce="{nonce.group(1)}"' in hit.text, name
+
+
+def test_an_early_hit_shows_the_language_of_its_url(urls):
+    for url in (urls["english home"], urls["home"], urls["english home"]):
+        Client().get(url)
+    assert 'lang="en"' in Client().get(urls["english home"]).text
+    assert 'lang="fr"' in Client().get(urls["home"]).text
+
+
+def test_an_early_hit_checks_the_host_like_the_whole_way(urls):
+    Client().get(urls["article"])
+    response = Client().get(urls["article"], HTTP_HOST="evil.example")
+    assert response.status_code == 400
+    assert "Requête invalide" in response.text
+
+
+def test_a_reader_keeps_their_csrf_cookie_and_a_bad_one_is_replaced(urls):
+    Client().get(urls["article"])
+    reader = Client()
+    reader.cookies["csrftoken"] = secret = "A" * 32
+    page = reader.get(urls["article"])
+    assert early(page)
+    token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page.text).group(1)
+    assert len(token) == 64 and _unmask_cipher_token(token) == secret
+    assert page.cookies["csrftoken"].value == secret  # renewed, as Django's get_token does
+
+    stranger = Client()
+    stranger.cookies["csrftoken"] = "not a valid secret"
+    page = stranger.get(urls["article"])
+    new_secret = page.cookies["csrftoken"].value
+    assert re.fullmatch(r"[A-Za-z0-9]{32}", new_secret)
+    token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page.text).group(1)
+    assert _unmask_cipher_token(token) == new_secret
+
+
+def test_a_reader_posts_from_an_early_hit_with_csrf_checks_on(urls, settings):
+    settings.COMMENTS_MIN_SUBMIT_SECONDS = 0
+    settings.COMMENTS_CAPTCHA_PROVIDER = "builtin"
+    Client().get(urls["article"])
+    reader = Client(enforce_csrf_checks=True)
+    page = reader.get(urls["article"])
+    assert early(page)
+    html = page.text
+
+    def field(name):
+        return re.search(rf'name="{name}" value="([^"]*)"', html).group(1)
+
+    a, b = (
+        int(n)
+        for n in re.findall(
+            r"\d+", re.search(r'for="id_question_answer">(.*?) <span', html).group(1)
+        )
+    )
+    action = re.search(r'<form class="comment-form" method="post" action="([^"#]+)', html).group(1)
+    response = reader.post(
+        action,
+        {
+            "csrfmiddlewaretoken": field("csrfmiddlewaretoken"),
+            "name": "Afi",
+            "comment": "Lu depuis une page en cache.",
+            "website": "",
+            "rendered_at": field("rendered_at"),
+            "question_token": field("question_token"),
+            "question_answer": str(a + b),
+        },
+    )
+    assert response.status_code == 302
+    assert Comment.objects.get().name == "Afi"
+
+
+def test_an_early_hit_is_still_counted_as_a_read(urls, site):
+    Client().get(urls["article"], HTTP_USER_AGENT="Mozilla/5.0")
+    readership.flush_reads()
+    page = Client().get(urls["article"], HTTP_USER_AGENT="Mozilla/5.0")
+    assert early(page)
+    assert sum(readership.pending_reads().values()) == 1
+    robot = Client().get(urls["article"], HTTP_USER_AGENT="Googlebot/2.1")
+    assert early(robot)
+    assert sum(readership.pending_reads().values()) == 1
+
+
+def test_a_change_is_seen_by_an_early_hit_at_once(urls, site):
+    Client().get(urls["article"])
+    assert early(Client().get(urls["article"]))
+    article = site["article"]
+    article.title = "Un titre corrigé"
+    article.save()
+    response = Client().get(urls["article"])
+    assert response["X-Page-Cache"] == "miss" and not early(response)
+    assert "Un titre corrigé" in response.text
+
+
+def test_logged_in_readers_and_posts_never_get_an_early_hit(urls, admin_user):
+    Client().get(urls["article"])
+    editor = Client()
+    editor.force_login(admin_user)
+    response = editor.get(urls["article"])
+    assert response["X-Page-Cache"] == "bypass" and not early(response)
+    assert Client().head(urls["article"])["X-Page-Cache"] == "hit"
+
+
+def test_fast_tokens_use_every_allowed_character_and_no_other():
+    drawn = "".join(csrf.random_chars(32) for _ in range(200))
+    assert set(drawn) == set("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789")
+    secret = csrf.random_chars(32)
+    tokens = {csrf.mask(secret) for _ in range(20)}
+    assert len(tokens) == 20  # a new mask each time
+    assert {_unmask_cipher_token(token) for token in tokens} == {secret}
