@@ -516,16 +516,32 @@ def generation_token(request):
     return request.page_generation
 
 
-_per_generation = {}
+class _PerGeneration(LocalPages):
+    def __init__(self, size):
+        super().__init__()
+        self.size = size
+
+    def put(self, key, entry):
+        with self.lock:
+            self.pages[key] = entry
+            self.pages.move_to_end(key)
+            while len(self.pages) > self.size:
+                self.pages.popitem(last=False)
+
+
+# What per_generation keeps: a few site-wide values and the most recently read articles.
+_per_generation = _PerGeneration(size=512)
 
 
 def per_generation(request, name, compute, seconds=None):
     """`compute()`, kept in this process while the generation stays (and `seconds` at most).
 
-    For what every page needs and only content changes (the section tree, the ad slots,
-    the most read list): a page rendered for a logged-in reader gets it without a round
-    trip, since the request reads the generation anyway. A change anywhere starts a new
-    generation, so it is never stale; `name` must say everything the value depends on.
+    For content that pages need and only a content change alters (the section tree, ad
+    slots, the most read list, an article with its tags): a page rendered for a
+    logged-in reader gets it without a query or a round trip, since the request reads
+    the generation anyway. Any change starts a new generation, so it is never stale;
+    `name` must say everything the value depends on. None is not kept. The 512 most
+    recent names are kept.
     """
     token = generation_token(request)
     now = time.monotonic()
@@ -533,7 +549,8 @@ def per_generation(request, name, compute, seconds=None):
     if kept is not None and kept[0] == token and kept[1] > now:
         return kept[2]
     value = compute()
-    _per_generation[name] = (token, now + seconds if seconds else float("inf"), value)
+    if value is not None:
+        _per_generation.put(name, (token, now + seconds if seconds else float("inf"), value))
     return value
 
 

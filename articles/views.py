@@ -173,22 +173,32 @@ class ArticleDetailView(CachedPageMixin, DetailView):
         )
 
     def get(self, request, *args, **kwargs):
-        try:
-            self.object = self.get_object()
-        except Http404:
+        # The article, its corrections, tags and bylines: kept in this process for the
+        # page generation (a logged-in reader's page makes no query for them).
+        found = per_generation(request, f"article:{kwargs['slug']}", self.load_article)
+        if found is not None:
+            self.object, self.labels = found
+        else:
             # A renamed article keeps answering at its old address.
             old = ArticleSlugRedirect.objects.filter(
                 old_slug=kwargs["slug"], article__in=Article.objects.published()
             ).select_related("article")
             if old_slug := old.first():
                 return redirect(old_slug.article, permanent=True)
-            raise
-        if category := section_tree(request).by_id.get(self.object.category_id):
-            self.object.category = category
+            raise Http404(_("No article at this address."))
         count_read(request, self.object)
         response = self.render_to_response(self.get_context_data(object=self.object))
         response.page_cache_extra = {"article_pk": self.object.pk}
         return response
+
+    def load_article(self):
+        try:
+            article = self.get_object()
+        except Http404:
+            return None
+        if category := section_tree(self.request).by_id.get(article.category_id):
+            article.category = category
+        return article, tags_and_authors(article)
 
     # A page served from the cache is still a read.
     page_cache_on_hit = "article-read"
@@ -205,7 +215,7 @@ class ArticleDetailView(CachedPageMixin, DetailView):
     def get_context_data(self, **kwargs):
         article = self.object
         tree = section_tree(self.request)
-        tags, authors = tags_and_authors(article)
+        tags, authors = getattr(self, "labels", None) or tags_and_authors(article)
         ancestors = tree.ancestors(article.category)
         return super().get_context_data(
             ancestors=ancestors,

@@ -171,3 +171,28 @@ def test_fast_tokens_use_every_allowed_character_and_no_other():
     tokens = {csrf.mask(secret) for _ in range(20)}
     assert len(tokens) == 20  # a new mask each time
     assert {_unmask_cipher_token(token) for token in tokens} == {secret}
+
+
+def test_a_logged_in_readers_page_reuses_the_article_until_something_changes(
+    urls, site, admin_user
+):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    editor = Client()
+    editor.force_login(admin_user)
+    editor.get(urls["article"])
+    with CaptureQueriesContext(connection) as queries:
+        page = editor.get(urls["article"])
+    assert page["X-Page-Cache"] == "bypass"
+    touched = " ".join(query["sql"] for query in queries.captured_queries)
+    for table in ("articles_article", "taggit_tag", "articles_author", "articles_adslot"):
+        assert f'FROM "{table}"' not in touched, table
+
+    article = site["article"]
+    article.title = "Titre revu par l’éditeur"
+    article.save()
+    article.tags.add("Sahel")
+    page = editor.get(urls["article"])
+    assert "Titre revu par l’éditeur" in page.text
+    assert "/tag/sahel/" in page.text
