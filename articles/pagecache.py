@@ -49,6 +49,8 @@ from django.utils.http import parse_etags
 
 from newsportal import csrf
 
+from .invalidation import listener
+
 GENERATION_KEY = "pagecache:generation"
 PAGE_KEY_PREFIX = "pagecache:page"
 SCOPE_KEY_PREFIX = "pagecache:scope"
@@ -149,35 +151,51 @@ def start_generation(next_change=None, known=False):
     return record
 
 
-# With PAGE_CACHE_CHECK_SECONDS > 0, a worker trusts the generations it read for that
-# long before asking the shared cache again: a hit then costs no round trip, and a
-# change made in another worker shows there within that time (this worker's own changes
-# at once). 0, the default, asks every time.
+# The generations a worker may use without asking the shared cache. With Redis, each
+# process listens to the changes every process publishes (articles.invalidation), so a
+# hit costs no round trip and a change still shows everywhere at once. Otherwise, with
+# PAGE_CACHE_CHECK_SECONDS > 0, a worker trusts what it read for that long (a change
+# made in another worker shows there within that time, this worker's own at once); 0,
+# the default, asks every time.
 _known = {}
 
 
 def _remember(key, value):
+    """This process wrote `key`: keep it, and tell the other processes (invalidation)."""
+    listener.wrote(key, value)
     if settings.PAGE_CACHE_CHECK_SECONDS > 0:
         _known[key] = (value, time.monotonic() + settings.PAGE_CACHE_CHECK_SECONDS)
 
 
 def _shared_get_many(keys, versions):
     """cache.get_many, with the generation keys (`versions`) from memory while trusted."""
-    if settings.PAGE_CACHE_CHECK_SECONDS <= 0:
-        return cache.get_many(keys)
     now, found = time.monotonic(), {}
     for key in versions:
-        value, until = _known.get(key, (None, 0))
-        if until > now:
+        value = listener.get(key)
+        if value is None and settings.PAGE_CACHE_CHECK_SECONDS > 0:
+            value, until = _known.get(key, (None, 0))
+            value = value if until > now else None
+        if value is not None:
             found[key] = value
     missing = [key for key in keys if key not in found]
     if missing:
+        epoch = listener.begin_read()
         fetched = cache.get_many(missing)
-        for key in versions:
-            if key in fetched:
-                _remember(key, fetched[key])
+        kept = {key: fetched[key] for key in versions if key in fetched}
+        listener.keep(epoch, kept)
+        if settings.PAGE_CACHE_CHECK_SECONDS > 0:
+            for key, value in kept.items():
+                _known[key] = (value, now + settings.PAGE_CACHE_CHECK_SECONDS)
         found.update(fetched)
     return found
+
+
+def _add_or_get(key, value):
+    """Write `value` under `key` unless another process did first; the value in force."""
+    if cache.add(key, value, timeout=None):
+        _remember(key, value)
+        return value
+    return cache.get(key) or value
 
 
 def next_scheduled_change(now=None):
@@ -263,6 +281,7 @@ def forget_pages_on_setting_change(**kwargs):
     start_generation()
     _local_pages.clear()
     _known.clear()
+    listener.forget_all()
     _per_generation.clear()
 
 
@@ -300,18 +319,14 @@ def _current_versions(found, scopes):
     if generation is None:
         # Emptied cache (a restart with local memory, an eviction): the schedule is
         # unknown until the next change, so pages are kept a short while only.
-        if not cache.add(GENERATION_KEY, start_record := _unknown_record(), timeout=None):
-            start_record = cache.get(GENERATION_KEY) or start_record
-        generation = start_record
+        generation = _add_or_get(GENERATION_KEY, _unknown_record())
     elif generation["next_change"] and time.time() >= generation["next_change"]:
         generation = refresh_generation()
     versions = [generation["token"]]
     for scope in scopes:
         token = found.get(scope_key(scope))
         if token is None:
-            token = _new_token()
-            if not cache.add(scope_key(scope), token, timeout=None):
-                token = cache.get(scope_key(scope)) or token
+            token = _add_or_get(scope_key(scope), _new_token())
         versions.append(token)
     return generation, tuple(versions)
 
@@ -493,23 +508,18 @@ def scope_token(request, scope):
     """A scope's current token (read once per request): its fragments are keyed by it."""
     tokens = request.__dict__.setdefault("page_scopes", {})
     if scope not in tokens:
-        token = cache.get(scope_key(scope))
-        if token is None:
-            token = _new_token()
-            if not cache.add(scope_key(scope), token, timeout=None):
-                token = cache.get(scope_key(scope)) or token
-        tokens[scope] = token
+        key = scope_key(scope)
+        token = _shared_get_many([key], [key]).get(key)
+        tokens[scope] = token if token is not None else _add_or_get(key, _new_token())
     return tokens[scope]
 
 
 def generation_token(request):
     """The current generation, read once per request: fragments are keyed by it."""
     if not hasattr(request, "page_generation"):
-        record = cache.get(GENERATION_KEY)
+        record = _shared_get_many([GENERATION_KEY], [GENERATION_KEY]).get(GENERATION_KEY)
         if record is None:
-            record = _unknown_record()
-            if not cache.add(GENERATION_KEY, record, timeout=None):
-                record = cache.get(GENERATION_KEY) or record
+            record = _add_or_get(GENERATION_KEY, _unknown_record())
         elif record["next_change"] and time.time() >= record["next_change"]:
             record = refresh_generation()
         request.page_generation = record["token"]

@@ -152,6 +152,9 @@ PAGE_CACHE_LOCAL_PAGES = env.int("PAGE_CACHE_LOCAL_PAGES", default=200)
 # Seconds a worker trusts the generations it read (0: ask the shared cache on every
 # request; more: fewer round trips, another worker's change shows within that time).
 PAGE_CACHE_CHECK_SECONDS = env.float("PAGE_CACHE_CHECK_SECONDS", default=0)
+# With Redis, each process hears of generation changes on a pub/sub channel instead of
+# asking for them on every hit (articles/invalidation.py).
+PAGE_CACHE_LISTEN = env.bool("PAGE_CACHE_LISTEN", default=True)
 # How long a CDN or proxy may keep a public page (`s-maxage`); browsers always revalidate.
 PAGE_CACHE_SHARED_MAX_AGE = env.int("PAGE_CACHE_SHARED_MAX_AGE", default=60)
 # `make bench` only: adds /bench/floor/, a fixed 30 KB answer to compare pages with.

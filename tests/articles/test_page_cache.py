@@ -331,7 +331,10 @@ def test_trusting_generations_for_a_while_saves_the_round_trip(
     assert "Publié par ce processus" in client.get(pages["home"]).text
 
 
-def test_by_default_every_hit_checks_the_shared_generations(client, pages, monkeypatch):
+def test_without_listening_every_hit_checks_the_shared_generations(
+    client, pages, monkeypatch, settings
+):
+    settings.PAGE_CACHE_LISTEN = False  # as with the local-memory cache
     client.get(pages["home"])
     calls = []
     real = pagecache.cache.get_many
