@@ -48,8 +48,9 @@ class CommentForm(forms.Form):
             Field("name"),
             Field("comment"),
             Div("website", css_class="comment-hp", aria_hidden="true"),
-            Field("rendered_at"),
         )
+        # rendered_at (signed for this article) is written by the template outside the
+        # form's body, which is then the same for every article (a cached fragment).
 
     def clean_name(self):
         # Django strips both ends (a blank name is "required"); collapse the inside too.

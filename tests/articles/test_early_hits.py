@@ -196,3 +196,20 @@ def test_a_logged_in_readers_page_reuses_the_article_until_something_changes(
     page = editor.get(urls["article"])
     assert "Titre revu par l’éditeur" in page.text
     assert "/tag/sahel/" in page.text
+
+
+def test_the_shared_comment_form_body_still_posts_to_each_own_article(site, admin_user):
+    from comments.scoring import form_age
+
+    first, second = site["article"], site["neighbour"]
+    editor = Client()
+    editor.force_login(admin_user)  # rendered each time; the form's body from its fragment
+    for article in (first, second, first):
+        html = editor.get(article.get_absolute_url()).text
+        action = re.search(r'<form class="comment-form" method="post" action="([^"#]+)', html)
+        assert action.group(1).endswith(f"/{article.slug}/commenter/")
+        stamp = re.search(r'name="rendered_at" value="([^"]+)"', html).group(1)
+        assert form_age(stamp, article.pk) is not None
+        assert form_age(stamp, (second if article == first else first).pk) is None
+        assert html.count('name="rendered_at"') == 1
+        assert 'name="csrfmiddlewaretoken"' in html and "\ue000" not in html
