@@ -342,11 +342,15 @@ def _next_midnight(now):
 
 
 class LocalPages:
-    """The most recently served pages of this process (a small LRU)."""
+    """The most recently served pages of this process (a small LRU).
 
-    def __init__(self):
+    `size`: how many to keep; by default PAGE_CACHE_LOCAL_PAGES (read on each put).
+    """
+
+    def __init__(self, size=None):
         self.pages = OrderedDict()
         self.lock = threading.Lock()
+        self.size = size
 
     def get(self, key):
         with self.lock:
@@ -359,7 +363,7 @@ class LocalPages:
         with self.lock:
             self.pages[key] = entry
             self.pages.move_to_end(key)
-            while len(self.pages) > settings.PAGE_CACHE_LOCAL_PAGES:
+            while len(self.pages) > (self.size or settings.PAGE_CACHE_LOCAL_PAGES):
                 self.pages.popitem(last=False)
 
     def clear(self):
@@ -526,21 +530,8 @@ def generation_token(request):
     return request.page_generation
 
 
-class _PerGeneration(LocalPages):
-    def __init__(self, size):
-        super().__init__()
-        self.size = size
-
-    def put(self, key, entry):
-        with self.lock:
-            self.pages[key] = entry
-            self.pages.move_to_end(key)
-            while len(self.pages) > self.size:
-                self.pages.popitem(last=False)
-
-
 # What per_generation keeps: a few site-wide values and the most recently read articles.
-_per_generation = _PerGeneration(size=512)
+_per_generation = LocalPages(size=512)
 
 
 def per_generation(request, name, compute, seconds=None):
