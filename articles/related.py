@@ -9,52 +9,89 @@ through an index, so the query costs the same in a section of a hundred articles
 a hundred thousand. Twice the limit is enough for the result to be the same as ranking
 everything: a group is only needed when the groups above it have fewer than `limit`
 articles, and then those can take at most that many of its candidates' places.
+
+The candidates and the rank are written in SQL (RawSQL) inside an ORM query, which
+still loads the cards (for_listing: section, photo, deferred body). Built with the ORM
+(three subqueries in a UNION, two Exists, a Case), the query took the ORM about 6 ms
+of Python to put together on every cold article page, more than PostgreSQL took to
+run it; the same SQL as text costs nothing to build. The SQL is plain enough for
+SQLite and PostgreSQL alike (LIMIT sits in subqueries of the UNION, which both allow).
 """
 
 from django.conf import settings
 from django.db import connection
-from django.db.models import Case, Exists, IntegerField, OuterRef, Q, Value, When
+from django.db.models import F
+from django.db.models.expressions import RawSQL
+from django.utils import timezone
 from taggit.models import TaggedItem
 
 from .models import Article
 
 
+def _tables():
+    quote = connection.ops.quote_name
+    return {
+        "article": quote(Article._meta.db_table),
+        "picks": quote(Article.related_articles.through._meta.db_table),
+        "tagged": quote(TaggedItem._meta.db_table),
+    }
+
+
+# The content type of articles, found by name in the same query (no extra round trip,
+# and no process-wide id that a test database could change).
+ARTICLE_TYPE = (
+    "(SELECT ct.id FROM django_content_type ct WHERE ct.app_label = 'articles' "
+    "AND ct.model = 'article')"
+)
+
+
 def related_articles(article, tag_ids, limit=None):
     limit = limit or settings.RELATED_ARTICLES_COUNT
-    picked = Article.related_articles.through.objects.filter(
-        from_article_id=article.pk, to_article_id=OuterRef("pk")
+    tag_ids = sorted({int(pk) for pk in tag_ids})
+    tables = _tables()
+    now = connection.ops.adapt_datetimefield_value(timezone.now())
+    published = Article.Status.PUBLISHED
+    newest = "ORDER BY a.published_at DESC, a.id DESC LIMIT %s"
+    visible = "a.status = %s AND a.published_at <= %s AND a.id <> %s"
+    tags_in = ", ".join(["%s"] * len(tag_ids))
+    shares_tag = (
+        f"EXISTS (SELECT 1 FROM {tables['tagged']} t WHERE t.object_id = {{row}} "
+        f"AND t.content_type_id = {ARTICLE_TYPE} AND t.tag_id IN ({tags_in}))"
     )
-    shares_tag = TaggedItem.objects.filter(
-        content_type__app_label="articles",
-        content_type__model="article",
-        object_id=OuterRef("pk"),
-        tag_id__in=list(tag_ids),
+
+    members = [
+        f"SELECT p.to_article_id AS id FROM {tables['picks']} p WHERE p.from_article_id = %s"
+    ]
+    params = [article.pk]
+    if tag_ids:
+        members.append(
+            f"SELECT id FROM (SELECT a.id FROM {tables['article']} a WHERE {visible} "
+            f"AND {shares_tag.format(row='a.id')} {newest}) tagged"
+        )
+        params += [published, now, article.pk, *tag_ids, 2 * limit]
+    members.append(
+        f"SELECT id FROM (SELECT a.id FROM {tables['article']} a WHERE {visible} "
+        f"AND a.category_id = %s {newest}) section"
     )
-    others = Article.objects.published().exclude(pk=article.pk).order_by("-published_at", "-pk")
-    newest_sharing_tag = others.filter(Exists(shares_tag)).values("pk")[: 2 * limit]
-    newest_of_section = others.filter(category_id=article.category_id).values("pk")[: 2 * limit]
-    picks = Article.related_articles.through.objects.filter(from_article_id=article.pk)
-    picks = picks.values("to_article_id")
-    if connection.features.supports_slicing_ordering_in_compound:
-        # PostgreSQL: one UNION ALL of the three index scans (an OR of IN-subqueries
-        # would make it read every article to test them).
-        candidates = Q(pk__in=picks.union(newest_sharing_tag, newest_of_section, all=True))
-    else:
-        # SQLite allows no LIMIT inside a UNION; its planner handles the OR well.
-        candidates = Q(pk__in=picks) | Q(pk__in=newest_sharing_tag) | Q(pk__in=newest_of_section)
+    params += [published, now, article.pk, article.category_id, 2 * limit]
+    candidates = RawSQL(" UNION ALL ".join(members), params)
+
+    row = f"{tables['article']}.id"
+    rank_sql = (
+        f"CASE WHEN EXISTS (SELECT 1 FROM {tables['picks']} r "
+        f"WHERE r.from_article_id = %s AND r.to_article_id = {row}) THEN 0"
+    )
+    rank_params = [article.pk]
+    if tag_ids:
+        rank_sql += f" WHEN {shares_tag.format(row=row)} THEN 1"
+        rank_params += tag_ids
+    rank_sql += " ELSE 2 END"
+
     return list(
         Article.objects.published()
         .for_listing()
         .exclude(pk=article.pk)
-        .filter(candidates)
-        .alias(picked=Exists(picked), shares_tag=Exists(shares_tag))
-        .alias(
-            rank=Case(
-                When(picked=True, then=Value(0)),
-                When(shares_tag=True, then=Value(1)),
-                default=Value(2),
-                output_field=IntegerField(),
-            )
-        )
-        .order_by("rank", "-published_at", "-pk")[:limit]
+        .filter(pk__in=candidates)
+        .alias(rank=RawSQL(rank_sql, rank_params))
+        .order_by(F("rank").asc(), "-published_at", "-pk")[:limit]
     )
