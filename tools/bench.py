@@ -241,6 +241,7 @@ def write_doc(results, memory, workers):
         f"(`{os.uname().nodename}`), gunicorn {workers} workers (gthread), "
         f"wrk {THREADS} threads, {CONNECTIONS} connections, {SECONDS} s per target, "
         "all on 127.0.0.1; "
+        f"PAGE_CACHE_LISTEN={os.environ.get('PAGE_CACHE_LISTEN', 'true')}, "
         f"PAGE_CACHE_CHECK_SECONDS={os.environ.get('PAGE_CACHE_CHECK_SECONDS', '0')}.",
         "",
         "| target | req/s | p50 (ms) | p99 (ms) | ratio to floor | target ratio | met |",
