@@ -79,7 +79,7 @@ def publisher():
     }
 
 
-def news_article(article, authors, tags):
+def news_article(article, authors, tags, corrections=()):
     url = absolute_url(article.get_absolute_url())
     data = {
         "@context": "https://schema.org",
@@ -102,8 +102,6 @@ def news_article(article, authors, tags):
         "inLanguage": "fr",
         "isAccessibleForFree": True,
     }
-    # Corrections are prefetched by the article views: no extra query here.
-    corrections = list(article.corrections.all())
     if corrections:
         data["correction"] = [
             {
@@ -126,10 +124,10 @@ def news_article(article, authors, tags):
     return data
 
 
-def article_structured_data(article, authors, tags, ancestors):
+def article_structured_data(article, authors, tags, ancestors, corrections=()):
     """The JSON-LD of an article page: the article and its breadcrumbs."""
     items = breadcrumb_items(ancestors, article.category, article.title)
     return [
-        news_article(article, authors, tags),
+        news_article(article, authors, tags, corrections),
         breadcrumb_list(items, article.get_absolute_url()),
     ]

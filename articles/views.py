@@ -1,7 +1,7 @@
 from datetime import timedelta
 
 from django.conf import settings
-from django.db.models import Prefetch
+from django.db.models import Exists, OuterRef
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect
 from django.utils import timezone
@@ -159,17 +159,14 @@ class ArticleDetailView(CachedPageMixin, DetailView):
     context_object_name = "article"
 
     def get_queryset(self):
-        # The section comes from the section tree (in memory), not from a join.
+        # The section comes from the section tree (in memory), not from a join; whether
+        # there are corrections comes with the article, so that the many articles
+        # without any make no query for them.
         return (
             Article.objects.published()
             .select_related("hero_image")
             .defer("search_vector")
-            .prefetch_related(
-                Prefetch(
-                    "corrections",
-                    queryset=Correction.objects.only("article", "text", "published_at"),
-                ),
-            )
+            .annotate(has_corrections=Exists(Correction.objects.filter(article=OuterRef("pk"))))
         )
 
     def get(self, request, *args, **kwargs):
@@ -177,7 +174,7 @@ class ArticleDetailView(CachedPageMixin, DetailView):
         # page generation (a logged-in reader's page makes no query for them).
         found = per_generation(request, f"article:{kwargs['slug']}", self.load_article)
         if found is not None:
-            self.object, self.labels = found
+            self.object, self.labels, self.corrections = found
         else:
             # A renamed article keeps answering at its old address.
             old = ArticleSlugRedirect.objects.filter(
@@ -198,7 +195,12 @@ class ArticleDetailView(CachedPageMixin, DetailView):
             return None
         if category := section_tree(self.request).by_id.get(article.category_id):
             article.category = category
-        return article, tags_and_authors(article)
+        corrections = (
+            list(article.corrections.only("article", "text", "published_at"))
+            if article.has_corrections
+            else []
+        )
+        return article, tags_and_authors(article), corrections
 
     # A page served from the cache is still a read.
     page_cache_on_hit = "article-read"
@@ -216,9 +218,13 @@ class ArticleDetailView(CachedPageMixin, DetailView):
         article = self.object
         tree = section_tree(self.request)
         tags, authors = getattr(self, "labels", None) or tags_and_authors(article)
+        corrections = getattr(self, "corrections", None)
+        if corrections is None:  # the preview: prefetched with the article
+            corrections = list(article.corrections.all())
         ancestors = tree.ancestors(article.category)
         return super().get_context_data(
             ancestors=ancestors,
+            corrections=corrections,
             current_root=tree.root_of(article.category),
             tags=tags,
             authors=authors,
@@ -228,7 +234,9 @@ class ArticleDetailView(CachedPageMixin, DetailView):
             ),
             ads=live_ads(self.request, AdSlot.Placement.ARTICLE, 1),
             most_read=most_read(exclude=article, request=self.request),
-            structured_data=metadata.article_structured_data(article, authors, tags, ancestors),
+            structured_data=metadata.article_structured_data(
+                article, authors, tags, ancestors, corrections
+            ),
             **kwargs,
         )
 

@@ -94,8 +94,8 @@ def test_article_page_query_count_does_not_grow_with_comments(
     section_tree()
     most_read()
 
-    # article, tags+authors, corrections, related, ad, comments
-    with django_assert_num_queries(6):
+    # article (with whether it has corrections), tags+authors, related, ad, comments
+    with django_assert_num_queries(5):
         response = client.get(article.get_absolute_url())
 
     assert f"{count} comment" in response.text

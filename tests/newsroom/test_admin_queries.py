@@ -46,7 +46,20 @@ def test_article_page_queries_do_not_grow_with_corrections(
     article = many_articles[0]
     article.corrections.create(text="Une erreur de date.")
     article.corrections.create(text="Une erreur de nom.")
-    # The corrections cost one prefetch query, however many there are.
+    # The corrections cost one query, however many there are (none without any).
     with django_assert_max_num_queries(8):
         response = client.get(article.get_absolute_url())
     assert "Une erreur de nom." in response.text
+
+
+def test_an_article_without_corrections_makes_no_query_for_them(client, many_articles):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    article = many_articles[1]
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(article.get_absolute_url())
+    assert response.status_code == 200
+    # (The article's own query asks whether there are any, in a subquery.)
+    assert not [q for q in queries.captured_queries if q["sql"].startswith('SELECT "articles_cor')]
+    assert 'id="corrections-title"' not in response.text
