@@ -71,8 +71,8 @@ class Listener:
 
     def get(self, key):
         """A value this process may trust, or None (then it must ask Redis)."""
-        if not self.live or not settings.PAGE_CACHE_LISTEN:
-            return None
+        if not self.live or self.pid != os.getpid() or not settings.PAGE_CACHE_LISTEN:
+            return None  # (a forked child has no listener until its first read)
         return self.known.get(key)
 
     def begin_read(self):

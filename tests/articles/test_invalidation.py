@@ -81,3 +81,11 @@ def test_nothing_is_trusted_while_the_subscription_is_down():
     listener.keep(listener.begin_read(), {"pagecache:generation": {"token": "t"}})
     listener.live = False
     assert listener.get("pagecache:generation") is None
+
+
+def test_a_forked_process_does_not_trust_its_parents_values():
+    listener = invalidation.Listener()
+    listener.pid, listener.live = os.getpid(), True
+    listener.keep(listener.begin_read(), {"pagecache:generation": {"token": "parent"}})
+    listener.pid = os.getpid() + 1  # as seen from a child forked after the parent listened
+    assert listener.get("pagecache:generation") is None
