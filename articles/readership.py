@@ -60,25 +60,30 @@ def is_reader(request):
     """Whether this request is a person reading (as far as can be told without tracking)."""
     if request.method != "GET":
         return False
-    purpose = request.headers.get("Sec-Purpose", "") + request.headers.get("Purpose", "")
-    if "prefetch" in purpose.lower() or "prerender" in purpose.lower():
+    # META rather than request.headers, which builds a dict of every header: this runs
+    # on every page-cache hit of an article.
+    meta = request.META
+    purpose = (meta.get("HTTP_SEC_PURPOSE", "") + meta.get("HTTP_PURPOSE", "")).lower()
+    if "prefetch" in purpose or "prerender" in purpose:
         return False
-    user_agent = request.headers.get("User-Agent", "")
+    user_agent = meta.get("HTTP_USER_AGENT", "")
     return bool(user_agent) and not ROBOT_RE.search(user_agent)
 
 
 def count_read(request, article):
     """Count one read of `article` in memory (no I/O)."""
-    if is_reader(request):
-        with _lock:
-            _pending[(article.pk, timezone.localdate())] += 1
+    _count(request, article.pk)
 
 
 def count_cached_read(request, extra):
     """count_read for an article page served from the page cache (articles.pagecache)."""
+    _count(request, extra["article_pk"])
+
+
+def _count(request, article_pk):
     if is_reader(request):
         with _lock:
-            _pending[(extra["article_pk"], timezone.localdate())] += 1
+            _pending[(article_pk, timezone.localdate())] += 1
 
 
 def pending_reads():
