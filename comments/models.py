@@ -4,6 +4,8 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from newsportal.textinput import InputPolicyModel
+
 # The query parameter of the article page that picks a page of comments.
 PAGE_PARAMETER = "commentaires"
 
@@ -27,7 +29,7 @@ class CommentQuerySet(models.QuerySet):
         )
 
 
-class Comment(models.Model):
+class Comment(InputPolicyModel, models.Model):
     """A reader's comment on an article: shown only once a verdict or a moderator allows it."""
 
     class Status(models.TextChoices):
