@@ -60,6 +60,8 @@ class Category(InputPolicyModel, models.Model):
     description = models.TextField(_("description"), blank=True)
 
     objects = CategoryQuerySet.as_manager()
+    # Set when the slug asked for still leads to another section (articles.slugs).
+    slug_notice = None
 
     class Meta:
         verbose_name = _("section")
@@ -99,11 +101,14 @@ class Category(InputPolicyModel, models.Model):
     def get_absolute_url(self):
         return reverse("articles:category", kwargs={"path": self.path})
 
+    def clean(self):
+        # Before the unique and non-empty checks of a model form (the admin).
+        self._claim_slug(self.parent)
+
     def _claim_slug(self, parent):
         """The slug policy for a section: unique among its siblings and among the old
         addresses that still lead to another section (the newcomer gets a suffix and
         `slug_notice` says why)."""
-        self.slug_notice = None
         prefix = f"{parent.path}/" if parent else ""
         wanted = self.slug
         base = wanted or make_slug(self.name, max_length=80 - SUFFIX_ROOM, fallback="rubrique")
@@ -174,6 +179,9 @@ class Author(InputPolicyModel, models.Model):
     def __str__(self):
         return self.name
 
+    # Set when the slug asked for still leads to another author (articles.slugs).
+    slug_notice = None
+
     def save(self, *args, **kwargs):
         claim_slug(self, self.name, fallback="auteur", max_length=120)
         old_slug = None
@@ -188,6 +196,10 @@ class Author(InputPolicyModel, models.Model):
 
     def get_absolute_url(self):
         return reverse("articles:author", kwargs={"slug": self.slug})
+
+    def clean(self):
+        # Before the unique and non-empty checks of a model form (the admin).
+        claim_slug(self, self.name, fallback="auteur", max_length=120)
 
 
 def image_upload_to(instance, filename):
@@ -377,6 +389,8 @@ class Article(InputPolicyModel, models.Model):
     search_vector = SearchVectorField(null=True, editable=False)
 
     objects = ArticleQuerySet.as_manager()
+    # Set when the slug asked for still leads to another article (articles.slugs).
+    slug_notice = None
 
     class Meta:
         verbose_name = _("article")
@@ -422,6 +436,10 @@ class Article(InputPolicyModel, models.Model):
 
     def get_absolute_url(self):
         return reverse("articles:detail", kwargs={"slug": self.slug})
+
+    def clean(self):
+        # Before the unique and non-empty checks of a model form (the admin).
+        claim_slug(self, self.title, fallback="article", max_length=200)
 
     @property
     def is_scheduled(self):

@@ -129,10 +129,10 @@ def claim_slug(instance, text, *, fallback, max_length):
     """Give `instance` (with a `slug`) a slug by the policy, in place.
 
     Empty: made from `text`, unique. Chosen by an editor but held by another object's
-    old slug: suffixed, and `instance.slug_notice` says why (else None).
+    old slug: suffixed, and `instance.slug_notice` (a SlugNotice) says why. Model forms
+    call it from `clean()` (the slug is then known to the unique checks), saves again.
     """
     model = type(instance)
-    instance.slug_notice = None
     if not instance.slug:
         instance.slug = unique_slug(
             model, text, exclude_pk=instance.pk, max_length=max_length, fallback=fallback

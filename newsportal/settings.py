@@ -97,8 +97,8 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
-    # A query string with NUL, a control character or bytes that are not UTF-8 is a
-    # 400 before any view, form or database sees it (newsportal.textinput).
+    # Query parameters under the input policy (no NUL, no control character) before
+    # any view, form or database sees them (newsportal.textinput).
     "newsportal.textinput.QueryStringPolicyMiddleware",
     # Anonymous pages this process holds are answered here, before the middleware a
     # hit does not need (articles.pagecache, docs/performance.md).

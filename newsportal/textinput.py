@@ -23,18 +23,19 @@ Where it is applied:
 - `apply_to_instance`, connected to `pre_save` of every model that takes text
   (articles.apps), so that any save (`save()`, the admin, `loaddata`) stores clean text;
 - `xml_text`: the same cleaning on output, for rows stored before the policy existed;
-- `QueryStringPolicyMiddleware`: a query string with NUL, a control character or
-  bytes that are not UTF-8 is refused with a 400, before any view runs.
+- `QueryStringPolicyMiddleware`: every query parameter (public pages, search, the
+  admin's filters, search and autocomplete) is cleaned the same way before any view
+  runs; a path with a control character is a 404.
 
 This module is site-wide glue: it imports no app.
 """
 
 import re
 import unicodedata
-from urllib.parse import unquote_to_bytes
 
 from django import forms
 from django.db import models
+from django.http import QueryDict
 
 # C0 controls but tab (U+0009) and newline (U+000A), DEL and the C1 controls; carriage
 # returns are dealt with first. Lone surrogates (U+D800–U+DFFF); the private-use areas
@@ -148,46 +149,46 @@ class InputPolicyModel:
 
 # Requests --------------------------------------------------------------------------
 
-_QUERY_FORBIDDEN = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+_PATH_FORBIDDEN = re.compile("[\x00-\x1f\x7f]")
 
 
-def query_string_is_clean(query_string):
-    """Whether a raw query string (str, as in QUERY_STRING) is UTF-8 without controls.
-
-    Percent-escapes are decoded to bytes first: `%00`, `%0B` and `%E9` (Latin-1 « é »)
-    are refused; `+` and `%20` are spaces.
-    """
-    if not query_string:
-        return True
-    raw = unquote_to_bytes(query_string.replace("+", " "))
-    try:
-        text = raw.decode("utf-8")
-    except UnicodeDecodeError:
-        return False
-    return not _QUERY_FORBIDDEN.search(text)
+def clean_query(query):
+    """A QueryDict with every key and value under the input policy, or `query` itself
+    when it already follows it (the common case costs one scan, no copy)."""
+    if all(is_clean(key) and all(is_clean(v) for v in values) for key, values in query.lists()):
+        return query
+    cleaned = QueryDict(mutable=True)
+    for key, values in query.lists():
+        cleaned.setlist(clean_text(key), [clean_text(value) for value in values])
+    cleaned._mutable = False
+    return cleaned
 
 
 class QueryStringPolicyMiddleware:
-    """Answer 400 (the site's page) to a query string or path with NUL, a control
-    character or invalid UTF-8, before any view, form or database sees it.
+    """Bring every query parameter under the input policy before any view sees it, and
+    answer 404 (the site's page) to a path with a control character.
 
-    Django would decode invalid bytes to U+FFFD and pass NUL through; PostgreSQL then
-    refuses NUL in a query, which surfaced as a 500 in search, filters and the admin's
-    autocomplete and changelist. Tab and newline are allowed (a pasted search).
+    PostgreSQL refuses NUL in a query, which surfaced as a 500 in search, section
+    filters and the admin's autocomplete `term`, changelist filters and search `q`. Here
+    NUL, the other control characters but tab and newline, private-use code points and
+    noncharacters are dropped from keys and values (and from QUERY_STRING, which pages
+    copy into their links); bytes that are not UTF-8 were already replaced by U+FFFD
+    when Django decoded the query string. A view then finds what the cleaned words
+    find, or nothing: never a 500. No address has a control character in its path.
     """
 
     def __init__(self, get_response):
         self.get_response = get_response
 
     def __call__(self, request):
-        path = request.path_info
-        if _QUERY_FORBIDDEN.search(path) or not query_string_is_clean(
-            request.META.get("QUERY_STRING", "")
-        ):
-            from django.core.exceptions import BadRequest
+        if _PATH_FORBIDDEN.search(request.path_info):
             from django.core.handlers.exception import response_for_exception
+            from django.http import Http404
 
-            return response_for_exception(
-                request, BadRequest("Query string or path outside the input policy.")
-            )
+            return response_for_exception(request, Http404("No address has control characters."))
+        if request.META.get("QUERY_STRING"):
+            cleaned = clean_query(request.GET)
+            if cleaned is not request.GET:
+                request.GET = cleaned
+                request.META["QUERY_STRING"] = cleaned.urlencode()
         return self.get_response(request)
