@@ -135,7 +135,7 @@ class NewsSitemap(PublicSitemap):
         )
         for article in articles:
             # As XML can carry it, even for a title stored before the input policy.
-            article.title = xml_text(article.title)
+            article.title = " ".join(xml_text(article.title).split())
             # W3C date and time to the second, with the offset (2025-03-12T08:30:00+01:00).
             article.news_publication_date = timezone.localtime(article.published_at).isoformat(
                 timespec="seconds"
