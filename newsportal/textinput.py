@@ -23,9 +23,9 @@ Where it is applied:
 - `apply_to_instance`, connected to `pre_save` of every model that takes text
   (articles.apps), so that any save (`save()`, the admin, `loaddata`) stores clean text;
 - `xml_text`: the same cleaning on output, for rows stored before the policy existed;
-- `QueryStringPolicyMiddleware`: every query parameter (public pages, search, the
-  admin's filters, search and autocomplete) is cleaned the same way before any view
-  runs; a path with a control character is a 404.
+- `QueryStringPolicyMiddleware`: in every query parameter (public pages, search, the
+  admin's filters, search and autocomplete) a forbidden code point becomes U+FFFD
+  before any view runs; a path with a control character is a 404.
 
 This module is site-wide glue: it imports no app.
 """
@@ -152,14 +152,26 @@ class InputPolicyModel:
 _PATH_FORBIDDEN = re.compile("[\x00-\x1f\x7f]")
 
 
+def clean_parameter(value):
+    """A query parameter (str) with each forbidden code point replaced by U+FFFD.
+
+    Replaced, not removed: `?page=%00` stays a page number that is not one (a 404 like
+    `?page=abc`), as Django already does with bytes that are not UTF-8.
+    """
+    return unicodedata.normalize("NFC", _FORBIDDEN.sub("\ufffd", value))
+
+
 def clean_query(query):
-    """A QueryDict with every key and value under the input policy, or `query` itself
-    when it already follows it (the common case costs one scan, no copy)."""
-    if all(is_clean(key) and all(is_clean(v) for v in values) for key, values in query.lists()):
+    """A QueryDict with every key and value under the policy (`clean_parameter`), or
+    `query` itself when it already follows it (one scan, no copy)."""
+    if not any(
+        _FORBIDDEN.search(key) or any(_FORBIDDEN.search(v) for v in values)
+        for key, values in query.lists()
+    ):
         return query
     cleaned = QueryDict(mutable=True)
     for key, values in query.lists():
-        cleaned.setlist(clean_text(key), [clean_text(value) for value in values])
+        cleaned.setlist(clean_parameter(key), [clean_parameter(value) for value in values])
     cleaned._mutable = False
     return cleaned
 
@@ -171,10 +183,11 @@ class QueryStringPolicyMiddleware:
     PostgreSQL refuses NUL in a query, which surfaced as a 500 in search, section
     filters and the admin's autocomplete `term`, changelist filters and search `q`. Here
     NUL, the other control characters but tab and newline, private-use code points and
-    noncharacters are dropped from keys and values (and from QUERY_STRING, which pages
-    copy into their links); bytes that are not UTF-8 were already replaced by U+FFFD
-    when Django decoded the query string. A view then finds what the cleaned words
-    find, or nothing: never a 500. No address has a control character in its path.
+    noncharacters become U+FFFD in keys and values (and in QUERY_STRING, which pages
+    copy into their links), as bytes that are not UTF-8 already did when Django decoded
+    the query string. A view then treats them as any other garbage: no result, the
+    first page, a 404 for a page number that is not one; never a 500. No address has a
+    control character in its path.
     """
 
     def __init__(self, get_response):

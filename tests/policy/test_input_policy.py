@@ -140,7 +140,9 @@ def test_comment_form_applies_the_policy(name, comment, kept_name, kept_comment)
 
 @pytest.mark.django_db
 def test_comment_made_only_of_forbidden_characters_is_refused_with_its_error():
-    form = CommentForm({"name": "\ue000\x0b", "comment": "\x00\x01\ue000"}, article=ArticleFactory())
+    form = CommentForm(
+        {"name": "\ue000\x0b", "comment": "\x00\x01\ue000"}, article=ArticleFactory()
+    )
     assert not form.is_valid()
     assert set(form.errors) == {"name", "comment"}
 
