@@ -2,7 +2,8 @@
 
 - Names: `PolicyTagManager` (the articles' `tags` manager) brings every name to the
   input policy before taggit looks it up, so « élection » typed in NFD finds the tag
-  stored in NFC instead of making a second one; `pre_save` on Tag does the same for the
+  stored in NFC instead of making a second one (and « ελλάδα » finds « Ελλάδα », on
+  SQLite too); `pre_save` on Tag does the same for the
   admin and imports (articles.apps).
 - Slugs: taggit's Tag model has `slugify(tag, i)` as its hook; `policy_slugify`
   replaces it (articles.apps), so that « Ελλάδα » gets `ellada` and « 🏆 » `trophy`
@@ -37,8 +38,21 @@ class PolicyTagManager(_TaggableManager):
                 if not tag or tag.casefold() in seen:
                     continue
                 seen.add(tag.casefold())
+                tag = self._existing_tag(tag) or tag
             cleaned.append(tag)
         return super()._to_tag_model_instances(cleaned, tag_kwargs)
+
+    def _existing_tag(self, name):
+        """The tag already named `name` in any case, in any script, or None.
+
+        taggit's `name__iexact` folds only ASCII on SQLite (« ελλάδα » would not find
+        « Ελλάδα »): the candidates are the tags whose slug starts like the name's, and
+        Python compares the case-folded names.
+        """
+        key = name.casefold()
+        prefix = make_slug(name, max_length=TAG_SLUG_LENGTH - 5, fallback="tag")
+        candidates = self.through.tag_model()._default_manager.filter(slug__startswith=prefix)
+        return next((tag for tag in candidates if tag.name.casefold() == key), None)
 
 
 def policy_slugify(self, tag, i=None):
