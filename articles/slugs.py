@@ -6,7 +6,7 @@
   keeps letters, digits and hyphens, lower case.
 - An elided French article is a word of its own: « l’heure » gives `l-heure`.
 - A name that leaves nothing (« ??? ») gets a stable fallback: the kind of object and
-  a short digest of the name (`tag-5d41402a`), the same every time for the same name.
+  a short digest of the name (« !!! » → `tag-3894b0d5`), the same every time.
 - A slug is unique among the live objects of its kind *and* among the old slugs that
   still redirect to one of them: an address that leads to a story is never handed to
   another one; the newcomer gets `-2`, `-3`…
