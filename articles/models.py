@@ -14,7 +14,15 @@ from taggit.models import Tag
 from newsportal.textinput import InputPolicyModel
 
 from .sanitize import EDITOR_EXTENSIONS, sanitize_html
-from .slugs import SUFFIX_ROOM, SlugNotice, claim_slug, first_free, make_slug, register_redirects
+from .slugs import (
+    SLUG_SHAPE,
+    SUFFIX_ROOM,
+    SlugNotice,
+    claim_slug,
+    first_free,
+    make_slug,
+    register_redirects,
+)
 from .tagging import PolicyTagManager
 
 
@@ -110,6 +118,8 @@ class Category(InputPolicyModel, models.Model):
         addresses that still lead to another section (the newcomer gets a suffix and
         `slug_notice` says why)."""
         prefix = f"{parent.path}/" if parent else ""
+        if self.slug and not SLUG_SHAPE.fullmatch(self.slug):
+            self.slug = make_slug(self.slug, max_length=80 - SUFFIX_ROOM, fallback="rubrique")
         wanted = self.slug
         base = wanted or make_slug(self.name, max_length=80 - SUFFIX_ROOM, fallback="rubrique")
         held = {

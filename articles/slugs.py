@@ -13,6 +13,7 @@
 """
 
 import hashlib
+import re
 
 from anyascii import anyascii
 from django.utils.text import slugify
@@ -21,6 +22,8 @@ from newsportal.textinput import clean_text
 
 # Apostrophes of elision separate words (« l’heure » → « l heure »).
 APOSTROPHES = str.maketrans({"’": " ", "'": " ", "ʼ": " ", "‘": " "})
+# What the `slug` path converter accepts: anything else cannot be linked to.
+SLUG_SHAPE = re.compile(r"[-a-zA-Z0-9_]+")
 # Room left for a "-NN" suffix when a slug is taken.
 SUFFIX_ROOM = 5
 
@@ -128,11 +131,16 @@ class SlugNotice:
 def claim_slug(instance, text, *, fallback, max_length):
     """Give `instance` (with a `slug`) a slug by the policy, in place.
 
-    Empty: made from `text`, unique. Chosen by an editor but held by another object's
-    old slug: suffixed, and `instance.slug_notice` (a SlugNotice) says why. Model forms
-    call it from `clean()` (the slug is then known to the unique checks), saves again.
+    Empty, or not a slug an address can carry: made from `text` (or from the slug's
+    own text), unique. Chosen by an editor but held by another object's old slug:
+    suffixed, and `instance.slug_notice` (a SlugNotice) says why. Model forms call it
+    from `clean()` (the slug is then known to the unique checks), saves again.
     """
     model = type(instance)
+    if instance.slug and not SLUG_SHAPE.fullmatch(instance.slug):
+        # Imported or written around a form (« élection », « a b »): what an address
+        # cannot carry is transliterated like a name.
+        text, instance.slug = instance.slug, ""
     if not instance.slug:
         instance.slug = unique_slug(
             model, text, exclude_pk=instance.pk, max_length=max_length, fallback=fallback

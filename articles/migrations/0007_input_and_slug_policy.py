@@ -4,7 +4,7 @@ import django.db.models.deletion
 from django.conf import settings
 from django.db import migrations, models
 
-from articles.slugs import first_free, make_slug
+from articles.slugs import SLUG_SHAPE, first_free, make_slug
 from newsportal.textinput import clean_text
 
 
@@ -38,19 +38,24 @@ def repair_slugs_and_tags(apps, schema_editor):
                 TaggedItem.objects.filter(pk=item.pk).update(tag=kept)
         tag.delete()
 
+    def unlinkable(model):
+        # Empty, or a slug the `slug` path converter does not accept (« élection »).
+        return [obj for obj in model.objects.order_by("pk") if not SLUG_SHAPE.fullmatch(obj.slug)]
+
     def repair(model, text_field, fallback, max_length, extra_used=()):
-        empty = list(model.objects.filter(slug="").order_by("pk"))
+        empty = unlinkable(model)
         if not empty:
             return
-        used = set(model.objects.exclude(slug="").values_list("slug", flat=True))
+        used = set(model.objects.values_list("slug", flat=True))
         used |= set(extra_used)
         for obj in empty:
-            base = make_slug(getattr(obj, text_field), max_length=max_length - 5, fallback=fallback)
+            text = getattr(obj, text_field) if not obj.slug else obj.slug
+            base = make_slug(text, max_length=max_length - 5, fallback=fallback)
             obj.slug = first_free(base, used)
             used.add(obj.slug)
             model.objects.filter(pk=obj.pk).update(slug=obj.slug)
 
-    if Article.objects.filter(slug="").exists():
+    if Article.objects.exclude(slug__regex=r"^[-a-zA-Z0-9_]+$").exists():
         repair(
             Article, "title", "article", 200,
             ArticleSlugRedirect.objects.values_list("old_slug", flat=True),
@@ -59,16 +64,15 @@ def repair_slugs_and_tags(apps, schema_editor):
     repair(Tag, "name", "tag", 100)
 
     # Sections: a slug unique among siblings, then every path again from the roots.
-    empty = list(Category.objects.filter(slug="").order_by("pk"))
+    empty = unlinkable(Category)
     if empty:
         for category in empty:
             siblings = set(
-                Category.objects.filter(parent_id=category.parent_id)
-                .exclude(slug="")
-                .values_list("slug", flat=True)
+                Category.objects.filter(parent_id=category.parent_id).values_list("slug", flat=True)
             )
             category.slug = first_free(
-                make_slug(category.name, max_length=75, fallback="rubrique"), siblings
+                make_slug(category.slug or category.name, max_length=75, fallback="rubrique"),
+                siblings,
             )
             Category.objects.filter(pk=category.pk).update(slug=category.slug)
         categories = {c.pk: c for c in Category.objects.all()}

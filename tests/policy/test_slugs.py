@@ -161,3 +161,32 @@ def test_the_migration_repairs_empty_slugs_and_merges_unicode_twins():
     assert not Tag.objects.filter(pk=tags[3].pk).exists()
     assert sorted(article.tags.values_list("name", flat=True)) == ["élection", "Ελλάδα"]
     assert list(other.tags.values_list("name", flat=True)) == ["élection"]
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("typed", "slug"), [("élection", "election"), ("Ελλάδα", "ellada"), ("a b/c", "a-bc")]
+)
+def test_a_slug_no_address_can_carry_is_transliterated(client, typed, slug):
+    """Written around a form (an import, a script): the slug becomes one a link can use."""
+    section = Category.objects.create(name="Rubrique", slug=typed)
+    author = Author.objects.create(name="Nom", slug=typed)
+    article = ArticleFactory(slug=typed, category=section, authors=[author])
+    tag = Tag.objects.create(name="Nom", slug=typed)
+    article.tags.add(tag)
+    for obj in (section, author, article, tag):
+        assert obj.slug == slug, obj
+    assert client.get(article.get_absolute_url()).status_code == 200
+
+
+@pytest.mark.django_db
+def test_the_migration_repairs_slugs_no_address_can_carry():
+    migration = importlib.import_module("articles.migrations.0007_input_and_slug_policy")
+    tag = Tag.objects.create(name="Ελλάδα")
+    section = CategoryFactory(name="Bénin", slug="benin")
+    child = CategoryFactory(name="Cotonou", slug="cotonou", parent=section)
+    Tag.objects.filter(pk=tag.pk).update(slug="ελλάδα")
+    Category.objects.filter(pk=section.pk).update(slug="bénin")
+    migration.repair_slugs_and_tags(apps, None)
+    assert Tag.objects.get(pk=tag.pk).slug == "ellada"
+    assert Category.objects.get(pk=child.pk).path == "benin/cotonou"
