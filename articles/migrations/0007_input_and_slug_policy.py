@@ -18,25 +18,29 @@ def repair_slugs_and_tags(apps, schema_editor):
     Tag = apps.get_model("taggit", "Tag")
     TaggedItem = apps.get_model("taggit", "TaggedItem")
 
-    # Tags: one per name in NFC (the items of the others move to it).
-    by_name = {}
+    # Tags: one per name in NFC (the items of the others move to it). The tag kept is
+    # the one already spelled right, else the oldest; it is renamed once the others
+    # are gone, so that the unique name never clashes on the way.
+    groups = {}
     for tag in Tag.objects.order_by("pk"):
         name = " ".join(clean_text(tag.name, multiline=False).split()) or tag.slug or "tag"
-        kept = by_name.get(name)
-        if kept is None:
-            by_name[name] = tag
-            if name != tag.name:
-                Tag.objects.filter(pk=tag.pk).update(name=name)
-            continue
-        for item in TaggedItem.objects.filter(tag=tag):
-            duplicate = TaggedItem.objects.filter(
-                tag=kept, content_type_id=item.content_type_id, object_id=item.object_id
-            )
-            if duplicate.exists():
-                item.delete()
-            else:
-                TaggedItem.objects.filter(pk=item.pk).update(tag=kept)
-        tag.delete()
+        groups.setdefault(name, []).append(tag)
+    for name, tags in groups.items():
+        kept = next((tag for tag in tags if tag.name == name), tags[0])
+        for tag in tags:
+            if tag.pk == kept.pk:
+                continue
+            for item in TaggedItem.objects.filter(tag=tag):
+                duplicate = TaggedItem.objects.filter(
+                    tag=kept, content_type_id=item.content_type_id, object_id=item.object_id
+                )
+                if duplicate.exists():
+                    item.delete()
+                else:
+                    TaggedItem.objects.filter(pk=item.pk).update(tag=kept)
+            tag.delete()
+        if kept.name != name:
+            Tag.objects.filter(pk=kept.pk).update(name=name)
 
     def unlinkable(model):
         # Empty, or a slug the `slug` path converter does not accept (« élection »).
@@ -143,19 +147,6 @@ class Migration(migrations.Migration):
             name='slug',
             field=models.SlugField(blank=True, help_text='Made from the name when left empty. The old address of a renamed section, its subsections and feeds keeps redirecting.', max_length=80, verbose_name='slug'),
         ),
-        migrations.RunPython(repair_slugs_and_tags, migrations.RunPython.noop),
-        migrations.AddConstraint(
-            model_name='article',
-            constraint=models.CheckConstraint(condition=models.Q(('slug', ''), _negated=True), name='article_slug_not_empty'),
-        ),
-        migrations.AddConstraint(
-            model_name='author',
-            constraint=models.CheckConstraint(condition=models.Q(('slug', ''), _negated=True), name='author_slug_not_empty'),
-        ),
-        migrations.AddConstraint(
-            model_name='category',
-            constraint=models.CheckConstraint(condition=models.Q(('slug', ''), _negated=True), name='category_slug_not_empty'),
-        ),
         migrations.AddField(
             model_name='authorslugredirect',
             name='author',
@@ -171,4 +162,7 @@ class Migration(migrations.Migration):
             name='tag',
             field=models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='old_slugs', to='taggit.tag', verbose_name='tag'),
         ),
+        # Data, then (in 0008) the constraints: PostgreSQL cannot alter a table with
+        # pending trigger events in the same transaction.
+        migrations.RunPython(repair_slugs_and_tags, migrations.RunPython.noop),
     ]
