@@ -5,7 +5,9 @@ VENV := .venv
 BIN := $(VENV)/bin
 HOST ?= 127.0.0.1
 PORT ?= 8000
-DEV := DEBUG=true
+# In development the public address (canonical links, feeds, e-mails, the admin address
+# seed_demo prints) follows HOST and PORT, unless SITE_URL is set.
+DEV := DEBUG=true DEV_HOST=$(HOST) DEV_PORT=$(PORT)
 
 .PHONY: help install run serve test lint format migrations-check messages compilemessages clean css bench bench-scale
 

@@ -9,6 +9,7 @@ no way round it.
 
 import difflib
 
+from django import forms
 from django.conf import settings
 from django.contrib import admin, messages
 from django.contrib.admin.utils import unquote
@@ -26,6 +27,10 @@ from django.utils.translation import gettext_lazy, ngettext
 from reversion.admin import VersionAdmin
 from reversion.models import Version
 from reversion.revisions import create_revision, set_comment, set_user
+from taggit.admin import TagAdmin as TaggitTagAdmin
+from taggit.models import Tag
+
+from newsportal.textinput import CharField as PolicyCharField
 
 from . import publishing
 from .forms import ArticleAdminForm, ImageAdminForm
@@ -34,14 +39,27 @@ from .models import (
     Article,
     ArticleSlugRedirect,
     Author,
+    AuthorSlugRedirect,
     Category,
     Correction,
     Image,
+    SectionRedirect,
+    TagSlugRedirect,
 )
 
 
+class SlugNoticeMixin:
+    """Tell the editor when the slug they chose still leads to another object (an old
+    address that redirects) and was given a suffix instead (articles.slugs)."""
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        if notice := getattr(obj, "slug_notice", None):
+            messages.warning(request, notice.message())
+
+
 @admin.register(Category)
-class CategoryAdmin(admin.ModelAdmin):
+class CategoryAdmin(SlugNoticeMixin, admin.ModelAdmin):
     list_display = ["__str__", "slug", "position"]
     list_editable = ["position"]
     prepopulated_fields = {"slug": ["name"]}
@@ -50,7 +68,7 @@ class CategoryAdmin(admin.ModelAdmin):
 
 
 @admin.register(Author)
-class AuthorAdmin(admin.ModelAdmin):
+class AuthorAdmin(SlugNoticeMixin, admin.ModelAdmin):
     list_display = ["name", "role", "user"]
     search_fields = ["name"]
     prepopulated_fields = {"slug": ["name"]}
@@ -125,7 +143,7 @@ RESTORED_FIELDS = [
 
 
 @admin.register(Article)
-class ArticleAdmin(VersionAdmin):
+class ArticleAdmin(SlugNoticeMixin, VersionAdmin):
     form = ArticleAdminForm
     change_form_template = "admin/articles/article/change_form.html"
     change_list_template = "admin/articles/article/change_list.html"
@@ -557,6 +575,64 @@ class ArticleSlugRedirectAdmin(admin.ModelAdmin):
     search_fields = ["old_slug", "article__title"]
     list_select_related = ["article"]
     autocomplete_fields = ["article"]
+
+
+class OldAddressAdmin(admin.ModelAdmin):
+    """Old addresses are kept by renames; deleting one lets another object take it."""
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(SectionRedirect)
+class SectionRedirectAdmin(OldAddressAdmin):
+    list_display = ["old_path", "category", "created_at"]
+    list_select_related = ["category"]
+    search_fields = ["old_path", "category__name"]
+
+
+@admin.register(AuthorSlugRedirect)
+class AuthorSlugRedirectAdmin(OldAddressAdmin):
+    list_display = ["old_slug", "author", "created_at"]
+    list_select_related = ["author"]
+    search_fields = ["old_slug", "author__name"]
+
+
+@admin.register(TagSlugRedirect)
+class TagSlugRedirectAdmin(OldAddressAdmin):
+    list_display = ["old_slug", "tag", "created_at"]
+    list_select_related = ["tag"]
+    search_fields = ["old_slug", "tag__name"]
+
+
+class TagAdminForm(forms.ModelForm):
+    """Tag names under the input policy before the unique check; an empty slug is made
+    from the name by the slug policy (articles.tagging)."""
+
+    name = PolicyCharField(label=gettext_lazy("name"), max_length=100)
+    slug = forms.SlugField(
+        label=gettext_lazy("slug"),
+        max_length=100,
+        required=False,
+        help_text=gettext_lazy(
+            "Made from the name when left empty. An old slug keeps redirecting."
+        ),
+    )
+
+    class Meta:
+        model = Tag
+        fields = ["name", "slug"]
+
+
+admin.site.unregister(Tag)
+
+
+@admin.register(Tag)
+class TagAdmin(SlugNoticeMixin, TaggitTagAdmin):
+    form = TagAdminForm
 
 
 @admin.register(AdSlot)

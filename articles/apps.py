@@ -12,3 +12,28 @@ class ArticlesConfig(AppConfig):
 
         # An article page served from the page cache is still a read.
         pagecache.register_hit("article-read", readership.count_cached_read)
+
+        self.apply_input_policy()
+
+    def apply_input_policy(self):
+        """Every save of a model that takes text stores it under the input policy, and
+        tags follow the slug policy (docs/input.md)."""
+        from django.db.models.signals import post_save, pre_save
+        from taggit.models import Tag
+
+        from newsportal.textinput import apply_before_save
+
+        from . import models, tagging
+
+        for model in (
+            models.Category,
+            models.Author,
+            models.Image,
+            models.Article,
+            models.Correction,
+            models.AdSlot,
+        ):
+            pre_save.connect(apply_before_save, sender=model, dispatch_uid="input-policy")
+        Tag.slugify = tagging.policy_slugify
+        pre_save.connect(tagging.before_tag_save, sender=Tag, dispatch_uid="tag-policy")
+        post_save.connect(tagging.after_tag_save, sender=Tag, dispatch_uid="tag-policy")

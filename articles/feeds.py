@@ -18,6 +18,8 @@ from django.utils.feedgenerator import Atom1Feed, Enclosure, Rss201rev2Feed
 from django.utils.translation import gettext as _
 from taggit.models import Tag, TaggedItem
 
+from newsportal.textinput import xml_text
+
 from .models import Article, Author
 from .sections import section_tree
 
@@ -50,6 +52,15 @@ def rendition_size_in_bytes(rendition):
     return 0
 
 
+def xml_safe(value):
+    """`value` with its text (a str, or strs in a list or tuple) under the input policy."""
+    if isinstance(value, str):
+        return xml_text(value)
+    if isinstance(value, list | tuple):
+        return type(value)(xml_safe(item) for item in value)
+    return value
+
+
 class ArticleFeed(Feed):
     """The latest articles of the whole site, as RSS 2.0."""
 
@@ -62,6 +73,11 @@ class ArticleFeed(Feed):
         # Feed readers poll; let them and any proxy keep a copy for a few minutes.
         patch_cache_control(response, public=True, max_age=300)
         return response
+
+    def _get_dynamic_attr(self, attname, obj, default=None):
+        # Every piece of text goes out as XML can carry it, even from a row stored
+        # before the input policy (a standfirst with a vertical tab, say).
+        return xml_safe(super()._get_dynamic_attr(attname, obj, default))
 
     # The feed --------------------------------------------------------------------------
 
@@ -224,18 +240,51 @@ class FeedFormatConverter:
         return value
 
 
-def feed_view(feed_class):
-    """Return one view serving `feed_class` as RSS (`rss`) or Atom (`atom`)."""
+def feed_view(feed_class, old_address=None):
+    """Return one view serving `feed_class` as RSS (`rss`) or Atom (`atom`).
+
+    `old_address(key)` (optional) finds the object an old path or slug leads to: the
+    feed then answers 301 to its new address, like the object's page.
+    """
     atom_class = type(f"{feed_class.__name__}Atom", (feed_class,), {"feed_type": Atom1Feed})
     feeds = {"rss": feed_class(), "atom": atom_class()}
 
     def view(request, fmt, **kwargs):
-        return feeds[fmt](request, **kwargs)
+        try:
+            return feeds[fmt](request, **kwargs)
+        except Http404:
+            if old_address is None:
+                raise
+            return old_address(request, fmt, **kwargs)
 
     return view
 
 
+def _old_section_feed(request, fmt, path):
+    from .views import old_section, redirect_old_address
+
+    category = old_section(path)
+    url = category and reverse("articles:section-feed", kwargs={"path": category.path, "fmt": fmt})
+    return redirect_old_address(request, category, url)
+
+
+def _old_tag_feed(request, fmt, slug):
+    from .views import old_tag, redirect_old_address
+
+    tag = old_tag(slug)
+    url = tag and reverse("articles:tag-feed", kwargs={"slug": tag.slug, "fmt": fmt})
+    return redirect_old_address(request, tag, url)
+
+
+def _old_author_feed(request, fmt, slug):
+    from .views import old_author, redirect_old_address
+
+    author = old_author(slug)
+    url = author and reverse("articles:author-feed", kwargs={"slug": author.slug, "fmt": fmt})
+    return redirect_old_address(request, author, url)
+
+
 site_feed = feed_view(ArticleFeed)
-section_feed = feed_view(SectionFeed)
-tag_feed = feed_view(TagFeed)
-author_feed = feed_view(AuthorFeed)
+section_feed = feed_view(SectionFeed, _old_section_feed)
+tag_feed = feed_view(TagFeed, _old_tag_feed)
+author_feed = feed_view(AuthorFeed, _old_author_feed)

@@ -9,9 +9,21 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django_prose_editor.fields import ProseEditorField
 from taggit.managers import TaggableManager
+from taggit.models import Tag
+
+from newsportal.textinput import InputPolicyModel
 
 from .sanitize import EDITOR_EXTENSIONS, sanitize_html
-from .slugs import unique_slug
+from .slugs import (
+    SLUG_SHAPE,
+    SUFFIX_ROOM,
+    SlugNotice,
+    claim_slug,
+    first_free,
+    make_slug,
+    register_redirects,
+)
+from .tagging import PolicyTagManager
 
 
 class CategoryQuerySet(models.QuerySet):
@@ -23,7 +35,7 @@ class CategoryQuerySet(models.QuerySet):
         return self.filter(Q(pk=category.pk) | Q(path__startswith=f"{category.path}/"))
 
 
-class Category(models.Model):
+class Category(InputPolicyModel, models.Model):
     """A section of the site; a tree of any depth (News - Infos › Diplomatie).
 
     `path` is the materialized path of slugs ("news-infos/diplomatie"): ancestors,
@@ -31,7 +43,15 @@ class Category(models.Model):
     """
 
     name = models.CharField(_("name"), max_length=80)
-    slug = models.SlugField(_("slug"), max_length=80)
+    slug = models.SlugField(
+        _("slug"),
+        max_length=80,
+        blank=True,
+        help_text=_(
+            "Made from the name when left empty. The old address of a renamed section, "
+            "its subsections and feeds keeps redirecting."
+        ),
+    )
     parent = models.ForeignKey(
         "self",
         verbose_name=_("parent section"),
@@ -48,6 +68,8 @@ class Category(models.Model):
     description = models.TextField(_("description"), blank=True)
 
     objects = CategoryQuerySet.as_manager()
+    # Set when the slug asked for still leads to another section (articles.slugs).
+    slug_notice = None
 
     class Meta:
         verbose_name = _("section")
@@ -62,6 +84,8 @@ class Category(models.Model):
                 condition=Q(parent__isnull=True),
                 name="category_unique_root_slug",
             ),
+            # A link needs a slug (the slug policy never gives an empty one).
+            models.CheckConstraint(condition=~Q(slug=""), name="category_slug_not_empty"),
         ]
 
     def __str__(self):
@@ -70,16 +94,52 @@ class Category(models.Model):
     def save(self, *args, **kwargs):
         old_path = self.path
         parent = self.parent
+        self._claim_slug(parent)
         self.path = f"{parent.path}/{self.slug}" if parent else self.slug
         self.depth = parent.depth + 1 if parent else 0
         super().save(*args, **kwargs)
         if old_path and old_path != self.path:
-            # Moving or renaming a section moves its whole subtree.
+            # The old address keeps answering (301), then the whole subtree moves, each
+            # subsection keeping its own old address.
+            SectionRedirect.objects.filter(old_path=self.path).delete()
+            SectionRedirect.objects.update_or_create(old_path=old_path, defaults={"category": self})
             for child in self.children.all():
                 child.save()
 
     def get_absolute_url(self):
         return reverse("articles:category", kwargs={"path": self.path})
+
+    def clean(self):
+        # Before the unique and non-empty checks of a model form (the admin).
+        self._claim_slug(self.parent)
+
+    def _claim_slug(self, parent):
+        """The slug policy for a section: unique among its siblings and among the old
+        addresses that still lead to another section (the newcomer gets a suffix and
+        `slug_notice` says why)."""
+        prefix = f"{parent.path}/" if parent else ""
+        if self.slug and not SLUG_SHAPE.fullmatch(self.slug):
+            self.slug = make_slug(self.slug, max_length=80 - SUFFIX_ROOM, fallback="rubrique")
+        wanted = self.slug
+        base = wanted or make_slug(self.name, max_length=80 - SUFFIX_ROOM, fallback="rubrique")
+        held = {
+            old_path.removeprefix(prefix): category_id
+            for old_path, category_id in SectionRedirect.objects.filter(
+                old_path__startswith=f"{prefix}{base}"
+            ).values_list("old_path", "category_id")
+            if "/" not in old_path.removeprefix(prefix) and category_id != self.pk
+        }
+        if wanted and wanted not in held:
+            return
+        siblings = Category.objects.filter(parent=parent, slug__startswith=base)
+        if self.pk:
+            siblings = siblings.exclude(pk=self.pk)
+        self.slug = first_free(
+            base[: 80 - SUFFIX_ROOM], set(held) | set(siblings.values_list("slug", flat=True))
+        )
+        if wanted and wanted in held:
+            holder = Category.objects.filter(pk=held[wanted]).first()
+            self.slug_notice = SlugNotice(wanted, self.slug, holder)
 
     def ancestor_paths(self):
         parts = self.path.split("/")
@@ -96,11 +156,17 @@ class Category(models.Model):
         return [c.name for c in self.ancestors()] + [self.name]
 
 
-class Author(models.Model):
+class Author(InputPolicyModel, models.Model):
     """A byline: a staff member, a correspondent or an agency."""
 
     name = models.CharField(_("name"), max_length=120)
-    slug = models.SlugField(_("slug"), max_length=120, unique=True)
+    slug = models.SlugField(
+        _("slug"),
+        max_length=120,
+        unique=True,
+        blank=True,
+        help_text=_("Made from the name when left empty. An old slug keeps redirecting."),
+    )
     user = models.OneToOneField(
         settings.AUTH_USER_MODEL,
         verbose_name=_("user account"),
@@ -116,17 +182,34 @@ class Author(models.Model):
         verbose_name = _("author")
         verbose_name_plural = _("authors")
         ordering = ["name"]
+        constraints = [
+            models.CheckConstraint(condition=~Q(slug=""), name="author_slug_not_empty"),
+        ]
 
     def __str__(self):
         return self.name
 
+    # Set when the slug asked for still leads to another author (articles.slugs).
+    slug_notice = None
+
     def save(self, *args, **kwargs):
-        if not self.slug:
-            self.slug = unique_slug(Author, self.name)
+        claim_slug(self, self.name, fallback="auteur", max_length=120)
+        old_slug = None
+        if self.pk:
+            old_slug = Author.objects.filter(pk=self.pk).values_list("slug", flat=True).first()
         super().save(*args, **kwargs)
+        if old_slug and old_slug != self.slug:
+            AuthorSlugRedirect.objects.filter(old_slug=self.slug).delete()
+            AuthorSlugRedirect.objects.update_or_create(
+                old_slug=old_slug, defaults={"author": self}
+            )
 
     def get_absolute_url(self):
         return reverse("articles:author", kwargs={"slug": self.slug})
+
+    def clean(self):
+        # Before the unique and non-empty checks of a model form (the admin).
+        claim_slug(self, self.name, fallback="auteur", max_length=120)
 
 
 def image_upload_to(instance, filename):
@@ -136,7 +219,7 @@ def image_upload_to(instance, filename):
     return f"images/{timezone.now():%Y/%m}/{uuid.uuid4().hex}.{filename.rsplit('.', 1)[-1].lower()}"
 
 
-class Image(models.Model):
+class Image(InputPolicyModel, models.Model):
     """A photo with its editorial metadata and its renditions (made once, on save)."""
 
     file = models.ImageField(
@@ -234,7 +317,7 @@ class ArticleQuerySet(models.QuerySet):
         return self.filter(category__in=Category.objects.subtree(category))
 
 
-class Article(models.Model):
+class Article(InputPolicyModel, models.Model):
     class Status(models.TextChoices):
         DRAFT = "draft", _("Draft")
         IN_REVIEW = "review", _("In review")
@@ -263,7 +346,8 @@ class Article(models.Model):
         on_delete=models.PROTECT,
         related_name="articles",
     )
-    tags = TaggableManager(verbose_name=_("tags"), blank=True)
+    # Tag names follow the input policy however they are added (articles.tagging).
+    tags = TaggableManager(verbose_name=_("tags"), blank=True, manager=PolicyTagManager)
     authors = models.ManyToManyField(
         Author, verbose_name=_("authors"), blank=True, related_name="articles"
     )
@@ -315,6 +399,8 @@ class Article(models.Model):
     search_vector = SearchVectorField(null=True, editable=False)
 
     objects = ArticleQuerySet.as_manager()
+    # Set when the slug asked for still leads to another article (articles.slugs).
+    slug_notice = None
 
     class Meta:
         verbose_name = _("article")
@@ -333,6 +419,7 @@ class Article(models.Model):
                 condition=~Q(status="published") | Q(published_at__isnull=False),
                 name="article_published_has_date",
             ),
+            models.CheckConstraint(condition=~Q(slug=""), name="article_slug_not_empty"),
         ]
         permissions = [
             ("publish_article", _("Can publish, schedule and unpublish articles")),
@@ -344,8 +431,7 @@ class Article(models.Model):
 
     def save(self, *args, **kwargs):
         self.body = sanitize_html(self.body)
-        if not self.slug:
-            self.slug = unique_slug(Article, self.title, exclude_pk=self.pk)
+        claim_slug(self, self.title, fallback="article", max_length=200)
         if self.status == self.Status.PUBLISHED and self.published_at is None:
             self.published_at = timezone.now()
         old_slug = None
@@ -360,6 +446,10 @@ class Article(models.Model):
 
     def get_absolute_url(self):
         return reverse("articles:detail", kwargs={"slug": self.slug})
+
+    def clean(self):
+        # Before the unique and non-empty checks of a model form (the admin).
+        claim_slug(self, self.title, fallback="article", max_length=200)
 
     @property
     def is_scheduled(self):
@@ -382,7 +472,7 @@ class Article(models.Model):
         )
 
 
-class Correction(models.Model):
+class Correction(InputPolicyModel, models.Model):
     """A dated note telling readers what was wrong in a published article."""
 
     article = models.ForeignKey(
@@ -424,6 +514,66 @@ class ArticleSlugRedirect(models.Model):
         return f"{self.old_slug} → {self.article.slug}"
 
 
+class SectionRedirect(models.Model):
+    """An old path of a section (« news-infos/diplomatie ») that answers with a 301.
+
+    Renaming or moving a section records one for the section and one for each of its
+    subsections; their pages and feeds keep answering at the old addresses.
+    """
+
+    old_path = models.CharField(max_length=255, unique=True)
+    category = models.ForeignKey(
+        Category, on_delete=models.CASCADE, related_name="old_paths", verbose_name=_("section")
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("old section address")
+        verbose_name_plural = _("old section addresses")
+
+    def __str__(self):
+        return f"{self.old_path} → {self.category.path}"
+
+
+class AuthorSlugRedirect(models.Model):
+    """An old slug of an author that answers with a 301 (page and feeds)."""
+
+    old_slug = models.SlugField(max_length=120, unique=True)
+    author = models.ForeignKey(
+        Author, on_delete=models.CASCADE, related_name="old_slugs", verbose_name=_("author")
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("old author address")
+        verbose_name_plural = _("old author addresses")
+
+    def __str__(self):
+        return f"{self.old_slug} → {self.author.slug}"
+
+
+class TagSlugRedirect(models.Model):
+    """An old slug of a tag that answers with a 301 (page and feeds)."""
+
+    old_slug = models.SlugField(max_length=100, unique=True)
+    tag = models.ForeignKey(
+        "taggit.Tag", on_delete=models.CASCADE, related_name="old_slugs", verbose_name=_("tag")
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("old tag address")
+        verbose_name_plural = _("old tag addresses")
+
+    def __str__(self):
+        return f"{self.old_slug} → {self.tag.slug}"
+
+
+register_redirects(Article, ArticleSlugRedirect, "article")
+register_redirects(Author, AuthorSlugRedirect, "author")
+register_redirects(Tag, TagSlugRedirect, "tag")
+
+
 class AdSlotQuerySet(models.QuerySet):
     def live(self, placement, at=None):
         at = at or timezone.now()
@@ -435,7 +585,7 @@ class AdSlotQuerySet(models.QuerySet):
         ).order_by("position", "pk")
 
 
-class AdSlot(models.Model):
+class AdSlot(InputPolicyModel, models.Model):
     """An advertisement placement; always shown under the label « Publicité ».
 
     Ads are an image and a link served by the portal itself: no third-party script.

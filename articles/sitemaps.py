@@ -21,6 +21,8 @@ from django.utils import timezone, translation
 from django.views.decorators.cache import cache_control
 from taggit.models import Tag
 
+from newsportal.textinput import xml_text
+
 from .models import Article, Author
 from .sections import section_tree
 
@@ -100,6 +102,7 @@ class TagSitemap(PublicSitemap):
                 taggit_taggeditem_items__content_type__model="article",
                 taggit_taggeditem_items__object_id__in=Article.objects.published().values("pk"),
             )
+            .exclude(slug="")
             .distinct()
             .order_by("slug")
         )
@@ -131,6 +134,8 @@ class NewsSitemap(PublicSitemap):
             .order_by("-published_at", "-pk")[:NEWS_SITEMAP_LIMIT]
         )
         for article in articles:
+            # As XML can carry it, even for a title stored before the input policy.
+            article.title = " ".join(xml_text(article.title).split())
             # W3C date and time to the second, with the offset (2025-03-12T08:30:00+01:00).
             article.news_publication_date = timezone.localtime(article.published_at).isoformat(
                 timespec="seconds"

@@ -2,8 +2,9 @@ from datetime import timedelta
 
 from django.conf import settings
 from django.db.models import Exists, OuterRef
-from django.http import Http404
+from django.http import Http404, HttpResponsePermanentRedirect
 from django.shortcuts import get_object_or_404, redirect
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.decorators import method_decorator
 from django.utils.functional import SimpleLazyObject
@@ -15,7 +16,16 @@ from taggit.models import Tag
 from . import metadata
 from .home import section_blocks
 from .labels import tags_and_authors
-from .models import AdSlot, Article, ArticleSlugRedirect, Author, Correction
+from .models import (
+    AdSlot,
+    Article,
+    ArticleSlugRedirect,
+    Author,
+    AuthorSlugRedirect,
+    Correction,
+    SectionRedirect,
+    TagSlugRedirect,
+)
 from .pagecache import CachedPageMixin, per_generation
 from .pagination import CURSOR_PARAMETER, CappedPaginator, KeysetPage, cursor_for
 from .publishing import can_preview
@@ -97,7 +107,7 @@ class CategoryView(ArticleListView):
         self.tree = section_tree(self.request)
         self.category = self.tree.by_path.get(kwargs["path"].strip("/"))
         if self.category is None:
-            raise Http404(_("No section at this address."))
+            return redirect_old_address(request, old_section(kwargs["path"]))
         return super().get(request, *args, **kwargs)
 
     def get_queryset(self):
@@ -117,7 +127,9 @@ class TagView(ArticleListView):
     template_name = "articles/tag.html"
 
     def get(self, request, *args, **kwargs):
-        self.tag = get_object_or_404(Tag, slug=kwargs["slug"])
+        self.tag = Tag.objects.filter(slug=kwargs["slug"]).first()
+        if self.tag is None:
+            return redirect_old_address(request, old_tag(kwargs["slug"]))
         return super().get(request, *args, **kwargs)
 
     def get_queryset(self):
@@ -131,7 +143,9 @@ class AuthorView(ArticleListView):
     template_name = "articles/author.html"
 
     def get(self, request, *args, **kwargs):
-        self.author = get_object_or_404(Author, slug=kwargs["slug"])
+        self.author = Author.objects.filter(slug=kwargs["slug"]).first()
+        if self.author is None:
+            return redirect_old_address(request, old_author(kwargs["slug"]))
         return super().get(request, *args, **kwargs)
 
     def get_queryset(self):
@@ -139,6 +153,43 @@ class AuthorView(ArticleListView):
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(author=self.author, **kwargs)
+
+
+def old_section(path):
+    """The section an old path (« news-infos/diplomatie ») still leads to, or None."""
+    found = SectionRedirect.objects.filter(old_path=path.strip("/")).select_related("category")
+    return found[0].category if found else None
+
+
+def old_tag(slug):
+    """The tag an old slug still leads to, or None."""
+    found = TagSlugRedirect.objects.filter(old_slug=slug).select_related("tag")
+    return found[0].tag if found else None
+
+
+def old_author(slug):
+    """The author an old slug still leads to, or None."""
+    found = AuthorSlugRedirect.objects.filter(old_slug=slug).select_related("author")
+    return found[0].author if found else None
+
+
+def redirect_old_address(request, target, url=None):
+    """301 to `target`'s page (or to `url`), the query string kept; 404 when None.
+
+    A renamed section (with its subsections), tag or author keeps answering at every
+    old address, as a renamed article does.
+    """
+    if target is None:
+        raise Http404(_("Nothing at this address."))
+    if url is None:
+        url = (
+            reverse("articles:tag", kwargs={"slug": target.slug})
+            if isinstance(target, Tag)
+            else target.get_absolute_url()
+        )
+    if query := request.META.get("QUERY_STRING"):
+        url = f"{url}?{query}"
+    return HttpResponsePermanentRedirect(url)
 
 
 def live_ads(request, placement, count):

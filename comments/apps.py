@@ -13,3 +13,12 @@ class CommentsConfig(AppConfig):
 
         register_hole("comment-stamp", fill_stamp)
         register_hole("comment-question", fill_question)
+
+        # Every save stores the name and text under the input policy (docs/input.md).
+        from django.db.models.signals import pre_save
+
+        from newsportal.textinput import apply_before_save
+
+        from .models import Comment
+
+        pre_save.connect(apply_before_save, sender=Comment, dispatch_uid="input-policy")

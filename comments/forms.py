@@ -4,6 +4,8 @@ from django import forms
 from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
+from newsportal.textinput import CharField as PolicyCharField
+
 from .scoring import sign_render_time
 
 CAPTCHA_SCORE_ERROR = _(
@@ -13,12 +15,12 @@ CAPTCHA_SCORE_ERROR = _(
 
 
 class CommentForm(forms.Form):
-    name = forms.CharField(
+    name = PolicyCharField(
         label=_("Name"),
         max_length=settings.COMMENTS_NAME_MAX_LENGTH,
         widget=forms.TextInput(attrs={"autocomplete": "name"}),
     )
-    comment = forms.CharField(
+    comment = PolicyCharField(
         label=_("Comment"),
         max_length=settings.COMMENTS_BODY_MAX_LENGTH,
         widget=forms.Textarea(attrs={"rows": 5}),

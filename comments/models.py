@@ -4,6 +4,8 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from newsportal.textinput import InputPolicyModel, apply_to_instance
+
 # The query parameter of the article page that picks a page of comments.
 PAGE_PARAMETER = "commentaires"
 
@@ -27,7 +29,7 @@ class CommentQuerySet(models.QuerySet):
         )
 
 
-class Comment(models.Model):
+class Comment(InputPolicyModel, models.Model):
     """A reader's comment on an article: shown only once a verdict or a moderator allows it."""
 
     class Status(models.TextChoices):
@@ -102,6 +104,7 @@ class Comment(models.Model):
     def save(self, *args, **kwargs):
         from .scoring import text_digest
 
+        apply_to_instance(self)  # the input policy, before the digest is taken
         self.body_digest = text_digest(self.body)
         super().save(*args, **kwargs)
 

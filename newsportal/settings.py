@@ -7,6 +7,7 @@ insecure default: a missing SECRET_KEY or ALLOWED_HOSTS stops the start.
 
 import sys
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import environ
 from django.utils.csp import CSP
@@ -35,14 +36,41 @@ if DEBUG and not SECRET_KEY:
     # A development-only key: DEBUG is on, so this process is never a production one.
     SECRET_KEY = "dev-only-insecure-key-do-not-use-in-production"  # noqa: S105
 
-ALLOWED_HOSTS = _required_in_production(
-    "ALLOWED_HOSTS",
-    env.list("ALLOWED_HOSTS", default=["127.0.0.1", "localhost", "[::1]"] if DEBUG else []),
-)
-CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
+
+def development_site_url(host, port):
+    """The address `make run HOST=… PORT=…` serves on, as a browser on this machine
+    reaches it: a server listening on every interface (0.0.0.0, ::) is 127.0.0.1."""
+    host = {"0.0.0.0": "127.0.0.1", "::": "::1", "": "127.0.0.1"}.get(host, host)  # noqa: S104
+    if ":" in host and not host.startswith("["):
+        host = f"[{host}]"
+    return f"http://{host}:{port}"
+
+
+def _site_host(url):
+    host = urlsplit(url).hostname or "127.0.0.1"
+    return f"[{host}]" if ":" in host else host
+
 
 SITE_NAME = env.str("SITE_NAME", default="Newsportal")
-SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000")
+# The public address: canonical links, hreflang, JSON-LD, feeds, sitemaps, e-mails. In
+# production, the configured one. In development, unless SITE_URL is set, the address
+# `make run` serves on (it passes HOST and PORT as DEV_HOST and DEV_PORT).
+SITE_URL = env.str("SITE_URL", default="") or (
+    development_site_url(env.str("DEV_HOST", default="127.0.0.1"), env.int("DEV_PORT", 8000))
+    if DEBUG
+    else "http://127.0.0.1:8000"
+)
+
+ALLOWED_HOSTS = _required_in_production(
+    "ALLOWED_HOSTS",
+    env.list(
+        "ALLOWED_HOSTS",
+        default=list(dict.fromkeys(["127.0.0.1", "localhost", "[::1]", _site_host(SITE_URL)]))
+        if DEBUG
+        else [],
+    ),
+)
+CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
 
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -69,6 +97,9 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
+    # Query parameters under the input policy (no NUL, no control character) before
+    # any view, form or database sees them (newsportal.textinput).
+    "newsportal.textinput.QueryStringPolicyMiddleware",
     # Anonymous pages this process holds are answered here, before the middleware a
     # hit does not need (articles.pagecache, docs/performance.md).
     "articles.pagecache.PageCacheMiddleware",
@@ -209,7 +240,8 @@ CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"
 
 TAGGIT_CASE_INSENSITIVE = True
-TAGGIT_STRIP_UNICODE_WHEN_SLUGIFYING = True
+# Tag slugs follow the portal's slug policy (articles.tagging, docs/input.md), not
+# TAGGIT_STRIP_UNICODE_WHEN_SLUGIFYING, which needs unidecode (GPL) to transliterate.
 
 # Image renditions: widths made once per uploaded image, never during a page view.
 RENDITION_WIDTHS = [360, 720, 1080, 1440]

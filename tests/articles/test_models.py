@@ -23,7 +23,7 @@ pytestmark = pytest.mark.django_db
         ),
         ("Ça y est : l’économie repart !", "ca-y-est-l-economie-repart"),
         ("Œuvres d’art « restituées »", "oeuvres-d-art-restituees"),
-        ("!!!", "article"),
+        ("!!!", "article-3894b0d5"),  # no letter: a stable digest of the title
     ],
 )
 def test_slug_transliterates_french(title, slug):

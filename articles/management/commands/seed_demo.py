@@ -1,7 +1,9 @@
 import os
 import time
 
+from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
+from django.urls import reverse
 
 from articles import demo
 from articles.models import AdSlot, Article, Category, Image
@@ -77,6 +79,6 @@ class Command(BaseCommand):
             f"Now: {Category.objects.count()} sections, "
             f"{Article.objects.published().count()} published articles, "
             f"{Image.objects.count()} images, {AdSlot.objects.count()} ad slots.\n"
-            "Admin: http://127.0.0.1:8000/admin/  users: "
+            f"Admin: {settings.SITE_URL.rstrip('/')}{reverse('admin:index')}  users: "
             + ", ".join(username for username, *_ in demo.DEMO_USERS)
         )

@@ -1,0 +1,88 @@
+"""Tags under the input and slug policies, with django-taggit's own Tag model.
+
+- Names: `PolicyTagManager` (the articles' `tags` manager) brings every name to the
+  input policy before taggit looks it up, so « élection » typed in NFD finds the tag
+  stored in NFC instead of making a second one (and « ελλάδα » finds « Ελλάδα », on
+  SQLite too); `pre_save` on Tag does the same for the
+  admin and imports (articles.apps).
+- Slugs: taggit's Tag model has `slugify(tag, i)` as its hook; `policy_slugify`
+  replaces it (articles.apps), so that « Ελλάδα » gets `ellada` and « 🏆 » `trophy`
+  instead of an empty slug. Swapping in a custom tag model would have moved every tag
+  to a new table for the same result.
+- Old addresses: a renamed tag keeps its old slug as a `TagSlugRedirect` (301).
+"""
+
+from taggit.managers import _TaggableManager
+from taggit.models import Tag
+
+from newsportal.textinput import clean_text
+
+from .slugs import claim_slug, make_slug, unique_slug
+
+TAG_SLUG_LENGTH = 100
+
+
+def clean_tag_name(name):
+    """A tag name (str) under the input policy, on one line, spaces collapsed."""
+    return " ".join(clean_text(name, multiline=False).split())
+
+
+class PolicyTagManager(_TaggableManager):
+    """taggit's manager, with every tag name brought to the input policy first."""
+
+    def _to_tag_model_instances(self, tags, tag_kwargs):
+        cleaned, seen = [], set()
+        for tag in tags:
+            if isinstance(tag, str):
+                tag = clean_tag_name(tag)
+                if not tag or tag.casefold() in seen:
+                    continue
+                seen.add(tag.casefold())
+                tag = self._existing_tag(tag) or tag
+            cleaned.append(tag)
+        return super()._to_tag_model_instances(cleaned, tag_kwargs)
+
+    def _existing_tag(self, name):
+        """The tag already named `name` in any case, in any script, or None.
+
+        taggit's `name__iexact` folds only ASCII on SQLite (« ελλάδα » would not find
+        « Ελλάδα »): the candidates are the tags whose slug starts like the name's, and
+        Python compares the case-folded names.
+        """
+        key = name.casefold()
+        prefix = make_slug(name, max_length=TAG_SLUG_LENGTH - 5, fallback="tag")
+        candidates = self.through.tag_model()._default_manager.filter(slug__startswith=prefix)
+        return next((tag for tag in candidates if tag.name.casefold() == key), None)
+
+
+def policy_slugify(self, tag, i=None):
+    """Tag.slugify under the slug policy: never empty, never an old slug of another tag.
+
+    taggit calls it with `i` = 1, 2… only when its first choice was taken meanwhile.
+    """
+    if i is None:
+        return unique_slug(Tag, tag, exclude_pk=self.pk, max_length=TAG_SLUG_LENGTH, fallback="tag")
+    return f"{make_slug(tag, max_length=TAG_SLUG_LENGTH - 5, fallback='tag')}-{i + 1}"
+
+
+def before_tag_save(sender, instance, raw=False, **kwargs):
+    """pre_save of Tag: clean the name, give a slug by the policy, remember the old one."""
+    instance.name = clean_tag_name(instance.name or "")
+    if raw and instance.slug:
+        return
+    claim_slug(instance, instance.name, fallback="tag", max_length=TAG_SLUG_LENGTH)
+    instance._old_slug = (
+        Tag.objects.filter(pk=instance.pk).values_list("slug", flat=True).first()
+        if instance.pk and not instance._state.adding
+        else None
+    )
+
+
+def after_tag_save(sender, instance, raw=False, **kwargs):
+    """post_save of Tag: a changed slug keeps redirecting from the old one."""
+    from .models import TagSlugRedirect
+
+    old_slug = getattr(instance, "_old_slug", None)
+    if old_slug and old_slug != instance.slug:
+        TagSlugRedirect.objects.filter(old_slug=instance.slug).delete()
+        TagSlugRedirect.objects.update_or_create(old_slug=old_slug, defaults={"tag": instance})

@@ -1,0 +1,112 @@
+"""NUL, control characters and bytes that are not UTF-8 in any query parameter, admin
+included, give a page (an empty result at worst), never a 500. PostgreSQL is where NUL
+used to fail: it refuses it in any query."""
+
+import pytest
+
+from tests.factories import ArticleFactory, AuthorFactory, CategoryFactory, CommentFactory
+
+pytestmark = pytest.mark.django_db
+
+# Raw, as a browser or a robot would send them after `?name=`.
+HOSTILE = [
+    "%00",
+    "%00%00abc%00",
+    "%C3",  # a UTF-8 sequence cut short
+    "%FF%FE",
+    "%ED%A0%80",  # an encoded surrogate
+    "%E9lection",  # Latin-1 « é »
+    "%0B%0C%1B%5B31m",
+    "%EE%80%80%EF%BF%BE",  # private use, a noncharacter
+    "a%00%0A%09b",
+]
+
+PUBLIC = [
+    "/?page={v}",
+    "/recherche/?q={v}",
+    "/recherche/?q=election&section={v}&period={v}&sort={v}&page={v}",
+    "/en/recherche/?q={v}",
+    "/rubrique/afrique/?page={v}",
+    "/rubrique/afrique/?apres={v}",
+    "/tag/cedeao/?page={v}",
+    "/auteur/awa-diallo/?page={v}",
+    "/article/un-article/?commentaires={v}",
+    "/flux/rss/?{v}={v}",
+    "/sitemap.xml?p={v}",
+    "/sitemap-articles.xml?p={v}",
+]
+
+ADMIN = [
+    "/admin/articles/article/?q={v}",
+    "/admin/articles/article/?status__exact={v}",
+    "/admin/articles/article/?category__id__exact={v}",
+    "/admin/articles/article/?q={v}&o={v}&p={v}",
+    "/admin/articles/category/?q={v}",
+    "/admin/articles/author/?q={v}",
+    "/admin/articles/image/?q={v}",
+    "/admin/taggit/tag/?q={v}",
+    "/admin/comments/comment/?q={v}",
+    "/admin/comments/comment/?status__exact={v}",
+    "/admin/autocomplete/?app_label=articles&model_name=article&field_name=related_articles&term={v}",
+    "/admin/autocomplete/?app_label=articles&model_name=article&field_name=authors&term={v}",
+    "/admin/autocomplete/?app_label={v}&model_name={v}&field_name={v}&term={v}",
+]
+
+
+@pytest.fixture
+def content():
+    afrique = CategoryFactory(name="Afrique", slug="afrique")
+    author = AuthorFactory(name="Awa Diallo", slug="awa-diallo")
+    article = ArticleFactory(
+        title="Un article", slug="un-article", category=afrique, tags=["CEDEAO"], authors=[author]
+    )
+    CommentFactory(article=article)
+    return article
+
+
+@pytest.mark.parametrize("value", HOSTILE)
+def test_public_pages_answer_hostile_parameters_without_an_error(client, content, value):
+    for template in PUBLIC:
+        url = template.format(v=value)
+        response = client.get(url)
+        assert response.status_code in {200, 301, 302, 404}, (url, response.status_code)
+
+
+@pytest.mark.parametrize("value", HOSTILE)
+def test_search_with_hostile_words_is_a_page_of_results_or_none(client, content, value):
+    response = client.get(f"/recherche/?q={value}")
+    assert response.status_code == 200
+    assert "\x00" not in response.content.decode()
+
+
+def test_search_finds_the_words_around_a_nul(client, content):
+    response = client.get("/recherche/?q=%00article%00")
+    assert response.status_code == 200
+    assert [a.title for a in response.context["articles"]] == ["Un article"]
+
+
+@pytest.mark.parametrize("value", HOSTILE)
+def test_admin_lists_filters_and_autocomplete_answer_hostile_parameters(
+    admin_client, content, value
+):
+    for template in ADMIN:
+        url = template.format(v=value)
+        response = admin_client.get(url)
+        assert response.status_code in {200, 302, 400, 403, 404}, (url, response.status_code)
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "/rubrique/%00/",
+        "/rubrique/afrique/%00/",
+        "/flux/rubrique/%00/rss/",
+        "/article/%00/",
+        "/en/rubrique/a%0Bb/",
+        "/admin/articles/article/%00/change/",
+    ],
+)
+def test_a_control_character_in_the_path_is_a_styled_404(admin_client, content, url):
+    response = admin_client.get(url)
+    assert response.status_code == 404
+    assert "Page introuvable" in response.text or "Page not found" in response.text
