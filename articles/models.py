@@ -14,7 +14,35 @@ from .sanitize import EDITOR_EXTENSIONS, sanitize_html
 from .slugs import unique_slug
 
 
-class CategoryQuerySet(models.QuerySet):
+def _content_written(image_ids=()):
+    from .derived import content_written
+
+    content_written(image_ids=image_ids)
+
+
+class ContentQuerySet(models.QuerySet):
+    """A queryset whose bulk writes keep derived data right (articles.derived).
+
+    `update()` and `bulk_create()` send no model signal (nor does `bulk_update()`,
+    which calls `update()`): after writing, they call
+    articles.derived.content_written(), which renews cached pages and the section tree.
+    Search vectors need nothing here: the database keeps them (migration 0007).
+    """
+
+    def update(self, **kwargs):
+        rows = super().update(**kwargs)
+        if rows:
+            _content_written()
+        return rows
+
+    def bulk_create(self, objs, *args, **kwargs):
+        created = super().bulk_create(objs, *args, **kwargs)
+        if created:
+            _content_written()
+        return created
+
+
+class CategoryQuerySet(ContentQuerySet):
     def roots(self):
         return self.filter(parent__isnull=True)
 
@@ -112,6 +140,8 @@ class Author(models.Model):
     role = models.CharField(_("role"), max_length=120, blank=True)
     bio = models.TextField(_("biography"), blank=True)
 
+    objects = ContentQuerySet.as_manager()
+
     class Meta:
         verbose_name = _("author")
         verbose_name_plural = _("authors")
@@ -134,6 +164,26 @@ def image_upload_to(instance, filename):
     import uuid
 
     return f"images/{timezone.now():%Y/%m}/{uuid.uuid4().hex}.{filename.rsplit('.', 1)[-1].lower()}"
+
+
+class ImageQuerySet(ContentQuerySet):
+    """Bulk writes of images make the renditions that Image.save() would have made."""
+
+    def update(self, **kwargs):
+        if "file" not in kwargs:
+            return super().update(**kwargs)
+        ids = list(self.values_list("pk", flat=True))
+        rows = models.QuerySet.update(self, **kwargs)
+        if rows:
+            _content_written(image_ids=ids)
+        return rows
+
+    def bulk_create(self, objs, *args, **kwargs):
+        created = models.QuerySet.bulk_create(self, objs, *args, **kwargs)
+        if created:
+            # Rows made with their renditions already listed keep them.
+            _content_written(image_ids=[i.pk for i in created if i.pk and not i.renditions])
+        return created
 
 
 class Image(models.Model):
@@ -163,6 +213,8 @@ class Image(models.Model):
         on_delete=models.SET_NULL,
         related_name="+",
     )
+
+    objects = ImageQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("image")
@@ -209,7 +261,7 @@ class Image(models.Model):
 LISTING_FETCH_MODE = models.FETCH_PEERS
 
 
-class ArticleQuerySet(models.QuerySet):
+class ArticleQuerySet(ContentQuerySet):
     def published(self, at=None):
         """Articles readers may see: published, and their publication time reached.
 
@@ -400,6 +452,8 @@ class Correction(models.Model):
         related_name="+",
     )
 
+    objects = ContentQuerySet.as_manager()
+
     class Meta:
         verbose_name = _("correction")
         verbose_name_plural = _("corrections")
@@ -416,6 +470,8 @@ class ArticleSlugRedirect(models.Model):
     article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="old_slugs")
     created_at = models.DateTimeField(auto_now_add=True)
 
+    objects = ContentQuerySet.as_manager()
+
     class Meta:
         verbose_name = _("old slug")
         verbose_name_plural = _("old slugs")
@@ -424,7 +480,7 @@ class ArticleSlugRedirect(models.Model):
         return f"{self.old_slug} → {self.article.slug}"
 
 
-class AdSlotQuerySet(models.QuerySet):
+class AdSlotQuerySet(ContentQuerySet):
     def live(self, placement, at=None):
         at = at or timezone.now()
         return self.filter(
