@@ -194,7 +194,8 @@ def test_rendition_pixels_match_the_original(case):
 
 
 def test_16_bit_gradient_keeps_its_tones():
-    # A left-to-right 16-bit ramp, black to white: the mean is mid-grey and the ends stay dark and light.
+    # A left-to-right 16-bit ramp, black to white: the mean is mid-grey, the ends stay
+    # dark and light.
     ramp = PILImage.linear_gradient("L").rotate(90).resize((256, 64))  # 0 → 255
     picture = ramp.convert("I").point(lambda v: v * 257).convert("I;16")
     assert picture.getextrema() == (0, 65535)
