@@ -5,6 +5,8 @@ and reads back the stored JPEG and WebP renditions: a 16-bit mid-grey stays mid-
 a transparent corner turns white, CMYK red stays red, a rotated photo stands upright.
 """
 
+import struct
+import zlib
 from io import BytesIO
 
 import pytest
@@ -53,6 +55,29 @@ def grey16(value):
     return PILImage.new("I;16", (64, 48), value)
 
 
+def png_16_bit(colour_type, samples, size=(32, 24)):
+    """A 16-bit PNG written by hand (Pillow writes 16 bits for greyscale only).
+
+    `colour_type`: 0 grey, 2 RGB, 4 grey + alpha, 6 RGBA; `samples`: one pixel's values
+    (0–65535), repeated over the image.
+    """
+
+    def chunk(kind, data):
+        body = kind + data
+        return struct.pack(">I", len(data)) + body + struct.pack(">I", zlib.crc32(body))
+
+    width, height = size
+    pixel = struct.pack(f">{len(samples)}H", *samples)
+    rows = b"".join(b"\x00" + pixel * width for _ in range(height))
+    header = struct.pack(">IIBBBBB", width, height, 16, colour_type, 0, 0, 0)
+    return (
+        b"\x89PNG\r\n\x1a\n"
+        + chunk(b"IHDR", header)
+        + chunk(b"IDAT", zlib.compress(rows))
+        + chunk(b"IEND", b"")
+    )
+
+
 def rotated_jpeg():
     """A 60 × 30 JPEG, red left half and blue right half, tagged "rotate 90° clockwise"."""
     picture = PILImage.new("RGB", (60, 30), BLUE)
@@ -62,9 +87,15 @@ def rotated_jpeg():
     return encoded(picture, "JPEG", quality=95, exif=exif)
 
 
-def animated_gif():
+def animated(fmt="GIF"):
+    """Three frames, red then blue then white, in `fmt` (GIF, PNG = APNG, WEBP)."""
     frames = [PILImage.new("RGB", (64, 48), colour) for colour in (RED, BLUE, WHITE)]
-    return encoded(frames[0], "GIF", save_all=True, append_images=frames[1:], duration=100)
+    extra = {"lossless": True} if fmt == "WEBP" else {}
+    return encoded(frames[0], fmt, save_all=True, append_images=frames[1:], duration=100, **extra)
+
+
+def animated_gif():
+    return animated("GIF")
 
 
 def renditions_of(image):
@@ -112,6 +143,26 @@ CASES = {
         lambda: encoded(grey16(65535), "PNG"),
         "g.png",
         [((0.5, 0.5), WHITE)],
+    ),
+    "16-bit RGB PNG, mid-grey": (
+        lambda: png_16_bit(2, (32768, 32768, 32768)),
+        "g.png",
+        [((0.5, 0.5), (128, 128, 128))],
+    ),
+    "16-bit RGB PNG, orange": (
+        lambda: png_16_bit(2, (65535, 32768, 0)),
+        "o.png",
+        [((0.5, 0.5), (255, 128, 0))],
+    ),
+    "16-bit grey + alpha PNG, transparent": (
+        lambda: png_16_bit(4, (0, 0)),
+        "t.png",
+        [((0.5, 0.5), WHITE)],
+    ),
+    "16-bit RGBA PNG, half-transparent black": (
+        lambda: png_16_bit(6, (0, 0, 0, 32768)),
+        "h.png",
+        [((0.5, 0.5), (127, 127, 127))],
     ),
     "32-bit integer TIFF (I)": (
         lambda: encoded(PILImage.new("I", (64, 48), 32768), "TIFF"),
@@ -276,8 +327,16 @@ def warnings_of(response):
     ]
 
 
-def test_animated_gif_upload_tells_the_editor_it_becomes_a_still(logged_in):
-    response = upload(logged_in, "anim.gif", animated_gif(), "image/gif")
+@pytest.mark.parametrize(
+    ("name", "fmt", "content_type"),
+    [
+        ("anim.gif", "GIF", "image/gif"),
+        ("anim.png", "PNG", "image/png"),
+        ("anim.webp", "WEBP", "image/webp"),
+    ],
+)
+def test_animation_upload_tells_the_editor_it_becomes_a_still(logged_in, name, fmt, content_type):
+    response = upload(logged_in, name, animated(fmt), content_type)
     assert response.status_code == 200
     image = Image.objects.get()
     messages = " ".join(warnings_of(response))
@@ -285,6 +344,11 @@ def test_animated_gif_upload_tells_the_editor_it_becomes_a_still(logged_in):
     assert "first frame" in messages
     for _fmt, picture in renditions_of(image):
         assert close(picture.getpixel((32, 24)), RED)
+
+
+def test_the_file_field_says_what_happens_to_animations(logged_in):
+    form = logged_in.get(ADD).text
+    assert "Pages show an animation as a still (its first frame)" in form
 
 
 @pytest.mark.parametrize(
