@@ -93,6 +93,9 @@ class ImageAdmin(admin.ModelAdmin):
         if not change:
             obj.uploaded_by = request.user
         super().save_model(request, obj, form, change)
+        # What pages will do to this file (an animation shown as a still, say).
+        for note in getattr(form.cleaned_data.get("file"), "notes", ()):
+            messages.warning(request, note)
 
 
 class CorrectionInline(admin.StackedInline):

@@ -7,8 +7,9 @@ class ArticlesConfig(AppConfig):
     verbose_name = _("Content")
 
     def ready(self):
-        # Connect the signals: page and section-tree caches, search vectors, read counts.
-        from . import pagecache, readership, search, sections  # noqa: F401
+        # Connect the signals: page and section-tree caches, renditions of loaded
+        # images, read counts, search's SQLite functions.
+        from . import derived, pagecache, readership, search, sections  # noqa: F401
 
         # An article page served from the page cache is still a read.
         pagecache.register_hit("article-read", readership.count_cached_read)

@@ -30,6 +30,7 @@ from PIL import ImageDraw, ImageFilter, ImageFont
 from taggit.models import Tag, TaggedItem
 
 from . import roles
+from .derived import content_written
 from .models import AdSlot, Article, Author, Category, Image
 from .sanitize import sanitize_html
 from .slugs import french_slugify
@@ -780,6 +781,9 @@ def load_articles(plan, sections, authors, images, tags, now):
         ],
         batch_size=500,
     )
+    # Tags, bylines and links went in with bulk_create, which sends no signal: tell the
+    # caches (search vectors follow by themselves: articles.derived).
+    content_written()
     return articles
 
 

@@ -140,6 +140,10 @@ class ImageAdminForm(forms.ModelForm):
             )
         }
         help_texts = {
+            "file": _(
+                "JPEG, PNG, WebP or GIF. Pages show an animation as a still (its first "
+                "frame) and a transparent background on white."
+            ),
             "alt_text": _(
                 "What the photo shows, for readers who cannot see it; not the file name. "
                 "Required before an article using it is published."

@@ -26,7 +26,35 @@ from .slugs import (
 from .tagging import PolicyTagManager
 
 
-class CategoryQuerySet(models.QuerySet):
+def _content_written(image_ids=()):
+    from .derived import content_written
+
+    content_written(image_ids=image_ids)
+
+
+class ContentQuerySet(models.QuerySet):
+    """A queryset whose bulk writes keep derived data right (articles.derived).
+
+    `update()` and `bulk_create()` send no model signal (nor does `bulk_update()`,
+    which calls `update()`): after writing, they call
+    articles.derived.content_written(), which renews cached pages and the section tree.
+    Search vectors need nothing here: the database keeps them (migration 0009).
+    """
+
+    def update(self, **kwargs):
+        rows = super().update(**kwargs)
+        if rows:
+            _content_written()
+        return rows
+
+    def bulk_create(self, objs, *args, **kwargs):
+        created = super().bulk_create(objs, *args, **kwargs)
+        if created:
+            _content_written()
+        return created
+
+
+class CategoryQuerySet(ContentQuerySet):
     def roots(self):
         return self.filter(parent__isnull=True)
 
@@ -178,6 +206,8 @@ class Author(InputPolicyModel, models.Model):
     role = models.CharField(_("role"), max_length=120, blank=True)
     bio = models.TextField(_("biography"), blank=True)
 
+    objects = ContentQuerySet.as_manager()
+
     class Meta:
         verbose_name = _("author")
         verbose_name_plural = _("authors")
@@ -219,6 +249,26 @@ def image_upload_to(instance, filename):
     return f"images/{timezone.now():%Y/%m}/{uuid.uuid4().hex}.{filename.rsplit('.', 1)[-1].lower()}"
 
 
+class ImageQuerySet(ContentQuerySet):
+    """Bulk writes of images make the renditions that Image.save() would have made."""
+
+    def update(self, **kwargs):
+        if "file" not in kwargs:
+            return super().update(**kwargs)
+        ids = list(self.values_list("pk", flat=True))
+        rows = models.QuerySet.update(self, **kwargs)
+        if rows:
+            _content_written(image_ids=ids)
+        return rows
+
+    def bulk_create(self, objs, *args, **kwargs):
+        created = models.QuerySet.bulk_create(self, objs, *args, **kwargs)
+        if created:
+            # Rows made with their renditions already listed keep them.
+            _content_written(image_ids=[i.pk for i in created if i.pk and not i.renditions])
+        return created
+
+
 class Image(InputPolicyModel, models.Model):
     """A photo with its editorial metadata and its renditions (made once, on save)."""
 
@@ -246,6 +296,8 @@ class Image(InputPolicyModel, models.Model):
         on_delete=models.SET_NULL,
         related_name="+",
     )
+
+    objects = ImageQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("image")
@@ -292,7 +344,7 @@ class Image(InputPolicyModel, models.Model):
 LISTING_FETCH_MODE = models.FETCH_PEERS
 
 
-class ArticleQuerySet(models.QuerySet):
+class ArticleQuerySet(ContentQuerySet):
     def published(self, at=None):
         """Articles readers may see: published, and their publication time reached.
 
@@ -490,6 +542,8 @@ class Correction(InputPolicyModel, models.Model):
         related_name="+",
     )
 
+    objects = ContentQuerySet.as_manager()
+
     class Meta:
         verbose_name = _("correction")
         verbose_name_plural = _("corrections")
@@ -505,6 +559,8 @@ class ArticleSlugRedirect(models.Model):
     old_slug = models.SlugField(max_length=200, unique=True)
     article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="old_slugs")
     created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = ContentQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("old slug")
@@ -574,7 +630,7 @@ register_redirects(Author, AuthorSlugRedirect, "author")
 register_redirects(Tag, TagSlugRedirect, "tag")
 
 
-class AdSlotQuerySet(models.QuerySet):
+class AdSlotQuerySet(ContentQuerySet):
     def live(self, placement, at=None):
         at = at or timezone.now()
         return self.filter(

@@ -2,6 +2,18 @@
 
 Pages only read the stored list (URLs and sizes); no page view ever opens a photo.
 `manage.py make_renditions` rebuilds them for images saved before a width was added.
+
+Every rendition is 8-bit sRGB without transparency, made by `display_rgb()` from
+whatever mode Pillow opened the original in (the policy is in docs/images.md):
+
+- transparency (RGBA, LA, PA, P or L/RGB with a transparent colour) is flattened on
+  white, the page background, never on black;
+- 16-bit and 32-bit greyscale (I;16, I) and floating-point (F) values are scaled to
+  0–255, never clipped;
+- CMYK, YCbCr, LAB and HSV are converted to RGB, through the file's ICC profile when it
+  has one (so are RGB and greyscale files with a profile, e.g. Adobe RGB);
+- the EXIF orientation is applied to the pixels;
+- an animation (GIF, APNG, WebP) gives its first frame.
 """
 
 from io import BytesIO
@@ -10,7 +22,14 @@ from django.conf import settings
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from PIL import Image as PILImage
-from PIL import ImageOps
+from PIL import ImageCms, ImageOps
+
+# The background transparency is flattened on: the page's own (white).
+BACKGROUND = (255, 255, 255)
+
+_SIXTEEN_BIT_MODES = {"I;16", "I;16L", "I;16B", "I;16N"}
+_ALPHA_MODES = {"RGBA", "RGBa", "LA", "La", "PA"}
+_SRGB = ImageCms.createProfile("sRGB")
 
 
 def rendition_widths(original_width):
@@ -19,6 +38,88 @@ def rendition_widths(original_width):
     if original_width and original_width <= settings.RENDITION_WIDTHS[-1]:
         widths.append(original_width)
     return widths or [settings.RENDITION_WIDTHS[0]]
+
+
+def _scale_to_8_bits(picture):
+    """An I;16, I or F image as 8-bit greyscale (L), its values scaled, not clipped.
+
+    I;16 spans 0–65535. I spans 0–65535 when its values fit (a 16-bit PNG), else its
+    own minimum to maximum. F spans 0.0–1.0 or 0–255 when its values fit, else its own
+    minimum to maximum.
+    """
+    if picture.mode in _SIXTEEN_BIT_MODES:
+        picture = picture.convert("I")
+        low, high = 0, 65535
+    else:
+        if picture.mode != "F":
+            picture = picture.convert("I") if picture.mode != "I" else picture
+        low, high = picture.getextrema()
+        if picture.mode == "I" and low >= 0 and high <= 65535:
+            low, high = 0, 65535
+        elif picture.mode == "F" and low >= 0.0 and high <= 1.0:
+            low, high = 0.0, 1.0
+        elif picture.mode == "F" and low >= 0.0 and high <= 255.0:
+            low, high = 0.0, 255.0
+    span = (high - low) or 1
+    scale = 255.0 / span
+    scaled = picture.convert("F").point(lambda value: value * scale - low * scale)
+    # F → L truncates: add one half first, so that values are rounded.
+    return scaled.point(lambda value: value + 0.5).convert("L")
+
+
+def has_transparency(picture):
+    """Whether `picture` (any mode) has transparent or translucent pixels to flatten."""
+    if picture.mode in _ALPHA_MODES:
+        return picture.getchannel(picture.getbands()[-1]).getextrema()[0] < 255
+    return "transparency" in picture.info and picture.mode in {"P", "L", "RGB", "1"}
+
+
+def _flatten(picture):
+    """Composite an image with transparency on BACKGROUND; returns RGB."""
+    rgba = picture.convert("RGBA")
+    canvas = PILImage.new("RGBA", rgba.size, (*BACKGROUND, 255))
+    canvas.alpha_composite(rgba)
+    return canvas.convert("RGB")
+
+
+def _to_srgb(picture, icc_profile):
+    """Convert through the embedded ICC profile; None when the profile cannot be used."""
+    try:
+        source = ImageCms.ImageCmsProfile(BytesIO(icc_profile))
+        return ImageCms.profileToProfile(picture, source, _SRGB, outputMode="RGB")
+    except (ImageCms.PyCMSError, OSError, ValueError, TypeError):
+        return None
+
+
+def display_rgb(picture):
+    """Return `picture` (a PIL image of any mode) as it should look, as 8-bit sRGB.
+
+    The result is upright (EXIF orientation applied), in mode "RGB", and the same size
+    as the upright image. Raises nothing beyond what decoding the pixels raises
+    (OSError for a damaged file).
+    """
+    icc_profile = picture.info.get("icc_profile")
+    picture = ImageOps.exif_transpose(picture)
+    if picture.mode in _SIXTEEN_BIT_MODES or picture.mode in {"I", "F"}:
+        picture = _scale_to_8_bits(picture)
+        icc_profile = None  # a grey profile for 16-bit values no longer fits
+    if has_transparency(picture):
+        if picture.mode in {"LA", "La"}:
+            picture = picture.convert("LA")
+        return _flatten(picture)
+    if icc_profile and picture.mode in {"RGB", "CMYK", "L", "LAB"}:
+        converted = _to_srgb(picture, icc_profile)
+        if converted is not None:
+            return converted
+    if picture.mode == "LAB":
+        lab = ImageCms.createProfile("LAB")
+        return ImageCms.profileToProfile(picture, lab, _SRGB, outputMode="RGB")
+    return picture.convert("RGB")
+
+
+def is_animated(picture):
+    """Whether the opened image has more than one frame (GIF, APNG, WebP)."""
+    return getattr(picture, "n_frames", 1) > 1
 
 
 def _encode(picture, fmt):
@@ -31,12 +132,16 @@ def _encode(picture, fmt):
 
 
 def make_renditions(image):
-    """Write the renditions of `image` and return their list (what the model stores)."""
-    with image.file.open("rb") as handle, PILImage.open(handle) as source:
-        source = ImageOps.exif_transpose(source).convert("RGB")
+    """Write the renditions of `image` and return their list (what the model stores).
+
+    Each entry is {"width", "height", "url_webp", "url_jpeg"} (pixels, storage URLs),
+    narrowest first. Raises OSError when the file is missing or cannot be decoded.
+    """
+    with image.file.open("rb") as handle, PILImage.open(handle) as opened:
+        source = display_rgb(opened)  # an animation's first frame
         renditions = []
         for width in rendition_widths(source.width):
-            height = round(source.height * width / source.width)
+            height = max(1, round(source.height * width / source.width))
             picture = source.resize((width, height), PILImage.Resampling.LANCZOS)
             entry = {"width": width, "height": height}
             for fmt in ("webp", "jpeg"):

@@ -27,7 +27,7 @@ from django.contrib.postgres.search import (
     SearchRank,
     SearchVector,
 )
-from django.db import connection
+from django.db import connection, models
 from django.db.backends.signals import connection_created
 from django.db.models import (
     Case,
@@ -44,13 +44,12 @@ from django.db.models import (
     When,
 )
 from django.db.models.functions import Concat
-from django.db.models.signals import m2m_changed, post_save
 from django.dispatch import receiver
 from django.utils import timezone
 from django.utils.html import escape
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
-from taggit.models import Tag, TaggedItem
+from taggit.models import TaggedItem
 
 from .models import Article
 
@@ -144,46 +143,20 @@ def search_document():
 
 
 def update_search_vectors(articles=None):
-    """Recompute the search vector of `articles` (a queryset; all articles by default)."""
+    """Recompute the search vector of `articles` (a queryset; all articles by default).
+
+    The database already keeps every vector right (triggers of migration 0009, whoever
+    writes); this is for a changed search configuration. Returns the number of rows.
+    """
     if connection.vendor != "postgresql":
         return 0
-    from .pagecache import content_changed
+    from .derived import content_written
 
     articles = Article.objects.all() if articles is None else articles
-    updated = articles.update(search_vector=search_document())
-    content_changed()  # update() sends no signal: search pages may find other articles now
+    # Writing NULL makes the trigger compute the vector again.
+    updated = models.QuerySet.update(articles, search_vector=None)
+    content_written()  # search pages may find other articles now
     return updated
-
-
-_DOCUMENT_FIELDS = {"title", "standfirst", "body"}
-
-
-@receiver(post_save, sender=Article)
-def article_saved(sender, instance, update_fields=None, raw=False, **kwargs):
-    if raw or (update_fields is not None and not _DOCUMENT_FIELDS & set(update_fields)):
-        return
-    update_search_vectors(Article.objects.filter(pk=instance.pk))
-
-
-@receiver(m2m_changed, sender=TaggedItem)
-def article_tags_changed(sender, instance, action, **kwargs):
-    if isinstance(instance, Article) and action in {"post_add", "post_remove", "post_clear"}:
-        update_search_vectors(Article.objects.filter(pk=instance.pk))
-
-
-@receiver(post_save, sender=Tag)
-def tag_renamed(sender, instance, created, raw=False, **kwargs):
-    if created or raw:
-        return
-    update_search_vectors(
-        Article.objects.filter(
-            pk__in=TaggedItem.objects.filter(
-                tag=instance,
-                content_type__app_label="articles",
-                content_type__model="article",
-            ).values("object_id")
-        )
-    )
 
 
 # --- Folding on SQLite ---------------------------------------------------------------

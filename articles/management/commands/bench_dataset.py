@@ -66,7 +66,15 @@ class Command(BaseCommand):
             sections += [Category.objects.create(name=n, slug=s, parent=root) for n, s in children]
         authors = [Author.objects.create(name=f"Journaliste {n}", slug=f"j-{n}") for n in range(20)]
         images = Image.objects.bulk_create(
-            Image(file=f"images/bench/{n}.jpg", width=1080, height=720, alt_text=f"Photo {n}")
+            # Listed renditions (set right below, once the ids are known): the files do
+            # not exist, so bulk_create must not try to make them.
+            Image(
+                file=f"images/bench/{n}.jpg",
+                width=1080,
+                height=720,
+                alt_text=f"Photo {n}",
+                renditions=renditions(0),
+            )
             for n in range(50)
         )
         for image in images:

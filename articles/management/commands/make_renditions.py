@@ -1,7 +1,7 @@
 from django.core.management.base import BaseCommand
 
+from articles.derived import content_written, refresh_renditions
 from articles.models import Image
-from articles.renditions import make_renditions, rendition_widths
 
 
 class Command(BaseCommand):
@@ -18,20 +18,15 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args, stale, **options):
-        done = skipped = failed = 0
-        for image in Image.objects.order_by("pk").iterator(chunk_size=100):
-            if stale and [r["width"] for r in image.renditions] == rendition_widths(image.width):
-                skipped += 1
-                continue
-            try:
-                image.renditions = make_renditions(image)
-            except OSError as error:
-                # A missing or unreadable file must not stop the other images.
-                self.stderr.write(f"Image #{image.pk} ({image.file.name}): {error}")
-                failed += 1
-                continue
-            Image.objects.filter(pk=image.pk).update(renditions=image.renditions)
-            done += 1
+        def report(image, error):
+            # A missing or unreadable file must not stop the other images.
+            self.stderr.write(f"Image #{image.pk} ({image.file.name}): {error}")
+
+        done, skipped, failed = refresh_renditions(
+            Image.objects.all(), stale_only=stale, on_error=report
+        )
+        if done:
+            content_written()  # pages list the rendition URLs: they are stale now
         self.stdout.write(
             f"Renditions rebuilt for {done} images ({skipped} up to date, {failed} failed)."
         )

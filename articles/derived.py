@@ -1,0 +1,82 @@
+"""Derived data stays right after every kind of write.
+
+What is derived from the content, and what keeps it right:
+
+- **Search vectors** (PostgreSQL): the database itself. Triggers (migration 0009)
+  recompute an article's vector when its text or its tags change, whoever writes: a
+  save, `bulk_create`, `update()`, `loaddata`, a restored revision, SQL in a management
+  command or in `dbshell`. Nothing to call.
+- **Renditions**: `Image.save()` makes them for a new or changed file. Writes that
+  bypass it go through `refresh_renditions()`: the content querysets'
+  `bulk_create()` and `update(file=…)` (articles.models.ContentQuerySet), an image
+  loaded by `loaddata` (the receiver below), `manage.py make_renditions`.
+- **Cached pages and the cached section tree**: model signals for saves and deletes
+  (articles.pagecache, articles.sections); every write that sends no signal calls
+  `content_written()`, the one entry point: the content querysets' `update()`,
+  `bulk_create()` and `bulk_update()`, the demo seed (taggit's and the many-to-many
+  tables), management commands that write with SQL.
+
+Code that writes content tables some other way (raw SQL, another app's bulk writes)
+calls `content_written()` after it. docs/search.md lists the write paths and their tests.
+"""
+
+import logging
+
+from django.db import models
+from django.db.models.signals import post_save
+from django.dispatch import receiver
+
+from .models import Image
+from .pagecache import content_changed
+from .renditions import make_renditions, rendition_widths
+from .sections import forget_section_tree
+
+logger = logging.getLogger(__name__)
+
+
+def content_written(image_ids=()):
+    """Bring every cache derived from content up to date after a write without signals.
+
+    `image_ids`: images whose file was written, whose renditions are made again first.
+    Starts a new page-cache generation (again once the transaction commits) and forgets
+    the cached section tree. Never raises for a missing image file (logged instead).
+    """
+    if image_ids:
+        refresh_renditions(Image.objects.filter(pk__in=list(image_ids)))
+    forget_section_tree()
+    content_changed()
+
+
+def refresh_renditions(images, stale_only=False, on_error=None):
+    """Make the renditions of `images` (a queryset of Image) again and store them.
+
+    With `stale_only`, images whose renditions already have the current widths are
+    skipped. A missing or unreadable file is reported to `on_error(image, error)` (or
+    logged) and does not stop the others. Writes with a plain UPDATE and tells no
+    cache: callers call content_written() (which calls this) or do so themselves.
+    Returns (done, skipped, failed) counts.
+    """
+    done = skipped = failed = 0
+    for image in images.order_by("pk").iterator(chunk_size=100):
+        if stale_only and [r["width"] for r in image.renditions] == rendition_widths(image.width):
+            skipped += 1
+            continue
+        try:
+            renditions = make_renditions(image)
+        except (OSError, ValueError) as error:
+            failed += 1
+            if on_error is not None:
+                on_error(image, error)
+            else:
+                logger.warning("renditions of image #%s (%s): %s", image.pk, image.file, error)
+            continue
+        models.QuerySet.update(Image.objects.filter(pk=image.pk), renditions=renditions)
+        done += 1
+    return done, skipped, failed
+
+
+@receiver(post_save, sender=Image)
+def image_loaded(sender, instance, raw=False, **kwargs):
+    """An image written by `loaddata` (a raw save skips Image.save): make its renditions."""
+    if raw:
+        refresh_renditions(Image.objects.filter(pk=instance.pk))
