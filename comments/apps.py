@@ -5,11 +5,3 @@ from django.utils.translation import gettext_lazy as _
 class CommentsConfig(AppConfig):
     name = "comments"
     verbose_name = _("Comments")
-
-    def ready(self):
-        from articles.pagecache import register_hole
-
-        from .holes import fill_question, fill_stamp
-
-        register_hole("comment-stamp", fill_stamp)
-        register_hole("comment-question", fill_question)
