@@ -97,6 +97,7 @@ TEMPLATES = [
             "context_processors": [
                 "django.template.context_processors.request",
                 "django.template.context_processors.i18n",
+                "django.template.context_processors.csp",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "newsportal.context_processors.site",
@@ -316,13 +317,15 @@ AXES_CLIENT_IP_CALLABLE = "newsportal.clientip.client_ip_for_axes"
 AXES_USERNAME_CALLABLE = "newsportal.lockout.username_for_axes"
 AXES_VERBOSE = False
 
-# Security headers. A strict CSP with no per-response nonce, so that a page is the same
-# bytes for every reader (any shared cache may serve it): scripts only from the site
-# itself, and anything inline allowed by its hash ("'sha256-…'", as for style-src below;
-# there is no inline script today, tests/security/test_headers.py checks it).
+# Security headers. A strict CSP whose public pages hold no per-response nonce, so that
+# a page is the same bytes for every reader (any shared cache may serve it): scripts
+# only from the site itself, and anything inline allowed by its hash ("'sha256-…'", as
+# for style-src below; public pages have no inline script, tests/security/test_headers.py
+# checks it). Django writes a nonce into the header only when a page used it: the admin
+# does (its import maps are inline), and it is never cached.
 SECURE_CSP = {
     "default-src": [CSP.SELF],
-    "script-src": [CSP.SELF],
+    "script-src": [CSP.SELF, CSP.NONCE],
     # The one inline <style> the admin's rich-text editor (Tiptap) injects, by its hash.
     "style-src": [CSP.SELF, "'sha256-PlumsSlvJ7vvWzjqibGAYKq92O3y/4JTxWWsWJvyUYA='"],
     "img-src": [CSP.SELF, "data:"],
