@@ -41,8 +41,10 @@ from django.http import HttpResponse, HttpResponseNotModified
 from django.utils import timezone, translation
 from django.utils.cache import (
     add_never_cache_headers,
+    get_conditional_response,
     patch_cache_control,
     patch_vary_headers,
+    set_response_etag,
 )
 from django.utils.http import parse_etags
 
@@ -416,6 +418,24 @@ def respond(request, entry, status):
         response, public=True, max_age=0, s_maxage=settings.PAGE_CACHE_SHARED_MAX_AGE
     )
     return response
+
+
+def shared(request, response, max_age=0):
+    """Headers of a public response rendered each time (a feed, a sitemap), for any cache.
+
+    The same bytes go to every reader, so the response is `public` with `max_age` seconds
+    for browsers and PAGE_CACHE_SHARED_MAX_AGE (`s-maxage`) for shared caches, with an
+    ETag of its bytes; a matching `If-None-Match` gets a 304 (Django's
+    get_conditional_response). Other responses (errors, streaming) are left as they are.
+    """
+    if response.status_code != 200 or response.streaming:
+        return response
+    if not response.has_header("ETag"):
+        set_response_etag(response)
+    patch_cache_control(
+        response, public=True, max_age=max_age, s_maxage=settings.PAGE_CACHE_SHARED_MAX_AGE
+    )
+    return get_conditional_response(request, etag=response["ETag"], response=response)
 
 
 def _matches(request, etag):

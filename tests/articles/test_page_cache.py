@@ -50,6 +50,10 @@ PUBLIC = {
     "atom feed": "/flux/atom/",
     "sitemap index": "/sitemap.xml",
     "news sitemap": "/sitemap-news.xml",
+    "section sitemap": "/sitemap-sections.xml",
+    "articles sitemap": "/sitemap-articles.xml",
+    "section feed": "/flux/rubrique/news-infos/rss/",
+    "robots.txt": "/robots.txt",
 }
 
 
@@ -66,10 +70,13 @@ def test_every_public_page_is_the_same_bytes_for_every_anonymous_reader(pages, s
         assert one.content == two.content, name
         assert not one.cookies and not two.cookies, name
         assert "\ue000" not in one.text and "\ue001" not in one.text, name
+        cache_control = one["Cache-Control"]
+        assert "public" in cache_control and "s-maxage=120" in cache_control, name
+        assert one["ETag"] == two["ETag"], name
+        again = Client().get(url, headers={"If-None-Match": one["ETag"]})
+        assert again.status_code == 304 and not again.content, name
         if "html" in one["Content-Type"]:
-            cache_control = one["Cache-Control"]
-            assert "public" in cache_control and "s-maxage=120" in cache_control, name
-            assert one["ETag"] == two["ETag"] and one["ETag"].startswith('W/"'), name
+            assert one["ETag"].startswith('W/"'), name
             assert "nonce" not in one["Content-Security-Policy"], name
 
 
