@@ -13,7 +13,6 @@ from django.db.models import Prefetch
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
-from django.utils.cache import patch_cache_control
 from django.utils.feedgenerator import Atom1Feed, Enclosure, Rss201rev2Feed
 from django.utils.translation import gettext as _
 from taggit.models import Tag, TaggedItem
@@ -21,6 +20,7 @@ from taggit.models import Tag, TaggedItem
 from newsportal.textinput import xml_text
 
 from .models import Article, Author
+from .pagecache import shared
 from .sections import section_tree
 
 FEED_ITEMS = 30
@@ -70,9 +70,9 @@ class ArticleFeed(Feed):
 
     def __call__(self, request, *args, **kwargs):
         response = super().__call__(request, *args, **kwargs)
-        # Feed readers poll; let them and any proxy keep a copy for a few minutes.
-        patch_cache_control(response, public=True, max_age=300)
-        return response
+        # Feed readers poll; let them keep a copy for a few minutes, and any shared
+        # cache for PAGE_CACHE_SHARED_MAX_AGE; an ETag answers their next poll with 304.
+        return shared(request, response, max_age=300)
 
     def _get_dynamic_attr(self, attname, obj, default=None):
         # Every piece of text goes out as XML can carry it, even from a row stored

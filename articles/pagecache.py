@@ -1,14 +1,15 @@
-"""The anonymous page cache: whole pages kept in the cache, per-reader bits filled per response.
+"""The anonymous page cache: whole pages kept in the cache, the same bytes for every reader.
 
 How a page is kept (docs/performance.md has the whole design):
 
 - Only anonymous GET/HEAD requests go through it: a request carrying a session cookie
   (a logged-in user) or a messages cookie (a reader just back from posting) is rendered
   fresh and answered `private, no-store`.
-- A page is stored with *holes* where a reader's own values go: the CSRF token, the CSP
-  nonce, the comment form's signed render time and its no-JavaScript question. Every
-  response, from the cache or not, fills them with fresh values (`fill_holes`), so the
-  comment form works for every reader of a cached page, without JavaScript.
+- A stored page holds nothing that belongs to one reader: no CSRF token, no CSP nonce,
+  no form stamp, no captcha question. The comment form fetches those when the reader
+  first touches it, or asks for them on a confirmation step without JavaScript
+  (comments.views, docs/comments.md). So the app's cache, nginx or a CDN can serve the
+  page as it is.
 - Invalidation: every stored page remembers the *generation* it was built in. Saving or
   deleting anything readers see (articles, sections, tags, authors, photos, ad slots,
   related links, corrections…) starts a new generation, so every page changes at once;
@@ -17,12 +18,11 @@ How a page is kept (docs/performance.md has the whole design):
 - Time: a stored page also expires at the next scheduled change (an article scheduled
   for later, an ad slot starting or ending, breaking news leaving the strip), at
   midnight (the header shows the date) and after PAGE_CACHE_SECONDS at most.
-- HTTP: a weak ETag answers `If-None-Match` with 304; pages without holes are `public`
-  with `s-maxage` for a CDN; pages with a reader's CSRF token are `private, no-cache`.
+- HTTP: a weak ETag answers `If-None-Match` with 304; every cached page is `public` with
+  `s-maxage` (PAGE_CACHE_SHARED_MAX_AGE) for a shared cache.
 """
 
 import hashlib
-import re
 import secrets
 import threading
 import time
@@ -38,16 +38,15 @@ from django.db.models import Min, Q
 from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.dispatch import receiver
 from django.http import HttpResponse, HttpResponseNotModified
-from django.middleware.csrf import CsrfViewMiddleware
 from django.utils import timezone, translation
 from django.utils.cache import (
     add_never_cache_headers,
+    get_conditional_response,
     patch_cache_control,
     patch_vary_headers,
+    set_response_etag,
 )
 from django.utils.http import parse_etags
-
-from newsportal import csrf
 
 from .invalidation import listener
 
@@ -60,67 +59,8 @@ NOT_CONTENT = {"articles.articlereadcount", "comments.spenttoken"}
 # Without a known schedule (a generation started by a reader after the cache was
 # emptied), stored pages live this long at most, so a scheduled article still shows soon.
 UNKNOWN_SCHEDULE_SECONDS = 60
-# Per-reader pages keep their ETag this long: a browser's copy (with its question and
-# render time) is revalidated with 304 only while those are still fresh.
-READER_ETAG_SECONDS = 600
 
-HOLE_MARK = "\ue000"
-HOLE_RE = re.compile("\ue000([a-z-]+)(?:\\.([\\w-]*))?\ue001")
-_fillers = {}
 _hit_hooks = {}
-
-
-# Holes: the per-reader values of a stored page.
-
-
-def hole(name, part=""):
-    """The placeholder a stored page carries where `name` (and `part`) is filled per reader."""
-    return f"\ue000{name}.{part}\ue001" if part else f"\ue000{name}\ue001"
-
-
-def register_hole(name, filler):
-    """Fill the holes called `name` with `filler(request, part, memo)` (memo: per response)."""
-    _fillers[name] = filler
-
-
-def fill_holes(body, request):
-    memo = {}
-
-    def fill(match):
-        filler = _fillers.get(match.group(1))
-        return filler(request, match.group(2) or "", memo) if filler else ""
-
-    return HOLE_RE.sub(fill, body)
-
-
-def split_holes(body):
-    """A page as UTF-8 bytes between its holes: (bytes, (name, part), bytes, …)."""
-    parts, start = [], 0
-    for match in HOLE_RE.finditer(body):
-        parts += [body[start : match.start()].encode(), (match.group(1), match.group(2) or "")]
-        start = match.end()
-    parts.append(body[start:].encode())
-    return tuple(parts)
-
-
-def fill_parts(parts, request):
-    """The page's bytes with this reader's values in its holes (fill_holes, pre-split)."""
-    memo, out = {}, []
-    for part in parts:
-        if part.__class__ is bytes:
-            out.append(part)
-        elif filler := _fillers.get(part[0]):
-            out.append(filler(request, part[1], memo).encode())
-    return b"".join(out)
-
-
-def _csp_nonce(request, part, memo):
-    nonce = getattr(request, "_csp_nonce", None)
-    return str(nonce) if nonce is not None else ""
-
-
-register_hole("csrf", lambda request, part, memo: csrf.get_token(request))
-register_hole("csp-nonce", _csp_nonce)
 
 
 def register_hit(name, hook):
@@ -375,15 +315,15 @@ _local_pages = LocalPages()
 
 
 def serve(request, render, scopes=(), valid_until=None, on_hit=None):
-    """Answer an anonymous GET from the cache, or render it (with holes) and keep it.
+    """Answer an anonymous GET from the cache, or render it and keep it.
 
-    `render()` returns the view's response rendered with holes; `valid_until()` may bound
+    `render()` returns the view's rendered response; `valid_until()` may bound
     how long the page stays true (comments closing); `on_hit` names a hook
     (register_hit) run on a cache hit with what `render` left in
     `response.page_cache_extra` (counting a read, say).
     """
     if settings.PAGE_CACHE_SECONDS <= 0:
-        # Page cache off: the same holes, headers and ETag, rendered every time.
+        # Page cache off: the same headers and ETag, rendered every time.
         response = render()
         if response.status_code != 200 or response.streaming:
             return response
@@ -404,7 +344,12 @@ def serve(request, render, scopes=(), valid_until=None, on_hit=None):
         found[key] = cache.get(key)
         local = None
     entry = local or found.get(key)
-    if entry and entry.get("parts") and entry["versions"] == versions and entry["until"] > now:
+    if (
+        entry
+        and entry.get("body") is not None
+        and entry["versions"] == versions
+        and entry["until"] > now
+    ):
         if not local:
             _local_pages.put(key, entry)
         _run_hit_hook(request, entry)
@@ -437,59 +382,60 @@ def _run_hit_hook(request, entry):
 
 
 def _entry(response, versions, until, scopes, on_hit):
-    body = response.content.decode(response.charset)
-    holes = {match.group(1) for match in HOLE_RE.finditer(body)}
+    body = bytes(response.content)
     return {
         "versions": versions,
         "until": until,
         "scopes": scopes,
-        # The page's bytes, split at its holes (fill_parts): nothing to search per response.
-        "parts": split_holes(body),
+        # The page's bytes, the same for every reader: served as they are.
+        "body": body,
         "content_type": response["Content-Type"],
-        "etag": hashlib.md5(body.encode(), usedforsecurity=False).hexdigest()[:20],
-        "holes": bool(holes),
-        # The CSP nonce changes per response but says nothing about the reader.
-        "personal": bool(holes - {"csp-nonce"}),
+        "etag": hashlib.md5(body, usedforsecurity=False).hexdigest()[:20],
         "hit": on_hit,
         "extra": getattr(response, "page_cache_extra", None),
     }
 
 
-def _etag(request, entry):
-    if not entry["personal"]:
-        return f'W/"{entry["etag"]}"'
-    # A reader's copy holds their CSRF token, question and render time: it stays good
-    # while their CSRF cookie is the same and for READER_ETAG_SECONDS at most.
-    cookie = request.COOKIES.get(settings.CSRF_COOKIE_NAME, "")
-    window = int(time.time() // READER_ETAG_SECONDS)
-    digest = hashlib.md5(
-        f"{entry['etag']}:{cookie}:{window}".encode(), usedforsecurity=False
-    ).hexdigest()[:20]
-    return f'W/"{digest}"'
-
-
 def respond(request, entry, status):
-    etag = _etag(request, entry)
-    # A reader without a CSRF cookie gets a new one, so their copy's token is of no use.
-    has_token = settings.CSRF_COOKIE_NAME in request.COOKIES or not entry["personal"]
-    if has_token and _matches(request, etag):
+    """The response for a stored page: its bytes, or 304 for a matching ETag.
+
+    Every reader gets the same bytes and headers, so the page is `public` with
+    `s-maxage` for a shared cache (nginx, a CDN) and `max-age=0` for browsers, which
+    revalidate with the weak ETag.
+    """
+    etag = f'W/"{entry["etag"]}"'
+    if _matches(request, etag):
         response = HttpResponseNotModified()
-        # No CSP header on a 304: the browser keeps the one that matches its copy's nonce.
+        # No CSP header on a 304: the browser keeps the one that came with its copy.
         response._csp_config = response._csp_ro_config = {}
     else:
-        parts = entry["parts"]
-        body = fill_parts(parts, request) if entry["holes"] else parts[0]
-        response = HttpResponse(body, content_type=entry["content_type"])
+        response = HttpResponse(entry["body"], content_type=entry["content_type"])
+        response["Content-Length"] = len(entry["body"])
     response["ETag"] = etag
     response["X-Page-Cache"] = status
     patch_vary_headers(response, ["Cookie"])
-    if entry["personal"]:
-        patch_cache_control(response, private=True, no_cache=True)
-    else:
-        patch_cache_control(
-            response, public=True, max_age=0, s_maxage=settings.PAGE_CACHE_SHARED_MAX_AGE
-        )
+    patch_cache_control(
+        response, public=True, max_age=0, s_maxage=settings.PAGE_CACHE_SHARED_MAX_AGE
+    )
     return response
+
+
+def shared(request, response, max_age=0):
+    """Headers of a public response rendered each time (a feed, a sitemap), for any cache.
+
+    The same bytes go to every reader, so the response is `public` with `max_age` seconds
+    for browsers and PAGE_CACHE_SHARED_MAX_AGE (`s-maxage`) for shared caches, with an
+    ETag of its bytes; a matching `If-None-Match` gets a 304 (Django's
+    get_conditional_response). Other responses (errors, streaming) are left as they are.
+    """
+    if response.status_code != 200 or response.streaming:
+        return response
+    if not response.has_header("ETag"):
+        set_response_etag(response)
+    patch_cache_control(
+        response, public=True, max_age=max_age, s_maxage=settings.PAGE_CACHE_SHARED_MAX_AGE
+    )
+    return get_conditional_response(request, etag=response["ETag"], response=response)
 
 
 def _matches(request, etag):
@@ -558,9 +504,10 @@ def per_generation(request, name, compute, seconds=None):
 class CachedPageMixin:
     """For public pages: anonymous GETs go through the page cache (see the module doc).
 
-    Every page is rendered with holes, cached or not, so that fragments kept in the
-    cache (`{% cache … page_generation %}`: related articles, the comment form) never
-    hold one reader's values.
+    A page holds nothing of one reader, cached or not: fragments kept in the cache
+    (`{% cache … page_generation %}`: related articles, the comment form) and the pages
+    themselves are the same for everyone; the comment form fetches a reader's own values
+    when it is touched (comments.views.form_parts).
     """
 
     page_cache = True
@@ -574,8 +521,7 @@ class CachedPageMixin:
     # The name of a hook (register_hit) run on a cache hit, when the view's code does not run.
     page_cache_on_hit = None
 
-    def render_with_holes(self, request, *args, **kwargs):
-        self.rendering_with_holes = True
+    def render_page(self, request, *args, **kwargs):
         response = super().dispatch(request, *args, **kwargs)
         if hasattr(response, "render"):
             response.render()
@@ -585,13 +531,10 @@ class CachedPageMixin:
         if not self.page_cache:
             return super().dispatch(request, *args, **kwargs)
         if not is_cacheable(request):
-            response = self.render_with_holes(request, *args, **kwargs)
-            if not response.streaming and HOLE_MARK in response.content.decode(response.charset):
-                response.content = fill_holes(response.content.decode(response.charset), request)
-            return personal(response)
+            return personal(self.render_page(request, *args, **kwargs))
         return serve(
             request,
-            lambda: self.render_with_holes(request, *args, **kwargs),
+            lambda: self.render_page(request, *args, **kwargs),
             scopes=self.page_cache_scopes(),
             valid_until=self.page_cache_valid_until,
             on_hit=self.page_cache_on_hit,
@@ -600,10 +543,6 @@ class CachedPageMixin:
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         context["page_generation"] = generation_token(self.request)
-        if getattr(self, "rendering_with_holes", False):
-            context.update(
-                csrf_token=hole("csrf"), csp_nonce=hole("csp-nonce"), page_cache_holes=True
-            )
         return context
 
 
@@ -625,16 +564,14 @@ class PageCacheMiddleware:
     is not resolved, no session, user or message storage is made. What a hit does need
     is done here as the full stack would: the Host header is validated, the generations
     are read from the shared cache (so it is never stale), the language is the URL's,
-    the holes are filled (the CSRF token by newsportal.csrf, whose cookie
-    CsrfViewMiddleware.process_response sets), the hit hook runs.
+    the hit hook runs. The page sets no cookie, so CSRF has nothing to do.
 
     Anything else (a page not in this process, a stale one, a reader with a session or
-    a message, CSRF_USE_SESSIONS) takes the normal way.
+    a message) takes the normal way.
     """
 
     def __init__(self, get_response):
         self.get_response = get_response
-        self.csrf = CsrfViewMiddleware(get_response)
 
     def __call__(self, request):
         response = self.early_hit(request)
@@ -651,11 +588,7 @@ class PageCacheMiddleware:
         return response
 
     def early_hit(self, request):
-        if (
-            settings.PAGE_CACHE_SECONDS <= 0
-            or settings.CSRF_USE_SESSIONS
-            or not is_cacheable(request)
-        ):
+        if settings.PAGE_CACHE_SECONDS <= 0 or not is_cacheable(request):
             return None
         language = translation.get_language_from_path(request.path_info) or settings.LANGUAGE_CODE
         key = page_key_for(request.get_full_path(), language)
@@ -675,4 +608,4 @@ class PageCacheMiddleware:
             response = respond(request, entry, "hit")
         for name, value in entry["headers"]:  # Vary included
             response[name] = value
-        return self.csrf.process_response(request, response)
+        return response

@@ -18,12 +18,12 @@ from django.http import HttpResponse
 from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils import timezone, translation
-from django.views.decorators.cache import cache_control
 from taggit.models import Tag
 
 from newsportal.textinput import xml_text
 
 from .models import Article, Author
+from .pagecache import shared
 from .sections import section_tree
 
 ARTICLES_PER_SITEMAP = 5000
@@ -159,9 +159,10 @@ def _in_default_language(view):
             response = view(request, *args, **kwargs)
             if hasattr(response, "render"):
                 response.render()
-        return response
+        # The same for every client: any cache may keep it (articles.pagecache.shared).
+        return shared(request, response, max_age=600)
 
-    return cache_control(public=True, max_age=600)(wrapped)
+    return wrapped
 
 
 @_in_default_language

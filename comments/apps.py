@@ -7,13 +7,6 @@ class CommentsConfig(AppConfig):
     verbose_name = _("Comments")
 
     def ready(self):
-        from articles.pagecache import register_hole
-
-        from .holes import fill_question, fill_stamp
-
-        register_hole("comment-stamp", fill_stamp)
-        register_hole("comment-question", fill_question)
-
         # Every save stores the name and text under the input policy (docs/input.md).
         from django.db.models.signals import pre_save
 

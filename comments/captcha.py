@@ -7,8 +7,13 @@ lost. Every solution or token is accepted once only (`spend_once`).
 
 - `builtin`: an ALTCHA proof-of-work (the `altcha` package, protocol v2, served by
   `comments.views.altcha_challenge` and solved by the widget in static/vendor/altcha),
-  with a small arithmetic question inside <noscript> for readers without JavaScript.
+  with a small arithmetic question for readers without JavaScript (asked on the
+  confirmation step, comments.views).
 - `recaptcha`: Google reCAPTCHA v3, checked server side through `siteverify`.
+
+A provider's widget is never part of a cached page: `widget_context` and `assets` are
+what the form-parts endpoint (comments.views.form_parts) sends when a reader first
+touches the form, and what a form shown again to one reader carries inline.
 """
 
 import hashlib
@@ -27,6 +32,7 @@ import altcha
 from django.conf import settings
 from django.core import signing
 from django.db import IntegrityError, transaction
+from django.templatetags.static import static
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.crypto import constant_time_compare, salted_hmac
@@ -91,8 +97,16 @@ class CaptchaProvider:
     template_name = ""
 
     def widget_context(self, request):
-        """What the form's template needs to show this provider's widget."""
+        """What the widget's template (`template_name`) needs: a dict."""
         return {}
+
+    def assets(self):
+        """The widget's code: {"stylesheets": [URL, …], "scripts": [{"src", "type"}, …]}.
+
+        Scripts load in this order; `type` is "module" or "" (a classic script). Every
+        URL is the site's own (a static file) unless the provider is a third party.
+        """
+        return {"stylesheets": [], "scripts": []}
 
     def verify(self, request, data):
         """Return the Verdict for one POST (`data` is request.POST)."""
@@ -100,7 +114,7 @@ class CaptchaProvider:
 
 
 class NoScriptQuestion:
-    """The fallback for readers without JavaScript: a sum to work out, in <noscript>.
+    """The fallback for readers without JavaScript: a sum to work out.
 
     Weaker than a proof of work, so a right answer scores COMMENTS_NOJS_SCORE (0.6 by
     default: held for a moderator, never rejected).
@@ -171,7 +185,22 @@ class BuiltinProvider(NoScriptQuestion, CaptchaProvider):
         return challenge.to_dict()
 
     def widget_context(self, request):
-        return {"challenge_url": reverse("comments:altcha-challenge"), **self.question_context()}
+        return {
+            "challenge_url": reverse("comments:altcha-challenge"),
+            "pbkdf2_worker": static("vendor/altcha/pbkdf2.worker.js"),
+        }
+
+    def assets(self):
+        # Module scripts, in this order: the French strings (which also create the
+        # $altcha registry), our worker registration, then the widget.
+        return {
+            "stylesheets": [static("vendor/altcha/altcha.css")],
+            "scripts": [
+                {"src": static("vendor/altcha/i18n-fr-fr.js"), "type": "module"},
+                {"src": static("js/comments-altcha.js"), "type": "module"},
+                {"src": static("vendor/altcha/altcha.min.js"), "type": "module"},
+            ],
+        }
 
     def verify(self, request, data):
         if payload := data.get("altcha", "").strip():
@@ -209,7 +238,16 @@ class RecaptchaProvider(NoScriptQuestion, CaptchaProvider):
         return {
             "site_key": settings.COMMENTS_RECAPTCHA_SITE_KEY,
             "action": settings.COMMENTS_RECAPTCHA_ACTION,
-            **self.question_context(),
+        }
+
+    def assets(self):
+        site_key = urllib.parse.quote(settings.COMMENTS_RECAPTCHA_SITE_KEY, safe="")
+        return {
+            "stylesheets": [],
+            "scripts": [
+                {"src": f"https://www.google.com/recaptcha/api.js?render={site_key}", "type": ""},
+                {"src": static("js/comments-recaptcha.js"), "type": ""},
+            ],
         }
 
     def expected_hostnames(self, request):

@@ -6,5 +6,6 @@ app_name = "comments"
 
 urlpatterns = [
     path("article/<slug:slug>/commenter/", views.CommentPostView.as_view(), name="post"),
+    path("article/<slug:slug>/commenter/formulaire/", views.form_parts, name="form-parts"),
     path("commentaires/altcha/defi/", views.altcha_challenge, name="altcha-challenge"),
 ]

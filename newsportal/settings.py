@@ -349,7 +349,12 @@ AXES_CLIENT_IP_CALLABLE = "newsportal.clientip.client_ip_for_axes"
 AXES_USERNAME_CALLABLE = "newsportal.lockout.username_for_axes"
 AXES_VERBOSE = False
 
-# Security headers. CSP with nonces; the only scripts the site serves are its own.
+# Security headers. A strict CSP whose public pages hold no per-response nonce, so that
+# a page is the same bytes for every reader (any shared cache may serve it): scripts
+# only from the site itself, and anything inline allowed by its hash ("'sha256-…'", as
+# for style-src below; public pages have no inline script, tests/security/test_headers.py
+# checks it). Django writes a nonce into the header only when a page used it: the admin
+# does (its import maps are inline), and it is never cached.
 SECURE_CSP = {
     "default-src": [CSP.SELF],
     "script-src": [CSP.SELF, CSP.NONCE],

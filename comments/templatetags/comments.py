@@ -5,11 +5,12 @@ from django import template
 from django.conf import settings
 from django.core.paginator import Page, Paginator
 from django.db.models import Count, Window
+from django.middleware.csrf import get_token
 from django.utils.functional import SimpleLazyObject
 from django.utils.html import Urlizer, escape, normalize_newlines
 from django.utils.safestring import mark_safe
 
-from articles.pagecache import hole, scope_token
+from articles.pagecache import scope_token
 
 from ..captcha import get_provider
 from ..forms import CommentForm
@@ -82,19 +83,23 @@ def comment_page(article, number):
 
 @register.inclusion_tag("comments/section.html", takes_context=True)
 def comments_section(context, article):
-    """The comments under an article: the approved ones, then the form."""
+    """The comments under an article: the approved ones, then the form.
+
+    The form is the same for every reader (no CSRF token, stamp or captcha in it), so
+    the page can be cached anywhere; static/js/comments-form.js fetches the reader's
+    parts when the form is touched. Only a form shown again to one reader (bound, after
+    an error) carries them inline: `reader_parts`.
+    """
     request = context["request"]
     is_open = comments_are_open(article)
     provider = get_provider()
     form = (context.get("comment_form") or CommentForm(article=article)) if is_open else None
-    captcha = provider.widget_context(request) if is_open else {}
-    if is_open and context.get("page_cache_holes"):
-        # A page kept in the page cache: each reader's own values are filled per response.
-        form.initial["rendered_at"] = hole("comment-stamp", article.pk)
-        captcha |= {
-            "question": hole("comment-question"),
-            "question_token": hole("comment-question", "token"),
-        }
+    reader_parts = bool(form is not None and form.is_bound)
+    captcha, assets, csrf_token = {}, {}, None
+    if reader_parts:
+        captcha = provider.widget_context(request) | provider.question_context()
+        assets = provider.assets()
+        csrf_token = get_token(request)
     return {
         "request": request,
         "article": article,
@@ -112,11 +117,11 @@ def comments_section(context, article):
         "form": form,
         "captcha_template": provider.template_name,
         "captcha": captcha,
-        "csp_nonce": context.get("csp_nonce"),
-        "csrf_token": context.get("csrf_token"),
+        "assets": assets,
+        "reader_parts": reader_parts,
+        "csrf_token": csrf_token,
         "LANGUAGE_CODE": context.get("LANGUAGE_CODE"),
         "premoderated": is_premoderated(article),
-        "page_cache_holes": context.get("page_cache_holes"),
         "page_generation": context.get("page_generation"),
     }
 

@@ -66,3 +66,20 @@ def test_comment_form_with_errors_has_no_axe_violation(page, site):
     page.locator(".invalid-feedback, .alert-danger").first.wait_for()
     page.evaluate(AXE)
     assert page.evaluate(RUN_AXE) == []
+
+
+def test_the_confirmation_step_has_no_axe_violation(page, site):
+    article = ArticleFactory(title="Un article à commenter sans JavaScript")
+    page.goto(article.get_absolute_url())
+    # As a browser without JavaScript sends it: no token, no stamp (the fields are set
+    # without touching the form, and submit() skips the page's script).
+    page.evaluate(
+        """() => {
+          document.getElementById("id_name").value = "Lecteur";
+          document.getElementById("id_comment").value = "Mon avis, envoyé sans script.";
+          document.querySelector("form.comment-form").submit();
+        }"""
+    )
+    page.get_by_role("heading", name="Confirmez votre commentaire").wait_for()
+    page.evaluate(AXE)
+    assert page.evaluate(RUN_AXE) == []

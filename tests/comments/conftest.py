@@ -181,3 +181,20 @@ def refusals(caplog):
 
     caplog.set_level(logging.INFO, logger="comments.views")
     return caplog
+
+
+@pytest.fixture
+def confirmation_step(article, comment_data):
+    """The page a reader without JavaScript gets for a form sent from a cached page (no
+    CSRF token): their text, the question and a token; its HTML."""
+
+    def step(**fields):
+        from django.test import Client
+
+        browser = Client(enforce_csrf_checks=True)
+        data = comment_data(**fields)
+        response = browser.post(reverse("comments:post", args=[article.slug]), data)
+        assert response.status_code == 200
+        return response.text
+
+    return step

@@ -199,10 +199,9 @@ def test_many_recent_posts_from_one_client_are_held(
 
 
 def test_reader_without_javascript_answers_the_question_and_is_held(
-    client, article, comment_data, post_comment
+    client, article, comment_data, post_comment, confirmation_step
 ):
-    page = client.get(article.get_absolute_url())
-    question, token = _question_from(page.text)
+    question, token = _question_from(confirmation_step())
     a, b = _numbers(question)
 
     response = post_comment(comment_data(question_token=token, question_answer=str(a + b)))
@@ -216,9 +215,9 @@ def test_reader_without_javascript_answers_the_question_and_is_held(
 
 
 def test_wrong_answer_to_the_question_is_rejected(
-    client, article, comment_data, post_comment, refusals
+    client, article, comment_data, post_comment, refusals, confirmation_step
 ):
-    _, token = _question_from(client.get(article.get_absolute_url()).text)
+    _, token = _question_from(confirmation_step())
 
     response = post_comment(comment_data(question_token=token, question_answer="-1"))
 
@@ -228,8 +227,10 @@ def test_wrong_answer_to_the_question_is_rejected(
     assert "wrong answer to the question" in refusals.text
 
 
-def test_question_answered_twice_is_refused(client, article, comment_data, post_comment, refusals):
-    question, token = _question_from(client.get(article.get_absolute_url()).text)
+def test_question_answered_twice_is_refused(
+    client, article, comment_data, post_comment, refusals, confirmation_step
+):
+    question, token = _question_from(confirmation_step())
     answer = str(sum(_numbers(question)))
 
     post_comment(comment_data(question_token=token, question_answer=answer))

@@ -1,32 +1,84 @@
 """The rules around a post: CSRF, rate limit, fields, closing, pre-moderation, emails."""
 
+import re
+
 import pytest
+from django.middleware.csrf import _unmask_cipher_token
 from django.test import Client
 from django.urls import reverse
 
 from comments.models import Comment
 from tests.factories import ArticleFactory
+from tests.formparts import confirm, fetch_parts
 
 pytestmark = pytest.mark.django_db
 
 
-def test_post_without_csrf_token_is_forbidden(article, comment_data, solve_altcha):
+def test_post_without_csrf_token_stores_nothing_and_asks_to_confirm(
+    article, comment_data, solve_altcha
+):
     browser = Client(enforce_csrf_checks=True)
+    data = comment_data(altcha=solve_altcha(), comment="<b>Mon</b> avis\nsur deux lignes")
 
+    response = browser.post(reverse("comments:post", args=[article.slug]), data)
+
+    assert response.status_code == 200
+    assert not Comment.objects.exists()
+    assert "no-store" in response["Cache-Control"] and "private" in response["Cache-Control"]
+    html = response.text
+    assert "Confirm your comment" in html
+    # The reader's text, escaped, in the preview and in the field to send again.
+    assert "&lt;b&gt;Mon&lt;/b&gt; avis<br>sur deux lignes" in html
+    assert "<b>Mon</b>" not in html
+    assert 'name="question_token"' in html and 'for="id_question_answer"' in html
+    token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', html).group(1)
+    assert _unmask_cipher_token(token) == response.cookies["csrftoken"].value
+
+
+def test_the_confirmation_step_posts_the_comment_with_its_token(article, comment_data, settings):
+    settings.COMMENTS_MIN_SUBMIT_SECONDS = 0
+    browser = Client(enforce_csrf_checks=True)
+    step = browser.post(reverse("comments:post", args=[article.slug]), comment_data())
+
+    response = confirm(browser, step.text)
+
+    assert response.status_code == 302
+    comment = Comment.objects.get()
+    assert comment.body == "Très bon article, merci à la rédaction."
+    assert comment.reasons == ["question answered without JS"]
+
+
+def test_the_confirmation_step_shows_what_is_missing_and_keeps_the_text(article, comment_data):
+    browser = Client(enforce_csrf_checks=True)
     response = browser.post(
-        reverse("comments:post", args=[article.slug]), comment_data(altcha=solve_altcha())
+        reverse("comments:post", args=[article.slug]), comment_data(name="", comment="Gardé")
     )
-
-    assert response.status_code == 403
+    assert response.status_code == 200
+    assert "This field is required." in response.text and "Gardé" in response.text
     assert not Comment.objects.exists()
 
 
-def test_form_on_the_page_carries_a_working_csrf_token(article, comment_data, solve_altcha):
-    import re
+def test_a_token_from_another_site_or_reader_still_only_reaches_the_step(
+    article, comment_data, solve_altcha
+):
+    victim, attacker = Client(enforce_csrf_checks=True), Client(enforce_csrf_checks=True)
+    page = attacker.get(article.get_absolute_url()).text
+    stolen = fetch_parts(attacker, page)["csrfmiddlewaretoken"]
+    fetch_parts(victim, page)  # the victim has a cookie of their own
+    for data in (
+        comment_data(altcha=solve_altcha(), csrfmiddlewaretoken=stolen),
+        comment_data(altcha=solve_altcha(), csrfmiddlewaretoken="x" * 64),
+    ):
+        response = victim.post(reverse("comments:post", args=[article.slug]), data)
+        assert response.status_code == 200 and "Confirm your comment" in response.text
+    assert not Comment.objects.exists()
 
+
+def test_form_parts_carry_a_working_csrf_token(article, comment_data, solve_altcha):
     browser = Client(enforce_csrf_checks=True)
     page = browser.get(article.get_absolute_url()).text
-    token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page).group(1)
+    assert 'name="csrfmiddlewaretoken" value=""' in page
+    token = fetch_parts(browser, page)["csrfmiddlewaretoken"]
 
     response = browser.post(
         reverse("comments:post", args=[article.slug]),
@@ -35,6 +87,28 @@ def test_form_on_the_page_carries_a_working_csrf_token(article, comment_data, so
 
     assert response.status_code == 302
     assert Comment.objects.count() == 1
+
+
+def test_form_parts_are_never_cached_and_refuse_closed_or_unknown_articles(client, article):
+    url = reverse("comments:form-parts", args=[article.slug])
+    response = client.get(url)
+    assert response.status_code == 200
+    cache_control = response["Cache-Control"]
+    assert "private" in cache_control and "no-store" in cache_control
+    assert "public" not in cache_control
+    parts = response.json()
+    assert set(parts) == {"csrf_token", "rendered_at", "widget", "stylesheets", "scripts"}
+    assert "<altcha-widget" in parts["widget"]
+    assert any("altcha.min.js" in script["src"] for script in parts["scripts"])
+    assert client.get(url).json()["rendered_at"] != parts["rendered_at"]
+    assert client.post(url).status_code == 405
+
+    article.comments_open = False
+    article.save()
+    assert client.get(url).status_code == 404
+    assert client.get(reverse("comments:form-parts", args=["nulle-part"])).status_code == 404
+    draft = ArticleFactory(status="draft")
+    assert client.get(reverse("comments:form-parts", args=[draft.slug])).status_code == 404
 
 
 @pytest.mark.parametrize(

@@ -4,6 +4,7 @@ import logging
 import uuid
 
 import pytest
+from django.urls import reverse
 
 from comments.models import Comment
 
@@ -126,20 +127,27 @@ def test_siteverify_unreachable_holds_the_comment(settings, siteverify, comment_
     assert Comment.objects.get().reasons[0] == "captcha unavailable"
 
 
-def test_page_loads_google_script_with_the_nonce_and_site_key(siteverify, client, article):
-    response = client.get(article.get_absolute_url())
+def test_form_parts_load_google_script_with_the_site_key_only_when_touched(
+    siteverify, client, article
+):
+    page = client.get(article.get_absolute_url()).text
+    assert "google.com" not in page and "g-recaptcha-response" not in page
 
-    assert "https://www.google.com/recaptcha/api.js?render=test-site-key" in response.text
-    assert 'name="g-recaptcha-response"' in response.text
-    assert "altcha-widget" not in response.text
+    parts = client.get(reverse("comments:form-parts", args=[article.slug])).json()
+
+    scripts = [script["src"] for script in parts["scripts"]]
+    assert scripts[0] == "https://www.google.com/recaptcha/api.js?render=test-site-key"
+    assert scripts[1].endswith(".js") and "comments-recaptcha" in scripts[1]
+    assert 'name="g-recaptcha-response"' in parts["widget"]
+    assert "altcha-widget" not in parts["widget"]
 
 
 def test_reader_without_javascript_can_answer_the_question_instead(
-    siteverify, client, article, comment_data, post_comment
+    siteverify, client, article, comment_data, post_comment, confirmation_step
 ):
     import re
 
-    html = client.get(article.get_absolute_url()).text
+    html = confirmation_step()
     token = re.search(r'name="question_token" value="([^"]+)"', html).group(1)
     question = re.search(r'for="id_question_answer">([^<]+)<', html).group(1)
     answer = sum(int(n) for n in re.findall(r"\d+", question))

@@ -140,7 +140,7 @@ def test_json_ld_cannot_be_closed_by_the_content(client, sections):
 def test_json_ld_needs_no_csp_nonce_and_breaks_no_policy(client, article):
     response = client.get(article.get_absolute_url())
     assert '<script type="application/ld+json">' in response.content.decode()
-    # A data block is not executed: the policy keeps allowing only nonced scripts.
+    # A data block is not executed: the policy keeps allowing only the site's own scripts.
     assert "script-src 'self'" in response["Content-Security-Policy"]
 
 

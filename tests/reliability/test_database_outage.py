@@ -11,7 +11,6 @@ database. The load is bounded: four clients, about fifteen seconds, 127.0.0.1 on
 import http.cookiejar
 import json
 import os
-import re
 import subprocess
 import sys
 import tempfile
@@ -77,11 +76,6 @@ class Reader:
             return error.code, dict(error.headers), error.read().decode()
 
 
-def field(html, name):
-    match = re.search(rf'name="{name}" value="([^"]*)"', html)
-    return match.group(1) if match else None
-
-
 class Load:
     """Readers and a commenter hitting the server until stopped; every answer recorded."""
 
@@ -118,6 +112,14 @@ class Load:
             if status != 200:
                 time.sleep(0.1)
                 continue
+            # The page is the same for everyone: the reader's token and stamp are
+            # fetched as static/js/comments-form.js fetches them.
+            started = time.monotonic()
+            status, headers, body = reader.request(self.article_url + "commenter/formulaire/")
+            self.record(started, "parts", status, headers, body)
+            if status != 200:
+                continue
+            parts = json.loads(body)
             started = time.monotonic()
             status, headers, body = reader.request("/commentaires/altcha/defi/")
             self.record(started, "challenge", status, headers, body)
@@ -128,8 +130,8 @@ class Load:
             number += 1
             text = f"Commentaire pendant la panne, numéro {number}."
             data = {
-                "csrfmiddlewaretoken": field(page, "csrfmiddlewaretoken"),
-                "rendered_at": field(page, "rendered_at"),
+                "csrfmiddlewaretoken": parts["csrf_token"],
+                "rendered_at": parts["rendered_at"],
                 "name": "Aïcha",
                 "comment": text,
                 "website": "",

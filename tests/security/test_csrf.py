@@ -1,5 +1,6 @@
-"""CSRF: every POST without a token, or with another session's token, is refused with 403;
-crawling every public page changes no row in the database."""
+"""CSRF: every POST without a token, or with another session's token, is refused with 403
+(a comment gets the confirmation step instead, and nothing is stored); crawling every
+public page changes no row in the database."""
 
 import hashlib
 import re
@@ -15,7 +16,9 @@ from django.urls import reverse
 
 from articles.models import ArticleReadCount
 from articles.readership import flush_reads
+from comments.models import Comment
 from tests.factories import ArticleFactory, UserFactory
+from tests.formparts import fetch_parts
 
 from .conftest import comment_post
 from .inert import inspect
@@ -29,11 +32,24 @@ def csrf_client():
 
 
 def token_of(client, url):
-    """The token a page's form carries, with the cookie set by that page."""
+    """The token a page's form carries, with its cookie: in the page (the admin), or
+    fetched when the form is touched (a public page, the same for every reader)."""
     response = client.get(url)
     assert response.status_code == 200, url
-    # Read from the HTML: a page served from the page cache has no template context.
+    if "data-parts-url=" in response.text:
+        return fetch_parts(client, response.text)["csrfmiddlewaretoken"]
     return re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', response.text).group(1)
+
+
+def assert_refused(response, action):
+    """A 403, or for a comment the confirmation step (never cached), with nothing stored."""
+    if "/commenter/" in action:
+        assert response.status_code == 200, action
+        assert "no-store" in response["Cache-Control"]
+        assert 'name="question_token"' in response.text
+        assert not Comment.objects.exists()
+    else:
+        assert response.status_code == 403, action
 
 
 @pytest.fixture
@@ -67,10 +83,10 @@ def public_posts(article, staff):
 def test_every_post_without_a_token_is_refused(article, staff):
     for _, action, data in public_posts(article, staff):
         client = csrf_client()
-        assert client.post(action, data).status_code == 403, action
+        assert_refused(client.post(action, data), action)
         # A cookie but no token in the form is refused too.
         client.get(reverse("admin:login"))
-        assert client.post(action, data).status_code == 403, action
+        assert_refused(client.post(action, data), action)
 
 
 def test_another_sessions_token_is_refused(article, staff):
@@ -80,7 +96,7 @@ def test_another_sessions_token_is_refused(article, staff):
         attacker = csrf_client()
         token_of(attacker, page)  # the attacker has a cookie of their own
         response = attacker.post(action, {**data, "csrfmiddlewaretoken": stolen})
-        assert response.status_code == 403, action
+        assert_refused(response, action)
         # The victim's own token works in the victim's session: the refusal is the token.
         assert victim.post(action, {**data, "csrfmiddlewaretoken": stolen}).status_code != 403
 
