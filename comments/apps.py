@@ -7,9 +7,11 @@ class CommentsConfig(AppConfig):
     verbose_name = _("Comments")
 
     def ready(self):
-        from articles.pagecache import register_hole
+        from articles.pagecache import register_hole, register_query_parameters
 
         from .holes import fill_question, fill_stamp
+        from .models import PAGE_PARAMETER
 
+        register_query_parameters(PAGE_PARAMETER)  # a page of an article's comments
         register_hole("comment-stamp", fill_stamp)
         register_hole("comment-question", fill_question)

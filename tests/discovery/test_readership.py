@@ -1,5 +1,6 @@
 """Most read: reads counted without tracking anyone, written after the response."""
 
+import itertools
 from datetime import timedelta
 
 import pytest
@@ -15,9 +16,16 @@ from .pages import read_page
 pytestmark = pytest.mark.django_db
 
 
+_addresses = itertools.count(1)
+
+
 def read(client, article, times=1, **headers):
+    """`times` reads of the article, each by another reader (another IP address)."""
     for _ in range(times):
-        response = client.get(article.get_absolute_url(), **(READER | headers))
+        address = f"198.51.100.{next(_addresses) % 250 + 1}"
+        response = client.get(
+            article.get_absolute_url(), **(READER | {"REMOTE_ADDR": address} | headers)
+        )
         assert response.status_code == 200
     return response
 
