@@ -31,8 +31,12 @@ def french_first():
 def no_pending_reads():
     """Reads counted in memory by one test never reach another."""
     readership._pending.clear()
+    readership._pending_marks = 0
+    readership._salts.clear()
     yield
     readership._pending.clear()
+    readership._pending_marks = 0
+    readership._salts.clear()
 
 
 @pytest.fixture
