@@ -1,11 +1,11 @@
 """The nginx recipe (docs/nginx/newsportal.conf) in front of gunicorn, both started here.
 
 nginx runs unprivileged from its own prefix, temp and cache folders, on a free port of
-127.0.0.1, with the recipe as shipped except for the values a deployment sets (ports,
-folders) and a micro-cache lifetime of MICRO_CACHE_SECONDS instead of 10 s, so that the
-test stays short. It adds `X-Cache-Status` (nginx's $upstream_cache_status), the one
-line the recipe leaves commented out; gunicorn's access log shows which requests
-reached the portal.
+127.0.0.1 (tools/nginx_recipe.py), with the recipe as shipped except for the values a
+deployment sets (ports, folders) and a micro-cache lifetime of MICRO_CACHE_SECONDS
+instead of 10 s, so that the test stays short. It adds `X-Cache-Status` (nginx's
+$upstream_cache_status), the one line the recipe leaves commented out; gunicorn's access
+log shows which requests reached the portal.
 
 What the test assumes of the portal, so that it holds both today and once every public
 page is the same for all anonymous readers:
@@ -53,10 +53,9 @@ from comments.models import Comment
 from comments.scoring import sign_render_time
 from tests.factories import ArticleFactory, CategoryFactory, CommentFactory
 from tests.reliability.postgres import free_port, wait_for_http
+from tools import nginx_recipe
 
 ROOT = Path(__file__).resolve().parents[2]
-RECIPE = ROOT / "docs" / "nginx" / "newsportal.conf"
-NGINX = os.environ.get("NGINX_PATH", "/usr/sbin/nginx")
 MICRO_CACHE_SECONDS = 2
 
 pytestmark = [
@@ -68,42 +67,6 @@ pytestmark = [
     ),
     pytest.mark.django_db(transaction=True),
 ]
-
-# The recipe's deployment values, and what the test puts in their place.
-SUBSTITUTIONS = {
-    "/var/cache/nginx/newsportal": "{tmp}/cache",
-    "server 127.0.0.1:8000;": "server 127.0.0.1:{gunicorn_port};",
-    "listen 80;": "listen 127.0.0.1:{nginx_port};",
-    "server_name newsportal.example;": "server_name 127.0.0.1;",
-    "alias /srv/newsportal/staticfiles/;": "alias {tmp}/static/;",
-    "proxy_cache_valid 200 301 10s;": f"proxy_cache_valid 200 301 {MICRO_CACHE_SECONDS}s;",
-    "# add_header X-Cache-Status": "add_header X-Cache-Status",
-}
-
-MAIN_CONF = """
-worker_processes 1;
-pid {tmp}/nginx.pid;
-events {{ worker_connections 256; }}
-http {{
-    include /etc/nginx/mime.types;
-    default_type application/octet-stream;
-    access_log {tmp}/access.log;
-    client_body_temp_path {tmp}/client_body;
-    proxy_temp_path {tmp}/proxy;
-    fastcgi_temp_path {tmp}/fastcgi;
-    uwsgi_temp_path {tmp}/uwsgi;
-    scgi_temp_path {tmp}/scgi;
-    include {tmp}/newsportal.conf;
-}}
-"""
-
-
-def render_recipe(**values):
-    text = RECIPE.read_text()
-    for shipped, ours in SUBSTITUTIONS.items():
-        assert shipped in text, f"the recipe no longer has {shipped!r}: update this test"
-        text = text.replace(shipped, ours.format(**values))
-    return text
 
 
 class NoRedirect(urllib.request.HTTPRedirectHandler):
@@ -228,19 +191,15 @@ class Edge:
             )
         wait_for_http(f"http://127.0.0.1:{self.gunicorn_port}/healthz")
 
-        values = {
-            "tmp": self.tmp,
-            "gunicorn_port": self.gunicorn_port,
-            "nginx_port": self.nginx_port,
-        }
-        (self.tmp / "newsportal.conf").write_text(render_recipe(**values))
-        (self.tmp / "nginx.conf").write_text(MAIN_CONF.format(**values))
-        command = [NGINX, "-p", str(self.tmp), "-c", str(self.tmp / "nginx.conf")]
-        command += ["-e", str(self.tmp / "error.log")]
-        check = subprocess.run([*command, "-t"], capture_output=True, text=True, timeout=30)  # noqa: S603
-        assert check.returncode == 0, check.stderr
         self.processes.append(
-            subprocess.Popen([*command, "-g", "daemon off;"], stderr=subprocess.DEVNULL)  # noqa: S603
+            nginx_recipe.start(
+                self.tmp,
+                self.gunicorn_port,
+                self.nginx_port,
+                self.tmp / "static",
+                lifetime=MICRO_CACHE_SECONDS,
+                status_header=True,
+            )
         )
         wait_for_http(f"{self.base}/healthz")
 
@@ -273,8 +232,8 @@ class Edge:
 
 @pytest.fixture
 def edge(transactional_db, collected_static):
-    if not Path(NGINX).exists():
-        message = f"nginx not found at {NGINX} (apt-get install nginx)"
+    if not Path(nginx_recipe.NGINX).exists():
+        message = f"nginx not found at {nginx_recipe.NGINX} (apt-get install nginx)"
         if os.environ.get("REQUIRE_NGINX") == "1":
             pytest.fail(message)
         pytest.skip(message)
