@@ -187,8 +187,17 @@ def _remember(key, value):
         _known[key] = (value, time.monotonic() + settings.PAGE_CACHE_CHECK_SECONDS)
 
 
+# What a process remembers for a generation key that the shared cache does not hold (a
+# scope with no recorded change): absent is an answer too, kept under the same rules,
+# so a hit on such a page makes no round trip either.
+ABSENT = "\x00absent"
+
+
 def _shared_get_many(keys, versions):
-    """cache.get_many, with the generation keys (`versions`) from memory while trusted."""
+    """cache.get_many, with the generation keys (`versions`) from memory while trusted.
+
+    A version key the shared cache does not hold is left out of the result, as by
+    get_many, and remembered as absent."""
     now, found = time.monotonic(), {}
     for key in versions:
         value = listener.get(key)
@@ -201,12 +210,14 @@ def _shared_get_many(keys, versions):
     if missing:
         epoch = listener.begin_read()
         fetched = cache.get_many(missing)
-        kept = {key: fetched[key] for key in versions if key in fetched}
+        kept = {key: fetched.get(key, ABSENT) for key in versions if key in missing}
         listener.keep(epoch, kept)
         if settings.PAGE_CACHE_CHECK_SECONDS > 0:
             for key, value in kept.items():
                 _known[key] = (value, now + settings.PAGE_CACHE_CHECK_SECONDS)
         found.update(fetched)
+    if ABSENT in found.values():
+        return {key: value for key, value in found.items() if value != ABSENT}
     return found
 
 
