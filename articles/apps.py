@@ -15,4 +15,5 @@ class ArticlesConfig(AppConfig):
         # The query parameters list pages read: the rest stays out of the page cache.
         from .pagination import CURSOR_PARAMETER
 
-        pagecache.register_query_parameters("page", CURSOR_PARAMETER)
+        pagecache.register_query_parameters("page", clean=pagecache.page_number)
+        pagecache.register_query_parameters(CURSOR_PARAMETER)

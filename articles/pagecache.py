@@ -87,7 +87,7 @@ HOLE_MARK = "\ue000"
 HOLE_RE = re.compile("\ue000([a-z-]+)(?:\\.([\\w-]*))?\ue001")
 _fillers = {}
 _hit_hooks = {}
-_query_parameters = set()
+_query_parameters = {}  # name -> clean(value): the value to key on, or None to drop it
 
 
 # Holes: the per-reader values of a stored page.
@@ -370,23 +370,38 @@ def is_cacheable(request):
     )
 
 
-def register_query_parameters(*names):
+def register_query_parameters(*names, clean=None):
     """Declare query parameters that public pages read (`page`, a comment page…).
 
     Only these are part of a page's cache key, and a page is rendered from a request
     that carries only these: any other parameter (`utm_*`, `fbclid`, `gclid`, a random
     one) makes no new entry and cannot end up in a stored page (in a pagination link,
-    say).
+    say). `clean(value)` gives the value the page reads the same way (`"02"` → `"2"`),
+    or None when the page ignores it, so that many spellings make one entry.
     """
-    _query_parameters.update(names)
+    for name in names:
+        _query_parameters[name] = clean
+
+
+def page_number(value):
+    """clean for page numbers: digits without leading zeros; anything else as it is
+    (the page decides: a 404, or the last page for `last`)."""
+    return str(int(value)) if value.isdecimal() and len(value) <= 12 else value
 
 
 def page_query(request):
     """The request's registered query parameters as a query string, sorted by name
-    (the values of one name keep their order); "" when there are none."""
+    (the values of one name keep their order), cleaned; "" when there are none."""
     if not request.META.get("QUERY_STRING"):
         return ""
-    kept = [(name, values) for name, values in request.GET.lists() if name in _query_parameters]
+    kept = []
+    for name, values in request.GET.lists():
+        if name not in _query_parameters:
+            continue
+        if clean := _query_parameters[name]:
+            values = [value for value in map(clean, values) if value is not None]
+        if values:
+            kept.append((name, values))
     kept.sort(key=lambda item: item[0])
     return urlencode(kept, doseq=True)
 

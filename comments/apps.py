@@ -11,7 +11,9 @@ class CommentsConfig(AppConfig):
 
         from .holes import fill_question, fill_stamp
         from .models import PAGE_PARAMETER
+        from .templatetags.comments import clean_comment_page
 
-        register_query_parameters(PAGE_PARAMETER)  # a page of an article's comments
+        # A page of an article's comments.
+        register_query_parameters(PAGE_PARAMETER, clean=clean_comment_page)
         register_hole("comment-stamp", fill_stamp)
         register_hole("comment-question", fill_question)

@@ -140,6 +140,24 @@ def test_a_page_parameter_keeps_its_own_entry_and_tracking_stays_out_of_links(cl
         assert "utm_source" not in body and "fbclid" not in body  # …without tracking
 
 
+def test_spellings_of_one_page_share_its_entry(client, site):
+    from comments.models import PAGE_PARAMETER
+
+    url = site["article"].get_absolute_url()
+    assert client.get(url)["X-Page-Cache"] == "miss"
+    keys = page_keys()
+    # The comment page number as the page reads it: garbage and 1 are the first page.
+    for query in ("x", "1", "0", "-4", "abc", "9" * 5000, "²"):
+        response = client.get(url, {PAGE_PARAMETER: query, "utm_source": "x"})
+        assert response.status_code == 200
+        assert response["X-Page-Cache"] == "hit", query
+    assert page_keys() == keys
+    section = site["news"].get_absolute_url()
+    client.get(section + "?page=1")
+    assert client.get(section + "?page=01")["X-Page-Cache"] == "hit"
+    assert client.get(section + "?page=abc").status_code == 404
+
+
 def test_search_results_are_never_shared(client, site):
     url = "/recherche/?q=sommet"
     for _ in range(2):
