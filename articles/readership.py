@@ -74,6 +74,7 @@ _pending = {}  # (article pk, day) -> set of reader marks
 _pending_marks = 0
 _last_flush = time.monotonic()
 _salts = {}  # day -> that day's salt (bytes), read from the cache once per process
+_unwritten = {}  # (article pk, day) -> counted reads the database was away for
 
 
 def is_reader(request):
@@ -171,13 +172,25 @@ def flush_reads():
     """Add the counted reads to the database; return how many reads were written."""
     global _last_flush, _pending, _pending_marks
     with _lock:
-        batch = _pending
+        batch, unwritten = _pending, dict(_unwritten)
         _pending, _pending_marks = {}, 0
+        _unwritten.clear()
         _last_flush = time.monotonic()
-    if not batch:
+    if not batch and not unwritten:
         return 0
     try:
-        counts = _first_reads(batch)
+        counts = _first_reads(batch) if batch else {}
+    except Exception:
+        # The cache is away: keep the marks for the next flush rather than lose them.
+        logger.exception("Could not check the readers of %d articles; keeping them", len(batch))
+        with _lock:
+            for item, marks in batch.items():
+                _pending.setdefault(item, set()).update(marks)
+                _pending_marks += len(marks)
+            _keep_unwritten(unwritten)
+        return 0
+    _add(counts, unwritten)
+    try:
         rows = list(counts.items())
         chunks = [rows[start : start + FLUSH_BATCH] for start in range(0, len(rows), FLUSH_BATCH)]
         if len(chunks) == 1:
@@ -187,14 +200,24 @@ def flush_reads():
                 for chunk in chunks:
                     _upsert(chunk)
     except Exception:
-        # The database is away: keep the counts for the next flush rather than lose them.
-        logger.exception("Could not write the reads of %d articles; keeping them", len(batch))
+        # The database is away: keep the counts (their readers are already marked as
+        # seen) for the next flush rather than lose them.
+        logger.exception("Could not write the reads of %d articles; keeping them", len(counts))
         with _lock:
-            for item, marks in batch.items():
-                _pending.setdefault(item, set()).update(marks)
-                _pending_marks += len(marks)
+            _keep_unwritten(counts)
         return 0
     return sum(counts.values())
+
+
+def _add(counts, more):
+    for item, reads in more.items():
+        counts[item] = counts.get(item, 0) + reads
+
+
+def _keep_unwritten(counts):
+    # At most MAX_PENDING_MARKS articles and days are kept while the database is away.
+    if len(_unwritten) < MAX_PENDING_MARKS:
+        _add(_unwritten, counts)
 
 
 def _upsert(rows):
@@ -219,7 +242,7 @@ def _upsert(rows):
 @receiver(request_finished)
 def flush_when_due(**kwargs):
     interval = getattr(settings, "READ_COUNT_FLUSH_SECONDS", 60)
-    if _pending and time.monotonic() - _last_flush >= interval:
+    if (_pending or _unwritten) and time.monotonic() - _last_flush >= interval:
         flush_reads()
 
 

@@ -27,6 +27,7 @@ def no_pending_reads():
         readership._pending.clear()
         readership._pending_marks = 0
         readership._salts.clear()
+        readership._unwritten.clear()
 
     forget()
     yield

@@ -182,6 +182,25 @@ def test_a_script_reloading_an_article_counts_once_per_window(client, sections, 
     assert reads_in_database(old) == 2
 
 
+def test_reads_wait_for_the_database_and_are_written_once_it_is_back(
+    client, article, settings, monkeypatch
+):
+    settings.READ_COUNT_FLUSH_SECONDS = 3600
+    read(client, article, times=2)
+
+    def away(rows):
+        raise OSError("the database is away")
+
+    real = readership._upsert
+    monkeypatch.setattr(readership, "_upsert", away)
+    assert readership.flush_reads() == 0
+    read(client, article)  # a third reader meanwhile
+    monkeypatch.setattr(readership, "_upsert", real)
+    assert readership.flush_reads() == 3
+    assert reads_in_database(article) == 3
+    assert readership.flush_reads() == 0  # nothing twice
+
+
 def test_reader_marks_keep_no_address_and_expire(client, article, settings):
     from tests.articles.test_cache_bounds import stored_keys
 
