@@ -15,11 +15,19 @@ How a page is kept (docs/performance.md has the whole design):
   related links, corrections…) starts a new generation, so every page changes at once;
   an article's comments have a generation of their own, so an approved comment renews
   that article page only. One `get_many` reads the page and its generations together.
+  Every invalidation runs again once the transaction commits (`now_and_on_commit`), so
+  a reader rendering between a save and its commit cannot keep the old content.
 - Time: a stored page also expires at the next scheduled change (an article scheduled
   for later, an ad slot starting or ending, breaking news leaving the strip), at
   midnight (the header shows the date) and after PAGE_CACHE_SECONDS at most.
+- Bounded: every key written has a lifetime. A page is keyed by its path and only the
+  query parameters pages read (register_query_parameters), so `?utm_source=…` or
+  `?fbclid=…` makes no new entry; an address that answers 404 stores nothing (a scope
+  with no recorded change is read as NO_CHANGE, never written).
 - HTTP: a weak ETag answers `If-None-Match` with 304; every cached page is `public` with
-  `s-maxage` (PAGE_CACHE_SHARED_MAX_AGE) for a shared cache.
+  `s-maxage` (PAGE_CACHE_SHARED_MAX_AGE) for a shared cache. The `X-Page-Cache` header
+  (hit, miss, bypass) is sent only with PAGE_CACHE_STATUS_HEADER (on with DEBUG): in
+  production it would tell anyone what others have just read.
 """
 
 import hashlib
@@ -37,7 +45,7 @@ from django.db import connection, transaction
 from django.db.models import Min, Q
 from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.dispatch import receiver
-from django.http import HttpResponse, HttpResponseNotModified
+from django.http import HttpResponse, HttpResponseNotModified, QueryDict
 from django.utils import timezone, translation
 from django.utils.cache import (
     add_never_cache_headers,
@@ -46,7 +54,7 @@ from django.utils.cache import (
     patch_vary_headers,
     set_response_etag,
 )
-from django.utils.http import parse_etags
+from django.utils.http import parse_etags, urlencode
 
 from .invalidation import listener
 
@@ -59,8 +67,19 @@ NOT_CONTENT = {"articles.articlereadcount", "comments.spenttoken"}
 # Without a known schedule (a generation started by a reader after the cache was
 # emptied), stored pages live this long at most, so a scheduled article still shows soon.
 UNKNOWN_SCHEDULE_SECONDS = 60
+# The generation record lives this long in the shared cache; when it expires, the next
+# reader starts a new one (every page is then rendered once more: nothing goes stale).
+GENERATION_SECONDS = 24 * 3600
+# A scope's token lives this long. It must outlive every page and fragment stored under
+# NO_CHANGE (PAGE_CACHE_SECONDS, 600 s for fragments), so that a page kept from before
+# a change can never match again once the token has expired.
+SCOPE_SECONDS = 24 * 3600
+# The version of a scope with no change recorded in the last SCOPE_SECONDS: nothing is
+# written for it, so any address (a 404 included) costs no key.
+NO_CHANGE = "-"
 
 _hit_hooks = {}
+_query_parameters = {}  # name -> clean(value): the value to key on, or None to drop it
 
 
 def register_hit(name, hook):
@@ -86,7 +105,7 @@ def start_generation(next_change=None, known=False):
         "next_change": next_change.timestamp() if next_change else None,
         "schedule_known": known,
     }
-    cache.set(GENERATION_KEY, record, timeout=None)
+    cache.set(GENERATION_KEY, record, timeout=GENERATION_SECONDS)
     _remember(GENERATION_KEY, record)
     return record
 
@@ -107,8 +126,17 @@ def _remember(key, value):
         _known[key] = (value, time.monotonic() + settings.PAGE_CACHE_CHECK_SECONDS)
 
 
+# What a process remembers for a generation key that the shared cache does not hold (a
+# scope with no recorded change): absent is an answer too, kept under the same rules,
+# so a hit on such a page makes no round trip either.
+ABSENT = "\x00absent"
+
+
 def _shared_get_many(keys, versions):
-    """cache.get_many, with the generation keys (`versions`) from memory while trusted."""
+    """cache.get_many, with the generation keys (`versions`) from memory while trusted.
+
+    A version key the shared cache does not hold is left out of the result, as by
+    get_many, and remembered as absent."""
     now, found = time.monotonic(), {}
     for key in versions:
         value = listener.get(key)
@@ -121,18 +149,20 @@ def _shared_get_many(keys, versions):
     if missing:
         epoch = listener.begin_read()
         fetched = cache.get_many(missing)
-        kept = {key: fetched[key] for key in versions if key in fetched}
+        kept = {key: fetched.get(key, ABSENT) for key in versions if key in missing}
         listener.keep(epoch, kept)
         if settings.PAGE_CACHE_CHECK_SECONDS > 0:
             for key, value in kept.items():
                 _known[key] = (value, now + settings.PAGE_CACHE_CHECK_SECONDS)
         found.update(fetched)
+    if ABSENT in found.values():
+        return {key: value for key, value in found.items() if value != ABSENT}
     return found
 
 
-def _add_or_get(key, value):
+def _add_or_get(key, value, timeout=GENERATION_SECONDS):
     """Write `value` under `key` unless another process did first; the value in force."""
-    if cache.add(key, value, timeout=None):
+    if cache.add(key, value, timeout=timeout):
         _remember(key, value)
         return value
     return cache.get(key) or value
@@ -168,12 +198,24 @@ def refresh_generation():
     return start_generation(next_scheduled_change(), known=True)
 
 
-def content_changed(**kwargs):
-    """Something readers see changed: new generation now, and again once it is committed.
+def now_and_on_commit(invalidate):
+    """Run `invalidate()` now and, inside a transaction, again once it commits.
 
-    The second start closes a race: a reader rendering between the save and the commit
-    stores a page with the old content under the first new generation.
+    The run on commit is the one that counts: a reader rendering between the save and
+    the commit reads the old rows and may store them again under what the first run
+    renewed. The first run makes the change show at once for the writer's own
+    connection (and in tests, whose transaction never commits). One run on commit per
+    transaction for the same function.
     """
+    invalidate()
+    if connection.in_atomic_block and not any(
+        func is invalidate for _, func, _ in connection.run_on_commit
+    ):
+        transaction.on_commit(invalidate)
+
+
+def content_changed(**kwargs):
+    """Something readers see changed: new generation now, and again once it is committed."""
     start_generation()
     if connection.in_atomic_block:
         if not any(func is refresh_generation for _, func, _ in connection.run_on_commit):
@@ -191,10 +233,26 @@ def scope_key(scope):
 
 
 def scope_changed(scope):
-    """Renew one scope (an article's comments): only the pages that name it are stale."""
-    token = _new_token()
-    cache.set(scope_key(scope), token, timeout=None)
+    """Renew one scope (an article's comments): only the pages that name it are stale.
+
+    The token carries its own end (`<random>.<unix time>`), so that every process stops
+    using it at the same moment the shared cache drops it (scope_version).
+    """
+    token = f"{_new_token()}.{int(time.time() + SCOPE_SECONDS)}"
+    cache.set(scope_key(scope), token, timeout=SCOPE_SECONDS)
     _remember(scope_key(scope), token)
+
+
+def scope_version(token, now=None):
+    """The version a scope's stored token stands for: the token, or NO_CHANGE when
+    there is none or it has ended."""
+    if not token:
+        return NO_CHANGE
+    _, _, end = token.rpartition(".")
+    try:
+        return token if int(end) > (now or time.time()) else NO_CHANGE
+    except ValueError:  # a token from before tokens carried their end
+        return token
 
 
 def _model_label(sender):
@@ -226,11 +284,17 @@ def forget_pages_on_setting_change(**kwargs):
 
 
 def comments_changed(article_ids):
-    """Renew the comment scopes of these articles (after a moderator's bulk action too)."""
+    """Renew the comment scopes of these articles (after a moderator's bulk action too),
+    now and again once the transaction commits (now_and_on_commit)."""
     from .models import Article
 
-    for slug in Article.objects.filter(pk__in=list(article_ids)).values_list("slug", flat=True):
-        scope_changed(f"comments:{slug}")
+    article_ids = list(article_ids)
+
+    def renew():
+        for slug in Article.objects.filter(pk__in=article_ids).values_list("slug", flat=True):
+            scope_changed(f"comments:{slug}")
+
+    now_and_on_commit(renew)
 
 
 # Serving.
@@ -245,13 +309,61 @@ def is_cacheable(request):
     )
 
 
+def register_query_parameters(*names, clean=None):
+    """Declare query parameters that public pages read (`page`, a comment page…).
+
+    Only these are part of a page's cache key, and a page is rendered from a request
+    that carries only these: any other parameter (`utm_*`, `fbclid`, `gclid`, a random
+    one) makes no new entry and cannot end up in a stored page (in a pagination link,
+    say). `clean(value)` gives the value the page reads the same way (`"02"` → `"2"`),
+    or None when the page ignores it, so that many spellings make one entry.
+    """
+    for name in names:
+        _query_parameters[name] = clean
+
+
+def page_number(value):
+    """clean for page numbers: digits without leading zeros; anything else as it is
+    (the page decides: a 404, or the last page for `last`)."""
+    return str(int(value)) if value.isdecimal() and len(value) <= 12 else value
+
+
+def page_query(request):
+    """The request's registered query parameters as a query string, sorted by name
+    (the values of one name keep their order), cleaned; "" when there are none."""
+    if not request.META.get("QUERY_STRING"):
+        return ""
+    kept = []
+    for name, values in request.GET.lists():
+        if name not in _query_parameters:
+            continue
+        if clean := _query_parameters[name]:
+            values = [value for value in map(clean, values) if value is not None]
+        if values:
+            kept.append((name, values))
+    kept.sort(key=lambda item: item[0])
+    return urlencode(kept, doseq=True)
+
+
+def page_path(request):
+    """The address a page is stored under: the path and page_query()."""
+    query = page_query(request)
+    return f"{request.path}?{query}" if query else request.path
+
+
+def keep_page_parameters(request):
+    """Make `request.GET` hold only the registered parameters (what the page may read)."""
+    if request.META.get("QUERY_STRING"):
+        request.GET = QueryDict(page_query(request))
+
+
 def page_key_for(full_path, language=None):
     digest = hashlib.md5(full_path.encode(), usedforsecurity=False).hexdigest()
     return f"{PAGE_KEY_PREFIX}:{language or translation.get_language()}:{digest}"
 
 
 def page_key(request):
-    return page_key_for(request.get_full_path())
+    return page_key_for(page_path(request))
 
 
 def _current_versions(found, scopes):
@@ -263,11 +375,9 @@ def _current_versions(found, scopes):
     elif generation["next_change"] and time.time() >= generation["next_change"]:
         generation = refresh_generation()
     versions = [generation["token"]]
+    now = time.time()
     for scope in scopes:
-        token = found.get(scope_key(scope))
-        if token is None:
-            token = _add_or_get(scope_key(scope), _new_token())
-        versions.append(token)
+        versions.append(scope_version(found.get(scope_key(scope)), now))
     return generation, tuple(versions)
 
 
@@ -412,7 +522,8 @@ def respond(request, entry, status):
         response = HttpResponse(entry["body"], content_type=entry["content_type"])
         response["Content-Length"] = len(entry["body"])
     response["ETag"] = etag
-    response["X-Page-Cache"] = status
+    if settings.PAGE_CACHE_STATUS_HEADER:
+        response["X-Page-Cache"] = status
     patch_vary_headers(response, ["Cookie"])
     patch_cache_control(
         response, public=True, max_age=0, s_maxage=settings.PAGE_CACHE_SHARED_MAX_AGE
@@ -450,7 +561,8 @@ def personal(response):
     """Headers of a page rendered for one person (logged in, a message waiting, a POST)."""
     add_never_cache_headers(response)
     patch_vary_headers(response, ["Cookie"])
-    response["X-Page-Cache"] = "bypass"
+    if settings.PAGE_CACHE_STATUS_HEADER:
+        response["X-Page-Cache"] = "bypass"
     return response
 
 
@@ -459,8 +571,7 @@ def scope_token(request, scope):
     tokens = request.__dict__.setdefault("page_scopes", {})
     if scope not in tokens:
         key = scope_key(scope)
-        token = _shared_get_many([key], [key]).get(key)
-        tokens[scope] = token if token is not None else _add_or_get(key, _new_token())
+        tokens[scope] = scope_version(_shared_get_many([key], [key]).get(key))
     return tokens[scope]
 
 
@@ -532,6 +643,7 @@ class CachedPageMixin:
             return super().dispatch(request, *args, **kwargs)
         if not is_cacheable(request):
             return personal(self.render_page(request, *args, **kwargs))
+        keep_page_parameters(request)
         return serve(
             request,
             lambda: self.render_page(request, *args, **kwargs),
@@ -591,7 +703,7 @@ class PageCacheMiddleware:
         if settings.PAGE_CACHE_SECONDS <= 0 or not is_cacheable(request):
             return None
         language = translation.get_language_from_path(request.path_info) or settings.LANGUAGE_CODE
-        key = page_key_for(request.get_full_path(), language)
+        key = page_key_for(page_path(request), language)
         entry = _local_pages.get(key)
         if entry is None or "headers" not in entry or entry["until"] <= time.time():
             return None

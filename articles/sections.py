@@ -76,4 +76,10 @@ def section_tree(request=None):
 @receiver(post_save, sender=Category)
 @receiver(post_delete, sender=Category)
 def forget_section_tree(**kwargs):
+    from .pagecache import now_and_on_commit
+
+    now_and_on_commit(_delete_section_tree)
+
+
+def _delete_section_tree():
     cache.delete(CACHE_KEY)

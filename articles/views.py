@@ -6,6 +6,7 @@ from django.http import Http404, HttpResponsePermanentRedirect
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.cache import patch_cache_control, patch_vary_headers
 from django.utils.decorators import method_decorator
 from django.utils.functional import SimpleLazyObject
 from django.utils.translation import gettext as _
@@ -323,11 +324,22 @@ class ArticlePreviewView(ArticleDetailView):
 
 
 class SearchView(CachedPageMixin, ListView):
-    """Search results: ranked, filtered by section and date, with highlighted snippets."""
+    """Search results: ranked, filtered by section and date, with highlighted snippets.
+
+    Never stored in a shared cache (neither the page cache nor a proxy): an entry per
+    search term would tell anyone, by its speed, what others searched lately.
+    """
 
     template_name = "articles/search.html"
     paginate_by = settings.ARTICLES_PER_PAGE
     context_object_name = "articles"
+    page_cache = False
+
+    def dispatch(self, request, *args, **kwargs):
+        response = super().dispatch(request, *args, **kwargs)
+        patch_cache_control(response, private=True, max_age=0)
+        patch_vary_headers(response, ["Cookie"])
+        return response
 
     def get_paginate_by(self, queryset):
         return settings.ARTICLES_PER_PAGE  # read per request, not frozen at import

@@ -15,3 +15,12 @@ class CommentsConfig(AppConfig):
         from .models import Comment
 
         pre_save.connect(apply_before_save, sender=Comment, dispatch_uid="input-policy")
+
+        from articles.pagecache import register_query_parameters
+
+        from .models import PAGE_PARAMETER
+        from .templatetags.comments import clean_comment_page
+
+        # A page of an article's comments.
+        register_query_parameters(PAGE_PARAMETER, clean=clean_comment_page)
+

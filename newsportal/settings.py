@@ -188,6 +188,9 @@ PAGE_CACHE_CHECK_SECONDS = env.float("PAGE_CACHE_CHECK_SECONDS", default=0)
 PAGE_CACHE_LISTEN = env.bool("PAGE_CACHE_LISTEN", default=True)
 # How long a CDN or proxy may keep a public page (`s-maxage`); browsers always revalidate.
 PAGE_CACHE_SHARED_MAX_AGE = env.int("PAGE_CACHE_SHARED_MAX_AGE", default=60)
+# An `X-Page-Cache: hit|miss|bypass` header on pages, for debugging and tests only: in
+# production it would tell anyone whether a page was just read by someone else.
+PAGE_CACHE_STATUS_HEADER = env.bool("PAGE_CACHE_STATUS_HEADER", default=DEBUG)
 # `make bench` only: adds /bench/floor/, a fixed 30 KB answer to compare pages with.
 BENCHMARK_FLOOR = env.bool("BENCHMARK_FLOOR", default=False)
 
@@ -258,6 +261,9 @@ RELATED_ARTICLES_COUNT = env.int("RELATED_ARTICLES_COUNT", default=6)
 # Most read: each worker adds its in-memory read counts to the database at most this
 # often, after a response (articles.readership).
 READ_COUNT_FLUSH_SECONDS = env.int("READ_COUNT_FLUSH_SECONDS", default=60)
+# A reader (a salted digest of IP address and User-Agent, never stored as such) counts
+# once per article in this many seconds (articles/readership.py).
+READ_COUNT_WINDOW_SECONDS = env.int("READ_COUNT_WINDOW_SECONDS", default=3600)
 
 # Comments (docs/comments.md). Scores run from 0.0 (a robot) to 1.0 (a human).
 COMMENTS_CAPTCHA_PROVIDER = env.str("COMMENTS_CAPTCHA_PROVIDER", default="builtin")

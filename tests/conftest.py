@@ -18,6 +18,23 @@ def cold_cache():
 
 
 @pytest.fixture(autouse=True)
+def no_pending_reads():
+    """Reads counted in memory by one test never reach another (nor add a flush to its
+    query count when READ_COUNT_FLUSH_SECONDS have passed during the run)."""
+    from articles import readership
+
+    def forget():
+        readership._pending.clear()
+        readership._pending_marks = 0
+        readership._salts.clear()
+        readership._unwritten.clear()
+
+    forget()
+    yield
+    forget()
+
+
+@pytest.fixture(autouse=True)
 def french_by_default(settings):
     """Start every test in the site's language: a request to /en/ leaves English
     active in the thread, which would make reverse() build /en/ URLs in the next test."""

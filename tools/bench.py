@@ -9,12 +9,19 @@
 3. wrk (installed with apt-get when missing) drives each target for BENCH_SECONDS
    (10 s), 2 threads, 16 connections: req/s, p50, p99, and the ratio to the floor
    measured in the same run.
-4. Worker memory (RSS) after warm-up and after 10,000 more requests.
+4. The nginx recipe (docs/nginx/newsportal.conf, started by tools/nginx_recipe.py from a
+   temporary folder, on a free port) in front of the same gunicorn: the same article
+   through it, and an article whose page the portal marks public (comments closed by
+   age), which nginx's micro-cache serves.
+5. Worker memory (RSS) after warm-up and after 10,000 more requests.
+
+The machine's load (`uptime`) is written with the figures: other work on the machine
+moves them, the ratios measured in one run much less.
 
 Environment: BENCH_DATABASE, BENCH_PG (postgres://postgres@127.0.0.1:5432),
 BENCH_REDIS (redis://127.0.0.1:6379/6), BENCH_SECONDS, BENCH_THREADS, BENCH_CONNECTIONS,
 WEB_CONCURRENCY (gunicorn workers), BENCH_REUSE_DATABASE (keep an existing dataset:
-for trying a change; a run for the doc rebuilds it).
+for trying a change; a run for the doc rebuilds it), BENCH_NGINX=0 (without nginx).
 """
 
 import os
@@ -31,6 +38,9 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+from tools import nginx_recipe  # noqa: E402  (the repository root is on the path now)
+
 PYTHON = sys.executable
 DATABASE = os.environ.get("BENCH_DATABASE", "np_perf_bench")
 PG = os.environ.get("BENCH_PG", "postgres://postgres@127.0.0.1:5432")
@@ -55,11 +65,20 @@ TARGETS = [
     ("section, cached", "/rubrique/afrique/", {}),
     ("search", "/recherche/?q=sommet", {}),
 ]
+# Through the nginx recipe: the reference article (its comment form makes it private
+# until every public page is the same for all readers) and an article the portal marks
+# public (comments closed by age; its address is found at run time).
+NGINX_TARGETS = [
+    ("article via nginx", "/article/article-de-reference/", {}),
+    ("public article via nginx", None, {}),
+]
 TARGETS_RATIO = {
-    "article, uncached": 0.06,
-    "article, cached": 0.7,
+    "article, uncached": 0.12,
+    "article, cached": 0.9,
     "home, cached": 0.7,
     "section, cached": 0.7,
+    "article via nginx": 5,
+    "public article via nginx": 5,
 }
 
 
@@ -99,6 +118,9 @@ def server_env(port, static_root):
         GUNICORN_ACCESS_LOG="",
         GUNICORN_LOG_LEVEL="warning",
         LOG_LEVEL="ERROR",
+        # The page cache's status header (off in production) tells the bench it hits.
+        PAGE_CACHE_STATUS_HEADER="true",
+        TRUSTED_PROXY_COUNT="1" if os.environ.get("BENCH_NGINX", "1") != "0" else "0",
     )
     return env
 
@@ -150,9 +172,34 @@ def status_of(url, headers):
     try:
         with urllib.request.urlopen(request, timeout=10) as response:  # noqa: S310
             response.read()
-            return response.status, response.headers.get("X-Page-Cache", "")
+            state = response.headers.get("X-Page-Cache", "")
+            if nginx_state := response.headers.get("X-Cache-Status"):
+                state = f"nginx {nginx_state}, {response.headers.get('Cache-Control')}"
+            return response.status, state
     except urllib.error.HTTPError as error:
         return error.code, ""
+
+
+def public_article(env):
+    """The oldest article's address: its comments have closed, so its page is public."""
+    code = (
+        "from articles.models import Article; "
+        "print(Article.objects.published().order_by('published_at').first().get_absolute_url())"
+    )
+    out = subprocess.run(
+        [PYTHON, "manage.py", "shell", "-c", code],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
+    return out.strip().splitlines()[-1]
+
+
+def load():
+    """The machine's load averages (1, 5, 15 min), as `uptime` shows them."""
+    return "{:.2f}, {:.2f}, {:.2f}".format(*os.getloadavg())
 
 
 LATENCY_RE = re.compile(r"^\s+(50|99)%\s+([\d.]+)(us|ms|s)\s*$", re.M)
@@ -200,25 +247,47 @@ def main():
     gunicorn = str(Path(PYTHON).with_name("gunicorn"))
     server = subprocess.Popen([gunicorn, "-c", "gunicorn.conf.py"], cwd=ROOT, env=env)
     base = f"http://127.0.0.1:{port}"
-    results, memory = [], {}
+    targets = [(name, path, headers, base) for name, path, headers in TARGETS]
+    nginx, nginx_folder = None, None
+    if os.environ.get("BENCH_NGINX", "1") != "0" and os.path.exists(nginx_recipe.NGINX):
+        nginx_folder = Path(tempfile.mkdtemp(prefix="np-bench-nginx-"))
+        nginx_folder.chmod(0o755)  # noqa: S103  (nginx's workers run as nobody)
+        static_root.chmod(0o755)  # noqa: S103
+        nginx_port = free_port()
+        nginx = nginx_recipe.start(
+            nginx_folder,
+            port,
+            nginx_port,
+            static_root,
+            workers=os.cpu_count(),
+            access_log=False,
+            status_header=True,
+        )
+        article = public_article(env)
+        targets += [
+            (name, path or article, headers, f"http://127.0.0.1:{nginx_port}")
+            for name, path, headers in NGINX_TARGETS
+        ]
+    results, memory, loads = [], {}, {"start": load()}
     try:
         wait_until_up(base)
-        for _, path, headers in TARGETS:  # warm every page and every worker
+        for _, path, headers, origin in targets:  # warm every page and every worker
             for _ in range(workers * 3):
-                status_of(base + path, headers)
+                status_of(origin + path, headers)
         memory["after warm-up"] = worker_rss(server.pid)
-        for name, path, headers in TARGETS:
-            status, cache_state = status_of(base + path, headers)
+        for name, path, headers, origin in targets:
+            status, cache_state = status_of(origin + path, headers)
             if status != 200:
                 print(f"  {name}: {path} answers {status}, skipped")
                 continue
-            result = wrk(base + path, headers)
+            result = wrk(origin + path, headers)
             result |= {"name": name, "path": path, "cache": cache_state}
             results.append(result)
             print(
                 f"  {name:22} {result['rate']:9.1f} req/s  p50 {result['p50']:.2f} ms  "
                 f"p99 {result['p99']:.2f} ms  ({cache_state or 'no page cache'})"
             )
+        loads["after the targets"] = load()
         served = sum(r["total"] for r in results)
         memory[f"after the targets ({served:,} requests)"] = worker_rss(server.pid)
         extra = 0
@@ -227,13 +296,17 @@ def main():
                 extra += wrk(base + path, {}, seconds=3)["total"]
         memory[f"after {extra:,} more page requests"] = worker_rss(server.pid)
     finally:
+        if nginx is not None:
+            nginx.terminate()
+            nginx.wait(timeout=30)
+            shutil.rmtree(nginx_folder, ignore_errors=True)
         server.send_signal(signal.SIGTERM)
         server.wait(timeout=30)
         shutil.rmtree(static_root, ignore_errors=True)
-    write_doc(results, memory, workers)
+    write_doc(results, memory, workers, loads)
 
 
-def write_doc(results, memory, workers):
+def write_doc(results, memory, workers, loads):
     floor = next(r for r in results if r["path"] == "/bench/floor/")["rate"]
     lines = [
         START,
@@ -242,10 +315,12 @@ def write_doc(results, memory, workers):
         f"wrk {THREADS} threads, {CONNECTIONS} connections, {SECONDS} s per target, "
         "all on 127.0.0.1; "
         f"PAGE_CACHE_LISTEN={os.environ.get('PAGE_CACHE_LISTEN', 'true')}, "
-        f"PAGE_CACHE_CHECK_SECONDS={os.environ.get('PAGE_CACHE_CHECK_SECONDS', '0')}.",
+        f"PAGE_CACHE_CHECK_SECONDS={os.environ.get('PAGE_CACHE_CHECK_SECONDS', '0')}. "
+        f"Load (uptime: 1, 5, 15 min): {'; '.join(f'{k} {v}' for k, v in loads.items())}.",
         "",
-        "| target | req/s | p50 (ms) | p99 (ms) | ratio to floor | target ratio | met |",
-        "| --- | ---: | ---: | ---: | ---: | ---: | :---: |",
+        "| target | req/s | p50 (ms) | p99 (ms) | ratio to floor | target ratio | met "
+        "| served by |",
+        "| --- | ---: | ---: | ---: | ---: | ---: | :---: | --- |",
     ]
     for r in results:
         ratio = r["rate"] / floor
@@ -253,7 +328,8 @@ def write_doc(results, memory, workers):
         met = "" if wanted is None else ("yes" if ratio >= wanted else "**no**")
         lines.append(
             f"| {r['name']} (`{r['path']}`) | {r['rate']:,.0f} | {r['p50']:.2f} | "
-            f"{r['p99']:.2f} | {ratio:.3f} | {'' if wanted is None else f'≥ {wanted}'} | {met} |"
+            f"{r['p99']:.2f} | {ratio:.3f} | {'' if wanted is None else f'≥ {wanted}'} | {met} | "
+            f"{r['cache'] or 'rendered'} |"
         )
     lines += ["", "Worker memory (RSS, MB, one figure per worker):", ""]
     lines += [f"- {when}: {', '.join(map(str, rss))}" for when, rss in memory.items()]

@@ -47,6 +47,16 @@ def comment_text(value, autoescape=True):
 MAX_COMMENT_PAGE = 100_000
 
 
+def clean_comment_page(value):
+    """The comment page number `?commentaires=` asks for as comment_page reads it: digits
+    from 2 to MAX_COMMENT_PAGE, or None for the first page (anything else)."""
+    try:
+        number = min(max(1, int(value)), MAX_COMMENT_PAGE)
+    except ValueError:
+        return None
+    return str(number) if number > 1 else None
+
+
 def comment_page(article, number):
     """One page of approved comments, oldest first, and their total in the same query.
 

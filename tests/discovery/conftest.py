@@ -5,7 +5,6 @@ from django.conf import settings
 from django.db import connection
 from django.utils import timezone, translation
 
-from articles import readership
 from articles.models import Article
 from tests.factories import ArticleFactory, AuthorFactory, CategoryFactory, ImageFactory
 
@@ -25,14 +24,6 @@ def french_first():
     translation.activate(settings.LANGUAGE_CODE)
     yield
     translation.activate(settings.LANGUAGE_CODE)
-
-
-@pytest.fixture(autouse=True)
-def no_pending_reads():
-    """Reads counted in memory by one test never reach another."""
-    readership._pending.clear()
-    yield
-    readership._pending.clear()
 
 
 @pytest.fixture

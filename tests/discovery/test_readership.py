@@ -1,8 +1,10 @@
 """Most read: reads counted without tracking anyone, written after the response."""
 
+import itertools
 from datetime import timedelta
 
 import pytest
+from django.db import connection
 from django.utils import timezone
 
 from articles import readership
@@ -15,9 +17,16 @@ from .pages import read_page
 pytestmark = pytest.mark.django_db
 
 
+_addresses = itertools.count(1)
+
+
 def read(client, article, times=1, **headers):
+    """`times` reads of the article, each by another reader (another IP address)."""
     for _ in range(times):
-        response = client.get(article.get_absolute_url(), **(READER | headers))
+        address = f"198.51.100.{next(_addresses) % 250 + 1}"
+        response = client.get(
+            article.get_absolute_url(), **(READER | {"REMOTE_ADDR": address} | headers)
+        )
         assert response.status_code == 200
     return response
 
@@ -143,3 +152,141 @@ def test_most_read_is_one_query_then_cached(article, django_assert_num_queries):
         assert readership.most_read() == [article]
     with django_assert_num_queries(0):
         assert readership.most_read() == [article]
+
+
+def test_a_script_reloading_an_article_counts_once_per_window(client, sections, settings):
+    settings.READ_COUNT_FLUSH_SECONDS = 3600
+    old = ArticleFactory(
+        title="Un vieil article",
+        category=sections["monde"],
+        published_at=timezone.now() - timedelta(days=30),
+    )
+    fresh = ArticleFactory(title="L’article du jour", category=sections["benin"])
+    read(client, fresh, times=3)  # three readers
+    script = READER | {"REMOTE_ADDR": "203.0.113.7"}
+    for _ in range(200):
+        assert client.get(old.get_absolute_url(), **script).status_code == 200
+    assert readership.pending_reads()[(old.pk, timezone.localdate())] == 1
+    readership.flush_reads()
+    # The same client again, after a flush (another worker's, say): already counted.
+    for _ in range(50):
+        client.get(old.get_absolute_url(), **script)
+    readership.flush_reads()
+    assert reads_in_database(old) == 1
+    assert reads_in_database(fresh) == 3
+    readership.forget_most_read()  # the list is kept a few minutes: read it anew
+    assert readership.most_read()[0] == fresh
+    # Another browser behind the same address is another reader.
+    client.get(old.get_absolute_url(), **(script | {"HTTP_USER_AGENT": "Mozilla/5.0 Safari/18"}))
+    readership.flush_reads()
+    assert reads_in_database(old) == 2
+
+
+def test_reads_wait_for_the_database_and_are_written_once_it_is_back(
+    client, article, settings, monkeypatch
+):
+    settings.READ_COUNT_FLUSH_SECONDS = 3600
+    read(client, article, times=2)
+
+    def away(rows):
+        raise OSError("the database is away")
+
+    real = readership._upsert
+    monkeypatch.setattr(readership, "_upsert", away)
+    assert readership.flush_reads() == 0
+    read(client, article)  # a third reader meanwhile
+    monkeypatch.setattr(readership, "_upsert", real)
+    assert readership.flush_reads() == 3
+    assert reads_in_database(article) == 3
+    assert readership.flush_reads() == 0  # nothing twice
+
+
+def test_reader_marks_keep_no_address_and_expire(client, article, settings):
+    from tests.articles.test_cache_bounds import stored_keys
+
+    settings.READ_COUNT_WINDOW_SECONDS = 1800
+    client.get(article.get_absolute_url(), **READER, REMOTE_ADDR="203.0.113.99")
+    readership.flush_reads()
+    keys = stored_keys()
+    marks = [key for key in keys if readership.SEEN_KEY_PREFIX in key]
+    salts = [key for key in keys if readership.SALT_KEY_PREFIX in key]
+    assert len(marks) == 1 and len(salts) == 1
+    assert all(keys[key] is not None for key in marks + salts)  # both have a lifetime
+    for key in keys:
+        assert "203.0.113.99" not in key and "Firefox" not in key
+    # The mark is a digest keyed by the day's salt: a new salt, another mark.
+    day = timezone.localdate()
+    from django.test import RequestFactory
+
+    request = RequestFactory().get("/", REMOTE_ADDR="203.0.113.99", **READER)
+    mark = readership.reader_mark(request, day)
+    readership._salts.clear()
+    from django.core.cache import cache
+
+    cache.delete(f"{readership.SALT_KEY_PREFIX}:{day.isoformat()}")
+    assert readership.reader_mark(request, day) != mark
+
+
+def _in_another_connection(work):
+    """Run `work()` in a thread, so on its own database connection; return its result."""
+    import threading
+
+    from django.db import connection
+
+    result = {}
+
+    def run():
+        try:
+            result["value"] = work()
+        finally:
+            connection.close()
+
+    thread = threading.Thread(target=run)
+    thread.start()
+    thread.join(30)
+    return result["value"]
+
+
+@pytest.mark.skipif(
+    connection.vendor != "postgresql",
+    reason="two connections with a transaction open in one: PostgreSQL (SQLite locks)",
+)
+@pytest.mark.django_db(transaction=True)
+def test_a_read_during_the_admin_transaction_cannot_bring_back_an_unpublished_article():
+    from django.db import transaction
+    from django.test import Client
+
+    from comments.models import Comment
+    from tests.factories import CategoryFactory
+
+    article = ArticleFactory(title="Bientôt retiré", category=CategoryFactory(), tags=[])
+    ArticleReadCount.objects.create(article=article, day=timezone.localdate(), reads=10)
+    assert readership.most_read() == [article]
+    url = article.get_absolute_url()
+    assert "Bientôt retiré" in Client().get("/").content.decode()
+
+    with transaction.atomic():
+        article.status = Article.Status.DRAFT
+        article.save()
+        # A reader on another connection still sees the committed rows, and fills the
+        # caches the save has just emptied with them.
+        assert _in_another_connection(lambda: [a.pk for a in readership.most_read()]) == [
+            article.pk
+        ]
+        home = _in_another_connection(lambda: Client().get("/").content.decode())
+        assert "Bientôt retiré" in home
+    assert readership.most_read() == []
+    assert "Bientôt retiré" not in Client().get("/").content.decode()
+    assert Client().get(url).status_code == 404
+
+    # The same for an approved comment: a reader between the save and the commit.
+    article.status = Article.Status.PUBLISHED
+    article.save()
+    assert Client().get(url).status_code == 200
+    with transaction.atomic():
+        Comment.objects.create(
+            article=article, name="Awa", body="Un avis publié", status=Comment.Status.APPROVED
+        )
+        before = _in_another_connection(lambda: Client().get(url).content.decode())
+        assert "Un avis publié" not in before
+    assert "Un avis publié" in Client().get(url).content.decode()

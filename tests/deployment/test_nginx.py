@@ -1,0 +1,387 @@
+"""The nginx recipe (docs/nginx/newsportal.conf) in front of gunicorn, both started here.
+
+nginx runs unprivileged from its own prefix, temp and cache folders, on a free port of
+127.0.0.1 (tools/nginx_recipe.py), with the recipe as shipped except for the values a
+deployment sets (ports, folders) and a micro-cache lifetime of MICRO_CACHE_SECONDS
+instead of 10 s, so that the test stays short. It adds `X-Cache-Status` (nginx's
+$upstream_cache_status), the one line the recipe leaves commented out; gunicorn's access
+log shows which requests reached the portal.
+
+What the test assumes of the portal, so that it holds both today and once every public
+page is the same for all anonymous readers:
+
+- A page the portal marks `Cache-Control: public` is served by nginx from the second
+  request on; a page marked `private` (today the article page with its comment form,
+  which carries a reader's CSRF token) reaches gunicorn every time. The home page and
+  an article whose comments are closed are public today, so the micro-cache is always
+  shown on an article page.
+- A comment is posted with the fields the form sends today (name, comment, website,
+  rendered_at, altcha, csrfmiddlewaretoken); the test makes its own CSRF cookie and
+  stamp rather than reading them from the page, so it does not depend on where the
+  page gets them.
+
+Bounded: two gunicorn workers, one nginx worker, a few dozen requests, about ten
+seconds. Skipped without nginx, except with REQUIRE_NGINX=1 (set by .ci/run), where
+that is a failure. Needs the suite's PostgreSQL run (gunicorn, another process, reads
+the test database) and Redis (the portal's processes hear of changes through it).
+"""
+
+import gzip
+import http.cookies
+import json
+import os
+import re
+import shutil
+import signal
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.error
+import urllib.parse
+import urllib.request
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import altcha
+import pytest
+from django.conf import settings
+from django.db import connection
+
+from articles.models import Article
+from comments.models import Comment
+from comments.scoring import sign_render_time
+from tests.factories import ArticleFactory, CategoryFactory, CommentFactory
+from tests.reliability.postgres import free_port, wait_for_http
+from tools import nginx_recipe
+
+ROOT = Path(__file__).resolve().parents[2]
+MICRO_CACHE_SECONDS = 2
+
+pytestmark = [
+    pytest.mark.skipif(
+        connection.vendor != "postgresql"
+        or "django_redis" not in settings.CACHES["default"]["BACKEND"],
+        reason="gunicorn reads the test database from another process: the suite's "
+        "PostgreSQL run with Redis (DATABASE_URL=postgres://…, REDIS_URL=redis://…)",
+    ),
+    pytest.mark.django_db(transaction=True),
+]
+
+
+class NoRedirect(urllib.request.HTTPRedirectHandler):
+    def redirect_request(self, *args, **kwargs):
+        return None
+
+
+@dataclass
+class Answer:
+    status: int
+    headers: object
+    body: str
+    raw: bytes
+
+    @property
+    def cache(self):
+        return self.headers.get("X-Cache-Status")
+
+    @property
+    def public(self):
+        return "public" in (self.headers.get("Cache-Control") or "")
+
+
+@dataclass
+class Reader:
+    """One browser: its own cookies, no redirect followed."""
+
+    base: str
+    cookies: dict = field(default_factory=dict)
+
+    def request(self, path, data=None, compressed=False):
+        headers = {"User-Agent": "Mozilla/5.0 (X11; Linux x86_64) Firefox/140.0"}
+        if self.cookies:
+            headers["Cookie"] = "; ".join(f"{k}={v}" for k, v in self.cookies.items())
+        if compressed:
+            headers["Accept-Encoding"] = "gzip"
+        body = urllib.parse.urlencode(data).encode() if data is not None else None
+        # 127.0.0.1 only: the server this test started.
+        request = urllib.request.Request(self.base + path, data=body, headers=headers)  # noqa: S310
+        opener = urllib.request.build_opener(NoRedirect)
+        try:
+            response = opener.open(request, timeout=15)
+        except urllib.error.HTTPError as error:
+            response = error
+        with response:
+            raw = response.read()
+            self.keep_cookies(response.headers.get_all("Set-Cookie") or [])
+            text = raw
+            if response.headers.get("Content-Encoding") == "gzip":
+                text = gzip.decompress(raw)
+            return Answer(response.status, response.headers, text.decode(), raw)
+
+    def keep_cookies(self, lines):
+        for line in lines:
+            for name, morsel in http.cookies.SimpleCookie(line).items():
+                if morsel.value in ("", '""') or morsel["max-age"] == "0":
+                    self.cookies.pop(name, None)
+                else:
+                    self.cookies[name] = morsel.value
+
+    def get(self, path, **kwargs):
+        return self.request(path, **kwargs)
+
+
+class Edge:
+    """nginx on 127.0.0.1 in front of gunicorn, both run by the test."""
+
+    def __init__(self, tmp, collected_static):
+        self.tmp = tmp
+        self.gunicorn_port, self.nginx_port = free_port(), free_port()
+        self.base = f"http://127.0.0.1:{self.nginx_port}"
+        shutil.copytree(collected_static, tmp / "static")
+        for folder, _, files in os.walk(tmp / "static"):  # readable by nginx's workers
+            os.chmod(folder, 0o755)  # noqa: S103  (static files: public by nature)
+            for name in files:
+                os.chmod(os.path.join(folder, name), 0o644)
+        self.gunicorn_log = tmp / "gunicorn.log"
+        self.processes = []
+
+    def start(self):
+        db = connection.settings_dict
+        env = {k: v for k, v in os.environ.items() if not k.startswith(("PYTEST", "DJANGO_"))}
+        env.update(
+            DATABASE_URL=(
+                f"postgres://{db['USER']}:{db['PASSWORD']}@{db['HOST'] or '127.0.0.1'}:"
+                f"{db['PORT'] or 5432}/{db['NAME']}"
+            ),
+            REDIS_URL=os.environ["REDIS_URL"],
+            SECRET_KEY=settings.SECRET_KEY,  # the test signs the comment form's stamp
+            ALLOWED_HOSTS="127.0.0.1",
+            SECURE_SSL_REDIRECT="false",
+            SESSION_COOKIE_SECURE="false",
+            CSRF_COOKIE_SECURE="false",
+            STATIC_ROOT=str(self.tmp / "static"),
+            STATICFILES_BACKEND="whitenoise.storage.CompressedManifestStaticFilesStorage",
+            WHITENOISE_USE_FINDERS="false",
+            WHITENOISE_AUTOREFRESH="false",
+            MEDIA_ROOT=str(self.tmp / "media"),
+            GUNICORN_BIND=f"127.0.0.1:{self.gunicorn_port}",
+            WEB_CONCURRENCY="2",
+            GUNICORN_GRACEFUL_TIMEOUT="2",
+            TRUSTED_PROXY_COUNT="1",
+            PAGE_CACHE_STATUS_HEADER="false",
+            COMMENTS_CAPTCHA_PROVIDER="builtin",
+            COMMENTS_ALTCHA_COST="10",
+            COMMENTS_ALTCHA_MIN_COUNTER="1",
+            COMMENTS_ALTCHA_MAX_COUNTER="30",
+            COMMENTS_MIN_SUBMIT_SECONDS="0",
+            COMMENTS_RATE_LIMIT="1000",
+            COMMENTS_RECENT_POSTS_LIMIT="1000",
+            COMMENTS_PREMODERATION="false",
+        )
+        with open(self.gunicorn_log, "w") as log:
+            self.processes.append(
+                subprocess.Popen(  # noqa: S603  (our interpreter, our config)
+                    [sys.executable, "-m", "gunicorn", "-c", "gunicorn.conf.py"],
+                    cwd=ROOT,
+                    env=env,
+                    stdout=log,
+                    stderr=subprocess.STDOUT,
+                )
+            )
+        wait_for_http(f"http://127.0.0.1:{self.gunicorn_port}/healthz")
+
+        self.processes.append(
+            nginx_recipe.start(
+                self.tmp,
+                self.gunicorn_port,
+                self.nginx_port,
+                self.tmp / "static",
+                lifetime=MICRO_CACHE_SECONDS,
+                status_header=True,
+            )
+        )
+        wait_for_http(f"{self.base}/healthz")
+
+    def stop(self):
+        # Quick shutdowns: SIGTERM for nginx, SIGINT for gunicorn.
+        for process, quick in zip(self.processes, (signal.SIGINT, signal.SIGTERM), strict=False):
+            process.send_signal(quick)
+        for process in self.processes:
+            try:
+                process.wait(timeout=30)
+            except subprocess.TimeoutExpired:
+                process.kill()
+
+    def reader(self):
+        return Reader(self.base)
+
+    def reached_gunicorn(self, path, at_least=0, method="GET"):
+        """How many requests for `path` (with its query string) gunicorn answered.
+
+        gunicorn logs a request just after answering it: wait for `at_least` lines
+        (5 s at most), then a moment for any line still on its way."""
+        deadline = time.monotonic() + 5
+        while self.gunicorn_log.read_text().count(f'"{method} {path} HTTP/') < at_least:
+            if time.monotonic() > deadline:
+                break
+            time.sleep(0.05)
+        time.sleep(0.2)
+        return self.gunicorn_log.read_text().count(f'"{method} {path} HTTP/')
+
+
+@pytest.fixture
+def edge(transactional_db, collected_static):
+    if not Path(nginx_recipe.NGINX).exists():
+        message = f"nginx not found at {nginx_recipe.NGINX} (apt-get install nginx)"
+        if os.environ.get("REQUIRE_NGINX") == "1":
+            pytest.fail(message)
+        pytest.skip(message)
+    # Readable by nginx's unprivileged workers (nobody, when started as root).
+    tmp = Path(tempfile.mkdtemp(prefix="np_nginx_"))
+    tmp.chmod(0o755)
+    server = Edge(tmp, collected_static)
+    try:
+        server.start()
+        yield server
+    finally:
+        server.stop()
+        shutil.rmtree(tmp, ignore_errors=True)
+
+
+def wait_past_micro_cache(since):
+    """Sleep until the micro-cache lifetime has passed since `since` (a monotonic time).
+
+    This waits for an expiry the test is about; it measures nothing."""
+    time.sleep(max(0.0, since + MICRO_CACHE_SECONDS + 0.5 - time.monotonic()))
+
+
+def stylesheet(html):
+    return re.search(r'<link rel="stylesheet" href="(/static/[^"]+\.css)"', html).group(1)
+
+
+def test_nginx_serves_shared_pages_and_static_files_and_never_personal_ones(edge):
+    section = CategoryFactory(name="Diplomatie", slug="diplomatie")
+    closed = ArticleFactory(title="Un article sans commentaires", category=section)
+    closed.comments_open = False
+    closed.save()
+    commented = ArticleFactory(title="Un article à commenter", category=section)
+    reader = edge.reader()
+
+    # A public page: the second request is answered by nginx, gunicorn sees one.
+    for path in ("/", closed.get_absolute_url(), section.get_absolute_url()):
+        first, second = reader.get(path), reader.get(path)
+        assert first.status == second.status == 200, path
+        assert first.public, (path, first.headers.get("Cache-Control"))
+        assert (first.cache, second.cache) == ("MISS", "HIT"), path
+        assert second.body == first.body
+        assert edge.reached_gunicorn(path, at_least=1) == 1, path
+    # …and with parameters that only say where the reader came from.
+    path = closed.get_absolute_url()
+    for tracking in ("?utm_source=lettre&utm_medium=email", "?fbclid=IwAR0x"):
+        assert reader.get(path + tracking).cache == "HIT"
+
+    # A page the portal marks private (or that sets a cookie) is never kept.
+    path = commented.get_absolute_url()
+    first, second = reader.get(path), reader.get(path)
+    assert first.status == second.status == 200
+    if first.public:  # once every article page is the same for every reader
+        assert second.cache == "HIT"
+    else:
+        assert "private" in first.headers["Cache-Control"]
+        assert second.cache != "HIT"
+        assert edge.reached_gunicorn(path, at_least=2) == 2
+
+    # Search results are never shared.
+    for _ in range(2):
+        assert reader.get("/recherche/?q=sommet").cache != "HIT"
+    assert edge.reached_gunicorn("/recherche/?q=sommet", at_least=2) == 2
+
+    # A logged-in reader (a session cookie) always reaches the portal.
+    staff = edge.reader()
+    staff.cookies["sessionid"] = "not-a-real-session"
+    before = edge.reached_gunicorn("/", at_least=1)
+    assert staff.get("/").cache == "BYPASS"
+    assert edge.reached_gunicorn("/", at_least=before + 1) == before + 1
+
+    # gzip for HTML: the same page, compressed.
+    plain = reader.get("/")
+    packed = reader.get("/", compressed=True)
+    assert packed.headers["Content-Encoding"] == "gzip"
+    assert packed.body == plain.body and len(packed.raw) < len(plain.raw) / 3
+
+    # Static files from disk, pre-compressed, kept a year; gunicorn never sees them.
+    css = stylesheet(plain.body)
+    answer = reader.get(css, compressed=True)
+    assert answer.status == 200
+    assert answer.headers["Content-Encoding"] == "gzip"
+    assert "immutable" in answer.headers["Cache-Control"]
+    assert edge.reached_gunicorn(css) == 0
+    assert "/static/" not in edge.gunicorn_log.read_text()
+
+
+def test_a_reader_who_just_posted_sees_their_comment_at_once(edge):
+    article = ArticleFactory(title="Un article très lu")
+    path = article.get_absolute_url()
+    # Other readers have the page, in nginx's cache if the portal lets it keep it.
+    for _ in range(2):
+        assert edge.reader().get(path).status == 200
+
+    poster = edge.reader()
+    poster.cookies["csrftoken"] = secret = "a" * 16 + "B" * 16  # a CSRF secret of our own
+    challenge = altcha.Challenge.from_dict(
+        json.loads(poster.get("/commentaires/altcha/defi/").body)
+    )
+    solution = altcha.solve_challenge(challenge, timeout=10)
+    text = "Je viens de lire : merci pour ce papier clair."
+    answer = poster.request(
+        f"{path}commenter/",
+        data={
+            "csrfmiddlewaretoken": secret,
+            "name": "Aïcha",
+            "comment": text,
+            "website": "",
+            "rendered_at": sign_render_time(article.pk, at=time.time() - 60),
+            "altcha": altcha.Payload(challenge, solution).to_base64(),
+        },
+    )
+    assert answer.status == 302, answer.body[:500]
+    assert "messages" in poster.cookies  # what makes nginx hand this reader a fresh page
+    assert Comment.objects.get(body=text).status == Comment.Status.APPROVED
+    location = urllib.parse.urlsplit(answer.headers["Location"])
+    page = poster.get(location.path + (f"?{location.query}" if location.query else ""))
+    assert page.status == 200
+    assert page.cache == "BYPASS"
+    assert text.replace(":", "") in page.body.replace("&#x27;", "'").replace(":", "")
+
+
+def test_changes_reach_every_reader_within_the_micro_cache_lifetime(edge):
+    section = CategoryFactory(name="Monde", slug="monde")
+    discussed = ArticleFactory(title="Le débat continue", category=section)
+    discussed.comments_open = False
+    discussed.save()
+    held = CommentFactory(
+        article=discussed, body="Un avis attendu par la rédaction", status=Comment.Status.PENDING
+    )
+    withdrawn = ArticleFactory(title="Un article bientôt retiré", category=section)
+    withdrawn.comments_open = False
+    withdrawn.save()
+    reader = edge.reader()
+    for path in (discussed.get_absolute_url(), withdrawn.get_absolute_url(), "/"):
+        reader.get(path)
+        assert reader.get(path).cache == "HIT", path  # kept by nginx
+    assert "Un avis attendu" not in reader.get(discussed.get_absolute_url()).body
+    assert "Un article bientôt retiré" in reader.get("/").body
+
+    # A moderator approves the comment, an editor takes the article offline.
+    changed_at = time.monotonic()
+    held.status = Comment.Status.APPROVED
+    held.save()
+    withdrawn.status = Article.Status.DRAFT
+    withdrawn.save()
+    wait_past_micro_cache(changed_at)
+
+    for someone in (reader, edge.reader()):
+        assert "Un avis attendu par la rédaction" in someone.get(discussed.get_absolute_url()).body
+        assert someone.get(withdrawn.get_absolute_url()).status == 404
+        assert "Un article bientôt retiré" not in someone.get("/").body

@@ -1,0 +1,79 @@
+"""The nginx recipe (docs/nginx/newsportal.conf) run unprivileged from a folder of its own.
+
+Used by its test (tests/deployment/test_nginx.py) and by `make bench`: the recipe as
+shipped, with the values a deployment sets (ports, folders) replaced, the micro-cache
+lifetime chosen, and optionally the `X-Cache-Status` line it leaves commented out.
+nginx runs in the foreground from `folder` (its prefix: pid, logs, temp and cache
+folders), on 127.0.0.1 only.
+"""
+
+import os
+import subprocess
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+RECIPE = ROOT / "docs" / "nginx" / "newsportal.conf"
+NGINX = os.environ.get("NGINX_PATH", "/usr/sbin/nginx")
+SHIPPED_LIFETIME = "proxy_cache_valid 200 301 10s;"
+
+MAIN_CONF = """
+worker_processes {workers};
+pid {folder}/nginx.pid;
+events {{ worker_connections 1024; }}
+http {{
+    include /etc/nginx/mime.types;
+    default_type application/octet-stream;
+    access_log {access_log};
+    client_body_temp_path {folder}/client_body;
+    proxy_temp_path {folder}/proxy;
+    fastcgi_temp_path {folder}/fastcgi;
+    uwsgi_temp_path {folder}/uwsgi;
+    scgi_temp_path {folder}/scgi;
+    include {folder}/newsportal.conf;
+}}
+"""
+
+
+def render(folder, gunicorn_port, nginx_port, static_root, lifetime=None, status_header=False):
+    """The recipe's text with this run's values; raises AssertionError when a value the
+    recipe should hold is missing (the recipe changed: update SUBSTITUTIONS here)."""
+    substitutions = {
+        "/var/cache/nginx/newsportal": f"{folder}/cache",
+        "server 127.0.0.1:8000;": f"server 127.0.0.1:{gunicorn_port};",
+        "listen 80;": f"listen 127.0.0.1:{nginx_port};",
+        "server_name newsportal.example;": "server_name 127.0.0.1;",
+        "alias /srv/newsportal/staticfiles/;": f"alias {static_root}/;",
+    }
+    if lifetime is not None:
+        substitutions[SHIPPED_LIFETIME] = f"proxy_cache_valid 200 301 {lifetime}s;"
+    if status_header:
+        substitutions["# add_header X-Cache-Status"] = "add_header X-Cache-Status"
+    text = RECIPE.read_text()
+    for shipped, ours in substitutions.items():
+        if shipped not in text:
+            raise AssertionError(f"the nginx recipe no longer has {shipped!r}")
+        text = text.replace(shipped, ours)
+    return text
+
+
+def start(folder, gunicorn_port, nginx_port, static_root, workers=1, access_log=True, **options):
+    """Write the configuration into `folder`, check it (`nginx -t`), start nginx in the
+    foreground and return its Popen. `folder` must be readable by nginx's workers
+    (nobody, when started as root). Raises RuntimeError when the check fails."""
+    folder = Path(folder)
+    (folder / "newsportal.conf").write_text(
+        render(folder, gunicorn_port, nginx_port, static_root, **options)
+    )
+    (folder / "nginx.conf").write_text(
+        MAIN_CONF.format(
+            folder=folder,
+            workers=workers,
+            access_log=f"{folder}/access.log" if access_log else "off",
+        )
+    )
+    command = [NGINX, "-p", str(folder), "-c", str(folder / "nginx.conf")]
+    command += ["-e", str(folder / "error.log")]
+    check = subprocess.run([*command, "-t"], capture_output=True, text=True, timeout=30)  # noqa: S603
+    if check.returncode != 0:
+        raise RuntimeError(check.stderr)
+    return subprocess.Popen([*command, "-g", "daemon off;"], stderr=subprocess.DEVNULL)  # noqa: S603
