@@ -23,4 +23,3 @@ class CommentsConfig(AppConfig):
 
         # A page of an article's comments.
         register_query_parameters(PAGE_PARAMETER, clean=clean_comment_page)
-
