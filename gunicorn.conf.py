@@ -46,7 +46,7 @@ forwarded_allow_ips = os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1")
 def when_ready(server):
     """A (re)started server may run new code or settings: start a new page generation."""
     try:
-        from articles.pagecache import start_generation
+        from newsportal.pagecache import start_generation
 
         start_generation()
     except Exception as error:  # the cache may be down; pages are then rendered anyway

@@ -9,7 +9,11 @@ class ArticlesConfig(AppConfig):
     def ready(self):
         # Connect the signals: page and section-tree caches, renditions of loaded
         # images, read counts, search's SQLite functions.
-        from . import derived, pagecache, readership, search, sections  # noqa: F401
+        from newsportal import pagecache
+
+        from . import caching, derived, readership, search, sections  # noqa: F401
+
+        caching.connect()
 
         # An article page served from the page cache is still a read.
         pagecache.register_hit("article-read", readership.count_cached_read)

@@ -11,7 +11,7 @@ What is derived from the content, and what keeps it right:
   `bulk_create()` and `update(file=…)` (articles.models.ContentQuerySet), an image
   loaded by `loaddata` (the receiver below), `manage.py make_renditions`.
 - **Cached pages and the cached section tree**: model signals for saves and deletes
-  (articles.pagecache, articles.sections); every write that sends no signal calls
+  (newsportal.pagecache, articles.sections); every write that sends no signal calls
   `content_written()`, the one entry point: the content querysets' `update()`,
   `bulk_create()` and `bulk_update()`, the demo seed (taggit's and the many-to-many
   tables), management commands that write with SQL.
@@ -26,10 +26,12 @@ from django.db import models
 from django.db.models.signals import post_save
 from django.dispatch import receiver
 
-from .models import Image
-from .pagecache import content_changed
+from newsportal.pagecache import content_changed
+
+from .models import Article, Image
 from .renditions import make_renditions, rendition_widths
 from .sections import forget_section_tree
+from .signals import content_written as content_written_signal
 
 logger = logging.getLogger(__name__)
 
@@ -73,6 +75,12 @@ def refresh_renditions(images, stale_only=False, on_error=None):
         models.QuerySet.update(Image.objects.filter(pk=image.pk), renditions=renditions)
         done += 1
     return done, skipped, failed
+
+
+@receiver(content_written_signal, sender=Article)
+def bulk_written(sender, image_ids=(), **kwargs):
+    """A content queryset wrote without model signals (articles.signals.content_written)."""
+    content_written(image_ids=image_ids)
 
 
 @receiver(post_save, sender=Image)

@@ -17,27 +17,15 @@ from django.utils.feedgenerator import Atom1Feed, Enclosure, Rss201rev2Feed
 from django.utils.translation import gettext as _
 from taggit.models import Tag, TaggedItem
 
+from newsportal.pagecache import shared
 from newsportal.textinput import xml_text
 
+from .metadata import absolute_url, hero_rendition
 from .models import Article, Author
-from .pagecache import shared
+from .redirects import old_author, old_section, old_tag, redirect_old_address
 from .sections import section_tree
 
 FEED_ITEMS = 30
-
-
-def absolute_url(url):
-    """Return `url` on the public site (SITE_URL) unless it is already absolute."""
-    if url.startswith(("http://", "https://")):
-        return url
-    return settings.SITE_URL.rstrip("/") + url
-
-
-def hero_rendition(image):
-    """The rendition that represents an article elsewhere (feeds, social cards, JSON-LD)."""
-    if image is None or not image.renditions:
-        return None
-    return image.largest
 
 
 def rendition_size_in_bytes(rendition):
@@ -261,24 +249,18 @@ def feed_view(feed_class, old_address=None):
 
 
 def _old_section_feed(request, fmt, path):
-    from .views import old_section, redirect_old_address
-
     category = old_section(path)
     url = category and reverse("articles:section-feed", kwargs={"path": category.path, "fmt": fmt})
     return redirect_old_address(request, category, url)
 
 
 def _old_tag_feed(request, fmt, slug):
-    from .views import old_tag, redirect_old_address
-
     tag = old_tag(slug)
     url = tag and reverse("articles:tag-feed", kwargs={"slug": tag.slug, "fmt": fmt})
     return redirect_old_address(request, tag, url)
 
 
 def _old_author_feed(request, fmt, slug):
-    from .views import old_author, redirect_old_address
-
     author = old_author(slug)
     url = author and reverse("articles:author-feed", kwargs={"slug": author.slug, "fmt": fmt})
     return redirect_old_address(request, author, url)

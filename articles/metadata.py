@@ -11,7 +11,20 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from .feeds import absolute_url, hero_rendition
+
+def absolute_url(url):
+    """Return `url` on the public site (SITE_URL) unless it is already absolute."""
+    if url.startswith(("http://", "https://")):
+        return url
+    return settings.SITE_URL.rstrip("/") + url
+
+
+def hero_rendition(image):
+    """The rendition that represents an article elsewhere (feeds, social cards, JSON-LD)."""
+    if image is None or not image.renditions:
+        return None
+    return image.largest
+
 
 # The logo drawn for the publisher (static/img/logo.png) and the default social card.
 LOGO = {"path": "img/logo.png", "width": 600, "height": 60}

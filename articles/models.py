@@ -1,3 +1,5 @@
+from datetime import timedelta
+
 import reversion
 from django.conf import settings
 from django.contrib.postgres.indexes import GinIndex
@@ -13,6 +15,7 @@ from taggit.models import Tag
 
 from newsportal.textinput import InputPolicyModel
 
+from . import signals
 from .sanitize import EDITOR_EXTENSIONS, sanitize_html
 from .slugs import (
     SLUG_SHAPE,
@@ -27,9 +30,8 @@ from .tagging import PolicyTagManager
 
 
 def _content_written(image_ids=()):
-    from .derived import content_written
-
-    content_written(image_ids=image_ids)
+    # articles.derived receives it: caches and renditions follow the write.
+    signals.content_written.send(sender=Article, image_ids=list(image_ids))
 
 
 class ContentQuerySet(models.QuerySet):
@@ -342,6 +344,10 @@ class Image(InputPolicyModel, models.Model):
 # How article cards load a field their query left out: all the cards at once. The test
 # suite sets FETCH_RAISE instead, so a template line that needs one fails loudly there.
 LISTING_FETCH_MODE = models.FETCH_PEERS
+
+
+# Breaking news stays in the home page's strip this long after publication.
+BREAKING_NEWS_AGE = timedelta(hours=48)
 
 
 class ArticleQuerySet(ContentQuerySet):

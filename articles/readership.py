@@ -97,7 +97,7 @@ def count_read(request, article):
 
 
 def count_cached_read(request, extra):
-    """count_read for an article page served from the page cache (articles.pagecache)."""
+    """count_read for an article page served from the page cache (newsportal.pagecache)."""
     _count(request, extra["article_pk"])
 
 
@@ -250,10 +250,10 @@ def most_read(exclude=None, count=MOST_READ_COUNT, request=None):
     """Return the most read published articles of the last days (one query, cached).
 
     With the request, the list is also kept in this process for the page generation
-    (articles.pagecache.per_generation) and MOST_READ_CACHE_SECONDS at most.
+    (newsportal.pagecache.per_generation) and MOST_READ_CACHE_SECONDS at most.
     """
     if request is not None:
-        from .pagecache import per_generation
+        from newsportal.pagecache import per_generation
 
         articles = per_generation(
             request, MOST_READ_CACHE_KEY, _most_read_list, seconds=MOST_READ_CACHE_SECONDS
@@ -281,7 +281,7 @@ def _most_read_list():
 @receiver(post_save, sender=Article)
 @receiver(post_delete, sender=Article)
 def forget_most_read(**kwargs):
-    from .pagecache import now_and_on_commit
+    from newsportal.pagecache import now_and_on_commit
 
     now_and_on_commit(_delete_most_read)
 

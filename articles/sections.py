@@ -63,7 +63,7 @@ class SectionTree:
 def section_tree(request=None):
     """The section tree; with the request, kept in this process for the page generation."""
     if request is not None:
-        from .pagecache import per_generation
+        from newsportal.pagecache import per_generation
 
         return per_generation(request, CACHE_KEY, section_tree)
     tree = cache.get(CACHE_KEY)
@@ -76,7 +76,7 @@ def section_tree(request=None):
 @receiver(post_save, sender=Category)
 @receiver(post_delete, sender=Category)
 def forget_section_tree(**kwargs):
-    from .pagecache import now_and_on_commit
+    from newsportal.pagecache import now_and_on_commit
 
     now_and_on_commit(_delete_section_tree)
 

@@ -20,10 +20,10 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from taggit.models import Tag
 
+from newsportal.pagecache import shared
 from newsportal.textinput import xml_text
 
 from .models import Article, Author
-from .pagecache import shared
 from .sections import section_tree
 
 ARTICLES_PER_SITEMAP = 5000
@@ -159,7 +159,7 @@ def _in_default_language(view):
             response = view(request, *args, **kwargs)
             if hasattr(response, "render"):
                 response.render()
-        # The same for every client: any cache may keep it (articles.pagecache.shared).
+        # The same for every client: any cache may keep it (newsportal.pagecache.shared).
         return shared(request, response, max_age=600)
 
     return wrapped

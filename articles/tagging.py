@@ -12,6 +12,7 @@
 - Old addresses: a renamed tag keeps its old slug as a `TagSlugRedirect` (301).
 """
 
+from django.apps import apps
 from taggit.managers import _TaggableManager
 from taggit.models import Tag
 
@@ -80,8 +81,8 @@ def before_tag_save(sender, instance, raw=False, **kwargs):
 
 def after_tag_save(sender, instance, raw=False, **kwargs):
     """post_save of Tag: a changed slug keeps redirecting from the old one."""
-    from .models import TagSlugRedirect
-
+    # Looked up by name: articles.models imports this module for its tag manager.
+    TagSlugRedirect = apps.get_model("articles", "TagSlugRedirect")
     old_slug = getattr(instance, "_old_slug", None)
     if old_slug and old_slug != instance.slug:
         TagSlugRedirect.objects.filter(old_slug=instance.slug).delete()

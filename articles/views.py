@@ -1,10 +1,7 @@
-from datetime import timedelta
-
 from django.conf import settings
 from django.db.models import Exists, OuterRef
-from django.http import Http404, HttpResponsePermanentRedirect
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.cache import patch_cache_control, patch_vary_headers
 from django.utils.decorators import method_decorator
@@ -14,29 +11,27 @@ from django.views.decorators.cache import never_cache
 from django.views.generic import DetailView, ListView, TemplateView
 from taggit.models import Tag
 
+from newsportal.pagecache import CachedPageMixin, per_generation
+
 from . import metadata
+from .caching import comment_scope
 from .home import section_blocks
 from .labels import tags_and_authors
 from .models import (
+    BREAKING_NEWS_AGE,
     AdSlot,
     Article,
     ArticleSlugRedirect,
     Author,
-    AuthorSlugRedirect,
     Correction,
-    SectionRedirect,
-    TagSlugRedirect,
 )
-from .pagecache import CachedPageMixin, per_generation
 from .pagination import CURSOR_PARAMETER, CappedPaginator, KeysetPage, cursor_for
 from .publishing import can_preview
 from .readership import count_read, most_read
+from .redirects import old_author, old_section, old_tag, redirect_old_address
 from .related import related_articles
 from .search import SearchForm, attach_snippets, results_capped, search_articles
 from .sections import section_tree
-
-# Breaking news stays in the home page's strip this long after publication.
-BREAKING_NEWS_AGE = timedelta(hours=48)
 
 
 class HomeView(CachedPageMixin, TemplateView):
@@ -156,43 +151,6 @@ class AuthorView(ArticleListView):
         return super().get_context_data(author=self.author, **kwargs)
 
 
-def old_section(path):
-    """The section an old path (« news-infos/diplomatie ») still leads to, or None."""
-    found = SectionRedirect.objects.filter(old_path=path.strip("/")).select_related("category")
-    return found[0].category if found else None
-
-
-def old_tag(slug):
-    """The tag an old slug still leads to, or None."""
-    found = TagSlugRedirect.objects.filter(old_slug=slug).select_related("tag")
-    return found[0].tag if found else None
-
-
-def old_author(slug):
-    """The author an old slug still leads to, or None."""
-    found = AuthorSlugRedirect.objects.filter(old_slug=slug).select_related("author")
-    return found[0].author if found else None
-
-
-def redirect_old_address(request, target, url=None):
-    """301 to `target`'s page (or to `url`), the query string kept; 404 when None.
-
-    A renamed section (with its subsections), tag or author keeps answering at every
-    old address, as a renamed article does.
-    """
-    if target is None:
-        raise Http404(_("Nothing at this address."))
-    if url is None:
-        url = (
-            reverse("articles:tag", kwargs={"slug": target.slug})
-            if isinstance(target, Tag)
-            else target.get_absolute_url()
-        )
-    if query := request.META.get("QUERY_STRING"):
-        url = f"{url}?{query}"
-    return HttpResponsePermanentRedirect(url)
-
-
 def live_ads(request, placement, count):
     """The live ad slots of a placement, kept in this process for the page generation.
 
@@ -258,8 +216,8 @@ class ArticleDetailView(CachedPageMixin, DetailView):
     page_cache_on_hit = "article-read"
 
     def page_cache_scopes(self):
-        # An approved comment renews this page only (articles.pagecache).
-        return [f"comments:{self.kwargs['slug']}"]
+        # An approved comment renews this page only (newsportal.pagecache).
+        return [comment_scope(self.kwargs["slug"])]
 
     def page_cache_valid_until(self):
         from comments.moderation import closes_at

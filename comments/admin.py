@@ -4,7 +4,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
-from articles.pagecache import comments_changed
+from articles.caching import comments_changed
 
 from .models import Comment
 

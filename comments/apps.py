@@ -2,24 +2,30 @@ from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
 
+def renew_comment_scope(sender, instance, **kwargs):
+    """A comment was saved or deleted: its article's page (comment scope) is stale."""
+    from articles.caching import comments_changed
+
+    comments_changed([instance.article_id])
+
+
 class CommentsConfig(AppConfig):
     name = "comments"
     verbose_name = _("Comments")
 
     def ready(self):
-        # Every save stores the name and text under the input policy (docs/input.md).
-        from django.db.models.signals import pre_save
+        from django.db.models.signals import post_delete, post_save, pre_save
 
+        from newsportal.pagecache import register_query_parameters
         from newsportal.textinput import apply_before_save
 
-        from .models import Comment
-
-        pre_save.connect(apply_before_save, sender=Comment, dispatch_uid="input-policy")
-
-        from articles.pagecache import register_query_parameters
-
-        from .models import PAGE_PARAMETER
+        from .models import PAGE_PARAMETER, Comment
         from .templatetags.comments import clean_comment_page
 
+        # Every save stores the name and text under the input policy (docs/input.md).
+        pre_save.connect(apply_before_save, sender=Comment, dispatch_uid="input-policy")
+        # A posted, approved or removed comment renews its article's page only.
+        post_save.connect(renew_comment_scope, sender=Comment, dispatch_uid="pagecache")
+        post_delete.connect(renew_comment_scope, sender=Comment, dispatch_uid="pagecache")
         # A page of an article's comments.
         register_query_parameters(PAGE_PARAMETER, clean=clean_comment_page)

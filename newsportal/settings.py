@@ -101,8 +101,8 @@ MIDDLEWARE = [
     # any view, form or database sees them (newsportal.textinput).
     "newsportal.textinput.QueryStringPolicyMiddleware",
     # Anonymous pages this process holds are answered here, before the middleware a
-    # hit does not need (articles.pagecache, docs/performance.md).
-    "articles.pagecache.PageCacheMiddleware",
+    # hit does not need (newsportal.pagecache, docs/performance.md).
+    "newsportal.pagecache.PageCacheMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -175,7 +175,7 @@ else:
         }
     }
 
-# Anonymous page cache (articles.pagecache, docs/performance.md). Invalidation must reach
+# Anonymous page cache (newsportal.pagecache, docs/performance.md). Invalidation must reach
 # every worker, so it is on by default only with Redis (or a single process: set it).
 PAGE_CACHE_SECONDS = env.int("PAGE_CACHE_SECONDS", default=300 if REDIS_URL else 0)
 # Pages each worker also keeps in its own memory (checked against the shared generations).
@@ -184,7 +184,7 @@ PAGE_CACHE_LOCAL_PAGES = env.int("PAGE_CACHE_LOCAL_PAGES", default=200)
 # request; more: fewer round trips, another worker's change shows within that time).
 PAGE_CACHE_CHECK_SECONDS = env.float("PAGE_CACHE_CHECK_SECONDS", default=0)
 # With Redis, each process hears of generation changes on a pub/sub channel instead of
-# asking for them on every hit (articles/invalidation.py).
+# asking for them on every hit (newsportal/pagecache/invalidation.py).
 PAGE_CACHE_LISTEN = env.bool("PAGE_CACHE_LISTEN", default=True)
 # How long a CDN or proxy may keep a public page (`s-maxage`); browsers always revalidate.
 PAGE_CACHE_SHARED_MAX_AGE = env.int("PAGE_CACHE_SHARED_MAX_AGE", default=60)

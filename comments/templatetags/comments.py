@@ -10,7 +10,8 @@ from django.utils.functional import SimpleLazyObject
 from django.utils.html import Urlizer, escape, normalize_newlines
 from django.utils.safestring import mark_safe
 
-from articles.pagecache import scope_token
+from articles.caching import comment_scope
+from newsportal.pagecache import scope_token
 
 from ..captcha import get_provider
 from ..forms import CommentForm
@@ -118,7 +119,7 @@ def comments_section(context, article):
             lambda: comment_page(article, request.GET.get(PAGE_PARAMETER))
         ),
         "comment_page_requested": request.GET.get(PAGE_PARAMETER, "")[:12],
-        "comments_version": scope_token(request, f"comments:{article.slug}")
+        "comments_version": scope_token(request, comment_scope(article.slug))
         if context.get("page_generation")
         else None,
         "page_parameter": PAGE_PARAMETER,

@@ -12,7 +12,7 @@ from django.conf import settings
 from django.core.cache import cache
 from django.test import Client
 
-from articles import pagecache
+from newsportal import pagecache
 
 pytestmark = pytest.mark.django_db
 

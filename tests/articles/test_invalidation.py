@@ -1,4 +1,4 @@
-"""Generation changes pushed over Redis pub/sub (articles.invalidation): a hit makes no
+"""Generation changes pushed over Redis pub/sub (newsportal.pagecache.invalidation): a hit makes no
 round trip, and a change made by another process shows at once."""
 
 import os
@@ -11,7 +11,8 @@ import pytest
 from django.conf import settings
 from django.test import Client
 
-from articles import invalidation, pagecache
+from newsportal import pagecache
+from newsportal.pagecache import invalidation
 
 pytestmark = pytest.mark.django_db
 
@@ -51,7 +52,7 @@ def test_hits_make_no_round_trip_and_another_process_change_shows_at_once(site, 
             "manage.py",
             "shell",
             "-c",
-            "from articles.pagecache import start_generation; start_generation()",
+            "from newsportal.pagecache import start_generation; start_generation()",
         ],
         cwd=ROOT,
         env={**env, "DJANGO_SETTINGS_MODULE": "newsportal.settings"},

@@ -10,10 +10,10 @@ from django.contrib.messages.storage.cookie import CookieStorage
 from django.test import Client
 from django.utils import timezone
 
-from articles import pagecache
 from articles.models import AdSlot, Article
 from comments.models import Comment
 from comments.scoring import form_age
+from newsportal import pagecache
 from tests.factories import AdSlotFactory, ArticleFactory, CommentFactory, UserFactory
 from tests.formparts import confirm, fetch_parts, form_action
 

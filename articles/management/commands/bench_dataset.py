@@ -14,9 +14,9 @@ from django.db import connection, transaction
 from django.utils import timezone
 from taggit.models import Tag, TaggedItem
 
-from articles import pagecache
 from articles.models import AdSlot, Article, Author, Category, Image
 from comments.models import Comment
+from newsportal import pagecache
 
 SECTIONS = {
     ("News - Infos", "news-infos"): [("Diplomatie", "diplomatie"), ("Politique", "politique")],

@@ -1,6 +1,6 @@
 """Generation changes pushed to every worker, so that a page-cache hit needs no round trip.
 
-A page-cache hit must know the current generations (articles.pagecache): asking Redis
+A page-cache hit must know the current generations (newsportal.pagecache): asking Redis
 costs a round trip per hit, a third of a hit's time. Instead each process keeps the
 generations it has read, and listens on a Redis pub/sub channel where every process
 that starts a generation or renews a scope publishes the key it changed (after writing

@@ -42,8 +42,6 @@ from django.contrib.messages.storage.cookie import CookieStorage
 from django.core.cache import cache
 from django.core.signals import setting_changed
 from django.db import connection, transaction
-from django.db.models import Min, Q
-from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.dispatch import receiver
 from django.http import HttpResponse, HttpResponseNotModified, QueryDict
 from django.utils import timezone, translation
@@ -56,14 +54,11 @@ from django.utils.cache import (
 )
 from django.utils.http import parse_etags, urlencode
 
-from .invalidation import listener
+from newsportal.pagecache.invalidation import listener
 
 GENERATION_KEY = "pagecache:generation"
 PAGE_KEY_PREFIX = "pagecache:page"
 SCOPE_KEY_PREFIX = "pagecache:scope"
-# Content whose change must show at once: any model of these apps, except the ones below.
-CONTENT_APPS = {"articles", "taggit"}
-NOT_CONTENT = {"articles.articlereadcount", "comments.spenttoken"}
 # Without a known schedule (a generation started by a reader after the cache was
 # emptied), stored pages live this long at most, so a scheduled article still shows soon.
 UNKNOWN_SCHEDULE_SECONDS = 60
@@ -111,7 +106,7 @@ def start_generation(next_change=None, known=False):
 
 
 # The generations a worker may use without asking the shared cache. With Redis, each
-# process listens to the changes every process publishes (articles.invalidation), so a
+# process listens to the changes every process publishes (newsportal.pagecache.invalidation), so a
 # hit costs no round trip and a change still shows everywhere at once. Otherwise, with
 # PAGE_CACHE_CHECK_SECONDS > 0, a worker trusts what it read for that long (a change
 # made in another worker shows there within that time, this worker's own at once); 0,
@@ -168,28 +163,24 @@ def _add_or_get(key, value, timeout=GENERATION_SECONDS):
     return cache.get(key) or value
 
 
-def next_scheduled_change(now=None):
-    """When the pages change by themselves next: a scheduled article, an ad, breaking news."""
-    from .models import AdSlot, Article
-    from .views import BREAKING_NEWS_AGE
+_schedules = []
 
+
+def register_schedule(next_change):
+    """Add `next_change(now)` to what bounds a page's life.
+
+    `next_change` takes an aware datetime and returns the next aware datetime at which
+    pages change by themselves (an article scheduled for later, an ad slot starting), or
+    None. Apps register theirs in `AppConfig.ready()`: the cache imports no app.
+    """
+    if next_change not in _schedules:
+        _schedules.append(next_change)
+
+
+def next_scheduled_change(now=None):
+    """The earliest moment any registered schedule names (an aware datetime), or None."""
     now = now or timezone.now()
-    published = Q(status=Article.Status.PUBLISHED)
-    articles = Article.objects.aggregate(
-        scheduled=Min("published_at", filter=published & Q(published_at__gt=now)),
-        breaking=Min(
-            "published_at",
-            filter=published
-            & Q(is_breaking=True, published_at__lte=now, published_at__gt=now - BREAKING_NEWS_AGE),
-        ),
-    )
-    ads = AdSlot.objects.filter(is_active=True).aggregate(
-        starts=Min("starts_at", filter=Q(starts_at__gt=now)),
-        ends=Min("ends_at", filter=Q(ends_at__gt=now)),
-    )
-    if articles["breaking"]:
-        articles["breaking"] += BREAKING_NEWS_AGE
-    moments = [moment for moment in (*articles.values(), *ads.values()) if moment]
+    moments = [moment for schedule in _schedules if (moment := schedule(now))]
     return min(moments) if moments else None
 
 
@@ -255,23 +246,6 @@ def scope_version(token, now=None):
         return token
 
 
-def _model_label(sender):
-    return sender._meta.label_lower
-
-
-@receiver(post_save)
-@receiver(post_delete)
-@receiver(m2m_changed)
-def forget_pages(sender, **kwargs):
-    label = _model_label(sender)
-    if label in NOT_CONTENT:
-        return
-    if label == "comments.comment":
-        comments_changed([kwargs["instance"].article_id])
-    elif label == "admin.logentry" or sender._meta.app_label in CONTENT_APPS:
-        content_changed()
-
-
 @receiver(setting_changed)
 def forget_pages_on_setting_change(**kwargs):
     # Tests change settings on the fly; a deployment restarts, and gunicorn.conf.py
@@ -281,20 +255,6 @@ def forget_pages_on_setting_change(**kwargs):
     _known.clear()
     listener.forget_all()
     _per_generation.clear()
-
-
-def comments_changed(article_ids):
-    """Renew the comment scopes of these articles (after a moderator's bulk action too),
-    now and again once the transaction commits (now_and_on_commit)."""
-    from .models import Article
-
-    article_ids = list(article_ids)
-
-    def renew():
-        for slug in Article.objects.filter(pk__in=article_ids).values_list("slug", flat=True):
-            scope_changed(f"comments:{slug}")
-
-    now_and_on_commit(renew)
 
 
 # Serving.

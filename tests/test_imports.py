@@ -1,0 +1,115 @@
+"""The project's import graph: no cycle anywhere, and the page cache imports no app.
+
+Every import counts, at the top of a module or inside a function: a function-level
+import hides a cycle from Python's loader but not from the reader. Migrations are left
+out (they are frozen history, loaded by name).
+"""
+
+import ast
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+PACKAGES = ("newsportal", "articles", "comments")
+
+
+def project_modules():
+    """{dotted name: path} for every module of the project's packages."""
+    modules = {}
+    for package in PACKAGES:
+        for path in (ROOT / package).rglob("*.py"):
+            if "migrations" in path.parts:
+                continue
+            parts = path.relative_to(ROOT).with_suffix("").parts
+            if parts[-1] == "__init__":
+                parts = parts[:-1]
+            modules[".".join(parts)] = path
+    return modules
+
+
+def imported_names(name, path):
+    """The dotted names a module imports (relative imports resolved)."""
+    tree = ast.parse(path.read_text(), filename=str(path))
+    package = name.split(".") if path.name == "__init__.py" else name.split(".")[:-1]
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            yield from (alias.name for alias in node.names)
+        elif isinstance(node, ast.ImportFrom):
+            if node.level:
+                base = package[: len(package) - (node.level - 1)]
+                module = ".".join([*base, *([node.module] if node.module else [])])
+            else:
+                module = node.module
+            yield module
+            yield from (f"{module}.{alias.name}" for alias in node.names)
+
+
+def import_graph():
+    """{module: set of project modules it imports}."""
+    modules = project_modules()
+    graph = {name: set() for name in modules}
+    for name, path in modules.items():
+        for target in imported_names(name, path):
+            while target and target not in modules:
+                target = target.rpartition(".")[0]
+            if target and target != name:
+                graph[name].add(target)
+    return graph
+
+
+def cycles(graph):
+    """The strongly connected components of more than one module (Tarjan)."""
+    index, low, stack, on_stack, found = {}, {}, [], set(), []
+
+    def visit(node):
+        index[node] = low[node] = len(index)
+        stack.append(node)
+        on_stack.add(node)
+        for target in graph[node]:
+            if target not in index:
+                visit(target)
+                low[node] = min(low[node], low[target])
+            elif target in on_stack:
+                low[node] = min(low[node], index[target])
+        if low[node] == index[node]:
+            component = set()
+            while True:
+                member = stack.pop()
+                on_stack.discard(member)
+                component.add(member)
+                if member == node:
+                    break
+            if len(component) > 1:
+                found.append(sorted(component))
+
+    for node in graph:
+        if node not in index:
+            visit(node)
+    return found
+
+
+def test_the_graph_sees_the_project():
+    graph = import_graph()
+    assert "newsportal.pagecache" in graph
+    assert "articles.views" in graph["comments.views"] or any(
+        target.startswith("articles") for target in graph["comments.views"]
+    )
+
+
+def test_a_cycle_is_found_when_there_is_one():
+    assert cycles({"a": {"b"}, "b": {"c"}, "c": {"a"}, "d": {"a"}}) == [["a", "b", "c"]]
+    assert cycles({"a": {"b"}, "b": set()}) == []
+
+
+def test_no_import_cycle_in_the_project():
+    assert cycles(import_graph()) == []
+
+
+@pytest.mark.parametrize("app", ["articles", "comments"])
+def test_the_page_cache_imports_no_app(app):
+    graph = import_graph()
+    cache_modules = [name for name in graph if name.startswith("newsportal.pagecache")]
+    assert cache_modules
+    for name in cache_modules:
+        assert not [t for t in graph[name] if t.split(".")[0] == app], name
