@@ -14,6 +14,7 @@ from articles.models import AdSlot, Article
 from comments.models import Comment
 from comments.scoring import form_age
 from newsportal import pagecache
+from newsportal.textinput import clean_text
 from tests.factories import AdSlotFactory, ArticleFactory, CommentFactory, UserFactory
 from tests.formparts import confirm, fetch_parts, form_action
 
@@ -111,7 +112,11 @@ def test_old_marker_names_in_a_comment_or_a_title_break_nothing(pages, site, tex
         assert one.content == two.content, url
         assert f"Titre {text}" in one.text, url
     article_page = first.get(pages["article"]).text
-    assert f"Avant {text} après" in article_page and f"Nom {text}" in article_page
+    # The comment went through the input policy (private-use characters dropped); the
+    # title was written past it (a row stored before the policy) and shows as it is.
+    body, name = clean_text(f"Avant {text} après"), clean_text(f"Nom {text}", multiline=False)
+    assert "\ue000" not in body + name
+    assert body in article_page and name in article_page
     # No one's token is printed into the page.
     assert 'name="csrfmiddlewaretoken" value=""' in article_page
 
