@@ -1,4 +1,5 @@
 import logging
+import math
 from datetime import timedelta
 
 from django.conf import settings
@@ -6,7 +7,8 @@ from django.contrib import messages
 from django.db import transaction
 from django.http import JsonResponse
 from django.shortcuts import redirect
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.cache import add_never_cache_headers
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
@@ -14,9 +16,10 @@ from django.views.decorators.http import require_GET
 from articles.views import ArticleDetailView
 from newsportal.clientip import client_ip
 
-from . import captcha, moderation, ratelimit, scoring
+from . import captcha, moderation, outcomes, ratelimit, scoring
 from .forms import CommentForm
 from .models import Comment
+from .reasons import describe_all
 
 logger = logging.getLogger(__name__)
 
@@ -31,13 +34,28 @@ def altcha_challenge(request):
 class CommentPostView(ArticleDetailView):
     """Take a reader's comment: rate limit, captcha verdict, own signals, decision.
 
-    The article page itself shows the form; a rejected or invalid comment comes back
-    on that page with the reader's name and text kept.
+    A stored comment redirects to itself (`Comment.get_absolute_url`), with its outcome
+    kept in the reader's session (comments.outcomes): the article page then shows it in
+    its place, with the message beside it. Every refusal (low score, comments closed,
+    the rate limit, an expired form, a failed CSRF check) answers with the article page,
+    the form, the reader's name and text, and one message that says what to do.
+    A GET (a bookmarked or reloaded address) goes to the article's comments.
     """
 
-    http_method_names = ["post"]
+    http_method_names = ["get", "post"]
+    # Set by csrf_failure: the CSRF check refused this POST.
+    csrf_refused = False
+
+    def get(self, request, *args, **kwargs):
+        article = self.get_object()
+        return redirect(f"{article.get_absolute_url()}#comments")
 
     def post(self, request, *args, **kwargs):
+        self.object = article = self.get_object()
+        form = CommentForm(request.POST, article=article)
+        if self.csrf_refused:
+            return self.refuse(form, outcomes.FORM_EXPIRED, status=403)
+
         ip_address = client_ip(request)
         retry_after = ratelimit.hit(
             "comments",
@@ -46,15 +64,15 @@ class CommentPostView(ArticleDetailView):
             settings.COMMENTS_RATE_WINDOW,
         )
         if retry_after:
-            return ratelimit.too_many_requests(request, retry_after)
+            minutes = math.ceil(retry_after / 60)
+            response = self.refuse(form, outcomes.RATE_LIMITED % {"minutes": minutes}, status=429)
+            response["Retry-After"] = str(retry_after)
+            return response
 
-        self.object = article = self.get_object()
         comments_url = f"{article.get_absolute_url()}#comments"
         if not moderation.comments_are_open(article):
-            messages.error(request, _("Comments are closed on this article."))
-            return redirect(comments_url)
+            return self.refuse(form, outcomes.COMMENTS_CLOSED, status=403)
 
-        form = CommentForm(request.POST, article=article)
         if not form.is_valid():
             return self.show_form_again(form)
 
@@ -74,14 +92,15 @@ class CommentPostView(ArticleDetailView):
         )
         status = moderation.decide(article, assessment)
         if status is None:
-            logger.info(
-                "Comment refused on %s: score %s, %s",
-                article.slug,
-                assessment.score,
-                assessment.reasons,
-            )
-            form.reject_for_low_score()
-            return self.show_form_again(form)
+            with translation.override("en"):
+                logger.info(
+                    "Comment refused on %s: score %s, %s",
+                    article.slug,
+                    assessment.score,
+                    describe_all(assessment.reasons),
+                )
+            self.show_question = outcomes.needs_question(assessment.reasons)
+            return self.refuse(form, outcomes.refusal_message(assessment.reasons))
 
         with transaction.atomic():
             # The same rendered form sent twice (a double click, a resent POST) stores
@@ -94,15 +113,10 @@ class CommentPostView(ArticleDetailView):
                 messages.info(request, _("Your comment was already received."))
                 return redirect(comments_url)
             comment = self.store(form, article, status, assessment, ip_address)
-        if status == Comment.Status.APPROVED:
-            messages.success(request, _("Thank you, your comment is published."))
-            return redirect(comment.get_absolute_url())
-        moderation.hold_for_moderation_notice(comment)
-        messages.info(
-            request,
-            _("Thank you, your comment was received. It will appear once a moderator has read it."),
-        )
-        return redirect(comments_url)
+        if status == Comment.Status.PENDING:
+            moderation.hold_for_moderation_notice(comment)
+        outcomes.remember(request, comment)
+        return redirect(comment.get_absolute_url())
 
     def store(self, form, article, status, assessment, ip_address):
         """Create the comment: what the reader wrote, the verdict, the abuse record."""
@@ -118,6 +132,22 @@ class CommentPostView(ArticleDetailView):
             user_agent=self.request.headers.get("User-Agent", "")[:300],
         )
 
-    def show_form_again(self, form):
-        context = self.get_context_data(object=self.object, comment_form=form)
-        return self.render_to_response(context, status=400)
+    show_question = False
+
+    def refuse(self, form, message, status=400):
+        """The article page with the form, the reader's text and what to do (never stored)."""
+        form.refuse(message)
+        return self.show_form_again(form, status=status)
+
+    def show_form_again(self, form, status=400):
+        context = self.get_context_data(
+            object=self.object, comment_form=form, comment_show_question=self.show_question
+        )
+        response = self.render_to_response(context, status=status)
+        add_never_cache_headers(response)
+        return response
+
+
+def csrf_refused(request, **kwargs):
+    """A comment refused by the CSRF check: the article page with the reader's text kept."""
+    return CommentPostView.as_view(csrf_refused=True)(request, **kwargs)

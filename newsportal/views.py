@@ -14,6 +14,7 @@ from django.http import (
 )
 from django.shortcuts import render
 from django.template import loader
+from django.urls import Resolver404, resolve
 from django.views.decorators.cache import never_cache
 from django.views.defaults import page_not_found as django_page_not_found
 from django.views.static import serve
@@ -52,7 +53,19 @@ def permission_denied(request, exception, template_name="403.html"):
 
 
 def csrf_failure(request, reason="", template_name="403_csrf.html"):
-    """CSRF_FAILURE_VIEW: say why the form was refused and what to do, never the details."""
+    """CSRF_FAILURE_VIEW: say why the form was refused and what to do, never the details.
+
+    A refused comment comes back on its article page with the reader's text kept
+    (comments.views.csrf_refused); any other form gets the 403 page.
+    """
+    try:
+        match = resolve(request.path_info)
+    except Resolver404:
+        match = None
+    if match and match.view_name == "comments:post":
+        from comments.views import csrf_refused
+
+        return csrf_refused(request, **match.kwargs)
     return render(request, template_name, status=403)
 
 

@@ -11,6 +11,7 @@ from django.utils.safestring import mark_safe
 
 from articles.pagecache import hole, scope_token
 
+from .. import outcomes
 from ..captcha import get_provider
 from ..forms import CommentForm
 from ..models import PAGE_PARAMETER, Comment
@@ -86,8 +87,13 @@ def comments_section(context, article):
     request = context["request"]
     is_open = comments_are_open(article)
     provider = get_provider()
-    form = (context.get("comment_form") or CommentForm(article=article)) if is_open else None
+    sent_form = context.get("comment_form")
+    form = (sent_form or CommentForm(article=article)) if is_open else None
     captcha = provider.widget_context(request) if is_open else {}
+    if is_open and context.get("comment_show_question"):
+        # The proof of work never came: offer the question to every browser.
+        captcha["question_visible"] = True
+    outcome, own_pending = outcomes.take(request, article)
     if is_open and context.get("page_cache_holes"):
         # A page kept in the page cache: each reader's own values are filled per response.
         form.initial["rendered_at"] = hole("comment-stamp", article.pk)
@@ -110,6 +116,9 @@ def comments_section(context, article):
         "comments_open": is_open,
         "closes_at": closes_at(article),
         "form": form,
+        "refused_form": sent_form if not is_open else None,
+        "outcome": outcome,
+        "own_pending": own_pending,
         "captcha_template": provider.template_name,
         "captcha": captcha,
         "csp_nonce": context.get("csp_nonce"),

@@ -103,7 +103,7 @@ def test_a_reader_posts_a_comment_from_a_page_served_from_the_cache(pages, setti
     assert response.status_code == 302
     comment = Comment.objects.get()
     assert comment.name == "Kossi"
-    assert comment.reasons == ["question answered without JS"]
+    assert comment.reasons == [{"code": "question_answered"}]
 
 
 def test_pages_without_a_form_are_public_for_a_cdn(client, pages, settings):

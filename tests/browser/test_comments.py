@@ -37,7 +37,7 @@ def test_reader_posts_moderator_approves_reader_sees_it(
     page.get_by_text("It will appear once a moderator has read it.").wait_for()
     comment = Comment.objects.get()
     assert comment.status == Comment.Status.PENDING
-    assert comment.reasons == ["proof of work solved"]
+    assert comment.reasons == [{"code": "pow_solved"}]
     assert "Mallory" not in page.locator("#comments .comment-list").all_inner_texts().__str__()
 
     roles.sync_roles(apps)  # a transactional test before this one may have flushed them

@@ -65,7 +65,7 @@ def test_form_has_name_comment_honeypot_and_widget_inside_comments(client, artic
     assert 'name="comment"' in section
     assert 'class="comment-hp"  aria-hidden="true"' in section
     assert 'name="website" tabindex="-1" autocomplete="off"' in section
-    assert f'action="{reverse("comments:post", args=[article.slug])}#comments"' in section
+    assert f'action="{reverse("comments:post", args=[article.slug])}#comment-form"' in section
     assert "<altcha-widget" in section
     assert "<noscript>" in section
 

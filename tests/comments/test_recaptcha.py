@@ -9,7 +9,7 @@ from comments.models import Comment
 
 pytestmark = pytest.mark.django_db
 
-SCORE_ERROR = "The captcha score check failed"
+SCORE_ERROR = 'id="comment-form-error"'
 
 
 def token(scenario):
@@ -112,7 +112,7 @@ def test_provider_failure_holds_the_comment_for_a_moderator(
     assert response.status_code == 302
     assert comment.status == Comment.Status.PENDING
     assert comment.score is None
-    assert "captcha unavailable" in comment.reasons
+    assert {"code": "captcha_unavailable"} in comment.reasons
     assert "It will appear once a moderator has read it." in client.get(response["Location"]).text
     assert [message.to for message in mailoutbox] == [[moderator.email]]
 
@@ -123,7 +123,7 @@ def test_siteverify_unreachable_holds_the_comment(settings, siteverify, comment_
     response = post_comment(comment_data(**{"g-recaptcha-response": token("ok")}))
 
     assert response.status_code == 302
-    assert Comment.objects.get().reasons[0] == "captcha unavailable"
+    assert Comment.objects.get().reasons[0] == {"code": "captcha_unavailable"}
 
 
 def test_page_loads_google_script_with_the_nonce_and_site_key(siteverify, client, article):
