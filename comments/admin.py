@@ -102,9 +102,6 @@ class CommentAdmin(admin.ModelAdmin):
         "moderated_at",
     ]
 
-    class Media:
-        css = {"all": ["css/newsroom-admin.css"]}
-
     def get_ordering(self, request):
         # The queue: pending comments first, the oldest of them first (they have waited
         # longest); then the others, newest first.
