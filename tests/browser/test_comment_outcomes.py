@@ -14,6 +14,7 @@ from comments.models import Comment
 from tests.factories import ArticleFactory
 
 from .conftest import PHONE
+from .csp import violations, watch
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -40,6 +41,7 @@ def phone(chromium, live_server, cheap_captcha):
         contexts.append(context)
         page = context.new_page()
         page.set_default_timeout(10_000)
+        watch(page)
         page.posts = []
         page.on("request", lambda r: r.method == "POST" and page.posts.append(r.url))
         page.dialogs = []
@@ -88,7 +90,7 @@ def send(page):
 
 
 @pytest.mark.parametrize("javascript", [True, False], ids=["js", "nojs"])
-def test_held_comment_lands_on_itself_with_the_message_beside_it(phone, javascript):
+def test_held_comment_lands_on_itself_with_the_message_beside_it(phone, javascript, artifacts):
     article = article_with_long_body(comments_premoderated=True)
     page = phone(javascript)
     page.goto(article.get_absolute_url())
@@ -113,6 +115,8 @@ def test_held_comment_lands_on_itself_with_the_message_beside_it(phone, javascri
     assert "private" in shown.headers["cache-control"]
     assert django_settings.SESSION_COOKIE_NAME in {c["name"] for c in page.context.cookies()}
     assert page.dialogs == []
+    assert violations(page) == []
+    page.screenshot(path=artifacts / f"comment-held-{'js' if javascript else 'nojs'}.png")
 
     # Anyone else gets the article without it.
     other = phone(javascript)
@@ -121,7 +125,7 @@ def test_held_comment_lands_on_itself_with_the_message_beside_it(phone, javascri
     assert "Mon avis" not in other.locator("#comments").inner_text()
 
 
-def test_published_comment_and_thank_you_are_both_in_view(phone):
+def test_published_comment_and_thank_you_are_both_in_view(phone, artifacts):
     article = article_with_long_body()
     page = phone(True)
     page.goto(article.get_absolute_url())
@@ -136,6 +140,7 @@ def test_published_comment_and_thank_you_are_both_in_view(phone):
     assert box_in_view(mine.locator(".comment-outcome"))
     assert "publié" in mine.locator(".comment-outcome").inner_text()
     assert box_in_view(mine.locator(".comment-body"))
+    page.screenshot(path=artifacts / "comment-published-in-view.png")
 
 
 def assert_form_back_in_view(page, message):
@@ -164,7 +169,7 @@ def test_wrong_answer_without_javascript_gives_the_form_and_text_back(phone):
 
 
 @pytest.mark.parametrize("javascript", [True, False], ids=["js", "nojs"])
-def test_rate_limit_gives_the_form_and_text_back(phone, settings, javascript):
+def test_rate_limit_gives_the_form_and_text_back(phone, settings, javascript, artifacts):
     settings.COMMENTS_RATE_LIMIT = 0
     article = article_with_long_body()
     page = phone(javascript)
@@ -179,6 +184,7 @@ def test_rate_limit_gives_the_form_and_text_back(phone, settings, javascript):
     assert responses[-1].status == 429
     assert int(responses[-1].headers["retry-after"]) > 0
     assert_form_back_in_view(page, "Attendez")
+    page.screenshot(path=artifacts / f"comment-rate-limited-{'js' if javascript else 'nojs'}.png")
 
 
 @pytest.mark.parametrize("javascript", [True, False], ids=["js", "nojs"])
