@@ -12,7 +12,7 @@ from django.utils import timezone, translation
 
 from comments import reasons
 from comments.models import Comment
-from tests.factories import CommentFactory, UserFactory
+from tests.factories import ArticleFactory, CommentFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -197,3 +197,31 @@ def test_old_reasons_become_codes_and_back():
     assert codes[9] == {"code": "provider_error", "detail": "siteverify: timed out"}
     assert codes[10] == "something nobody wrote down"
     assert [migration.to_sentence(code) for code in codes] == old
+
+
+@pytest.mark.django_db(transaction=True)
+def test_migration_converts_existing_rows():
+    from django.db import connection
+    from django.db.migrations.executor import MigrationExecutor
+
+    executor = MigrationExecutor(connection)
+    executor.migrate([("comments", "0003_comment_original_text")])
+    old_apps = executor.loader.project_state([("comments", "0003_comment_original_text")]).apps
+    OldComment = old_apps.get_model("comments", "Comment")
+    OldArticle = old_apps.get_model("articles", "Article")
+    article = OldArticle.objects.get(pk=ArticleFactory().pk)
+    OldComment.objects.create(
+        article=article,
+        name="Ancien",
+        body="Texte",
+        reasons=["question answered without JS", "5 recent comments from the same client"],
+    )
+
+    executor = MigrationExecutor(connection)
+    executor.loader.build_graph()
+    executor.migrate(executor.loader.graph.leaf_nodes())
+
+    assert Comment.objects.get(name="Ancien").reasons == [
+        {"code": "question_answered"},
+        {"code": "recent_posts", "count": 5},
+    ]

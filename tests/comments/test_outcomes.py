@@ -232,3 +232,23 @@ def test_pending_comment_of_a_long_thread_lands_on_the_last_page(
     assert f'id="comment-{comment.pk}"' in client.get(response["Location"]).text
     first_page = client.get(article.get_absolute_url() + "?commentaires=1").text
     assert f'id="comment-{comment.pk}"' not in first_page
+
+
+def test_blocked_recaptcha_script_offers_the_question(siteverify, comment_data, post_comment):
+    response = post_comment(comment_data())
+
+    assert response.status_code == 400
+    form = response.text.split('id="comment-form"')[1].split("</form>")[0]
+    assert "<noscript>" not in form
+    assert 'id="id_question_answer"' in form
+    answer, token = question_of(response.text)
+    retry = post_comment(comment_data(question_token=token, question_answer=str(answer)))
+    assert retry.status_code == 302
+    assert Comment.objects.get().status == Comment.Status.PENDING
+    assert siteverify.requests == []
+
+
+def test_first_form_keeps_the_question_for_readers_without_javascript(client, article):
+    form = client.get(article.get_absolute_url()).text.split('id="comment-form"')[1]
+
+    assert form.index("<noscript>") < form.index('id="id_question_answer"')
