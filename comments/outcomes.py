@@ -106,6 +106,7 @@ FORM_EXPIRED = _(
     "send it again. (Our cookies must be allowed for this site.)"
 )
 PUBLISHED = _("Thank you, your comment is published.")
+ALREADY_RECEIVED = _("Your comment was already received.")
 HELD = _(
     "Thank you, your comment was received. It will appear once a moderator has read it. "
     "Until then, only you can see it here."
@@ -138,6 +139,30 @@ def remember(request, comment):
     if comment.status == Comment.Status.PENDING:
         pending = [pk for pk in request.session.get(PENDING_KEY, []) if pk != comment.pk]
         request.session[PENDING_KEY] = [*pending, comment.pk][-MAX_REMEMBERED:]
+
+
+def already_sent(request, article):
+    """The reader's last comment on `article`, to land on again after a resent form.
+
+    Returns its URL, with the outcome set to show once more beside it, or None when the
+    session does not know it (the first post still running, cookies refused).
+    """
+    if not has_proof(request):
+        return None
+    session = request.session
+    ids = list(session.get(PENDING_KEY, []))
+    if outcome := session.get(OUTCOME_KEY):
+        ids.append(outcome.get("id"))
+    comment = (
+        Comment.objects.filter(pk__in=[pk for pk in ids if pk], article=article)
+        .exclude(status__in=[Comment.Status.REJECTED, Comment.Status.SPAM])
+        .order_by("-pk")
+        .first()
+    )
+    if comment is None:
+        return None
+    session[OUTCOME_KEY] = {"id": comment.pk, "status": comment.status, "again": True}
+    return comment.get_absolute_url()
 
 
 def has_proof(request):
@@ -175,7 +200,9 @@ def take(request, article):
         pending = list(
             Comment.objects.pending().on_article(article).filter(pk__in=remembered).for_page()
         )
-    if outcome and outcome.get("status") == Comment.Status.APPROVED:
+    if outcome and outcome.get("again"):
+        outcome["message"] = ALREADY_RECEIVED
+    elif outcome and outcome.get("status") == Comment.Status.APPROVED:
         outcome["message"] = PUBLISHED
     elif outcome:
         outcome["message"] = HELD

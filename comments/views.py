@@ -69,7 +69,6 @@ class CommentPostView(ArticleDetailView):
             response["Retry-After"] = str(retry_after)
             return response
 
-        comments_url = f"{article.get_absolute_url()}#comments"
         if not moderation.comments_are_open(article):
             return self.refuse(form, outcomes.COMMENTS_CLOSED, status=403)
 
@@ -78,8 +77,7 @@ class CommentPostView(ArticleDetailView):
 
         if captcha.already_spent("comment-form", form.stamp):
             # Sent again after it was stored: the same answer, nothing stored twice.
-            messages.info(request, _("Your comment was already received."))
-            return redirect(comments_url)
+            return self.already_received(article)
 
         verdict = captcha.get_provider().verify(request, request.POST)
         assessment = scoring.assess(
@@ -110,8 +108,7 @@ class CommentPostView(ArticleDetailView):
                 form.stamp,
                 timezone.now() + timedelta(seconds=settings.COMMENTS_MAX_FORM_AGE),
             ):
-                messages.info(request, _("Your comment was already received."))
-                return redirect(comments_url)
+                return self.already_received(article)
             comment = self.store(form, article, status, assessment, ip_address)
         if status == Comment.Status.PENDING:
             moderation.hold_for_moderation_notice(comment)
@@ -133,6 +130,13 @@ class CommentPostView(ArticleDetailView):
         )
 
     show_question = False
+
+    def already_received(self, article):
+        """The same form sent twice: land on the comment it stored, nothing stored again."""
+        if target := outcomes.already_sent(self.request, article):
+            return redirect(target)
+        messages.info(self.request, _("Your comment was already received."))
+        return redirect(f"{article.get_absolute_url()}#comments")
 
     def refuse(self, form, message, status=400):
         """The article page with the form, the reader's text and what to do (never stored)."""

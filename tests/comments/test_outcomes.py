@@ -252,3 +252,48 @@ def test_first_form_keeps_the_question_for_readers_without_javascript(client, ar
     form = client.get(article.get_absolute_url()).text.split('id="comment-form"')[1]
 
     assert form.index("<noscript>") < form.index('id="id_question_answer"')
+
+
+def test_page_with_the_reader_pending_comment_costs_four_queries(
+    settings,
+    client,
+    article,
+    comment_data,
+    post_comment,
+    solve_altcha,
+    django_assert_num_queries,
+    django_assert_max_num_queries,
+):
+    settings.COMMENTS_PREMODERATION = True
+    post_comment(comment_data(altcha=solve_altcha()))
+    client.get(article.get_absolute_url())  # the outcome, shown once, is taken
+    CommentFactory.create_batch(20, article=article)
+
+    # Anyone else: the page from the cache, no query. The reader: the session, which of
+    # their comments still wait, the ones on this article, the comment list itself.
+    other = Client()
+    other.get(article.get_absolute_url())
+    with django_assert_num_queries(0):
+        other.get(article.get_absolute_url())
+    with django_assert_max_num_queries(4):
+        page = client.get(article.get_absolute_url())
+    assert "comment-pending" in page.text
+    assert page.text.count('class="comment"') == 20
+
+
+def test_form_sent_twice_lands_on_the_comment_it_stored(
+    settings, client, article, comment_data, post_comment, solve_altcha
+):
+    settings.COMMENTS_PREMODERATION = True
+    data = comment_data(altcha=solve_altcha())
+    first = post_comment(data)
+    client.get(first["Location"])
+
+    again = post_comment(data)
+
+    comment = Comment.objects.get()
+    assert again.status_code == 302
+    assert again["Location"] == first["Location"]
+    part = comments_part(client.get(again["Location"]).text)
+    assert f'id="comment-{comment.pk}"' in part
+    assert "Your comment was already received." in part
