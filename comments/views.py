@@ -45,6 +45,8 @@ class CommentPostView(ArticleDetailView):
     http_method_names = ["get", "post"]
     # Set by csrf_failure: the CSRF check refused this POST.
     csrf_refused = False
+    # Set on a refusal whose proof of work never came: the question is then shown to all.
+    show_question = False
 
     def get(self, request, *args, **kwargs):
         article = self.get_object()
@@ -128,8 +130,6 @@ class CommentPostView(ArticleDetailView):
             ip_address=ip_address,
             user_agent=self.request.headers.get("User-Agent", "")[:300],
         )
-
-    show_question = False
 
     def already_received(self, article):
         """The same form sent twice: land on the comment it stored, nothing stored again."""

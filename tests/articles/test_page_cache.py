@@ -7,7 +7,7 @@ from datetime import timedelta
 import pytest
 import time_machine
 from django.contrib.messages.storage.cookie import CookieStorage
-from django.test import Client
+from django.test import Client, RequestFactory
 from django.utils import timezone
 
 from articles import pagecache
@@ -242,7 +242,9 @@ def test_an_approved_comment_shows_at_once_and_renews_only_its_article(
 
     admin = CommentAdmin(Comment, None)
     admin.message_user = lambda *args, **kwargs: None
-    admin.approve(type("Request", (), {"user": UserFactory()})(), Comment.objects.all())
+    request = RequestFactory().post("/admin/comments/comment/")
+    request.user = UserFactory()
+    admin.approve(request, Comment.objects.all())
 
     assert comment.body in client.get(pages["article"]).text
     with django_assert_num_queries(0):
