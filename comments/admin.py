@@ -1,12 +1,26 @@
+from datetime import datetime
+
 from django.contrib import admin, messages
-from django.db.models import Case, IntegerField, Value, When
+from django.core import signing
+from django.core.exceptions import PermissionDenied
+from django.db import transaction
+from django.db.models import Case, F, IntegerField, Value, When
+from django.middleware.csrf import get_token
+from django.shortcuts import redirect
+from django.urls import path, reverse
 from django.utils import timezone
+from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from articles.caching import comments_changed
 
 from .models import Comment
+from .reasons import describe_all
+
+UNDO_SALT = "comments.admin.undo"
+# How long the "Undo" button of a bulk decision works (seconds).
+UNDO_SECONDS = 3600
 
 
 class ScoreBandFilter(admin.SimpleListFilter):
@@ -36,23 +50,22 @@ class ScoreBandFilter(admin.SimpleListFilter):
 
 @admin.register(Comment)
 class CommentAdmin(admin.ModelAdmin):
-    list_display = [
-        "name",
-        "excerpt",
-        "article",
-        "status",
-        "score",
-        "reasons_list",
-        "provider",
-        "created_at",
-    ]
-    list_display_links = ["name", "excerpt"]
+    """The moderation queue: oldest pending first, what to decide on within 1280 px.
+
+    A moderator may edit a comment's name and text (to remove a phone number, say):
+    the first edit keeps what the reader sent in `original_name`/`original_body`
+    (admin only), and the admin's history (LogEntry) records who changed what, when.
+    Every bulk decision can be undone from the message that confirms it.
+    """
+
+    list_display = ["comment_cell", "status", "score", "reasons_list", "created_at"]
+    list_display_links = ["comment_cell"]
     list_filter = [
         "status",
+        ("article", admin.RelatedOnlyFieldListFilter),
         ScoreBandFilter,
         "provider",
         "created_at",
-        ("article", admin.RelatedOnlyFieldListFilter),
     ]
     list_select_related = ["article"]
     search_fields = ["name", "body", "article__title", "=ip_address"]
@@ -68,20 +81,21 @@ class CommentAdmin(admin.ModelAdmin):
         "reasons_list",
         "provider",
         "created_at",
+        "original_name",
+        "original_body",
         "ip_address",
         "user_agent",
         "moderated_by",
         "moderated_at",
     ]
-    # A moderator decides what is shown; the reader's words stay the reader's.
     readonly_fields = [
         "article",
-        "name",
-        "body",
         "score",
         "reasons_list",
         "provider",
         "created_at",
+        "original_name",
+        "original_body",
         "ip_address",
         "user_agent",
         "moderated_by",
@@ -89,13 +103,15 @@ class CommentAdmin(admin.ModelAdmin):
     ]
 
     def get_ordering(self, request):
-        # The queue: pending comments first, then the newest.
+        # The queue: pending comments first, the oldest of them first (they have waited
+        # longest); then the others, newest first.
         pending_first = Case(
             When(status=Comment.Status.PENDING, then=Value(0)),
             default=Value(1),
             output_field=IntegerField(),
         )
-        return [pending_first.asc(), "-created_at"]
+        pending_since = Case(When(status=Comment.Status.PENDING, then=F("created_at")))
+        return [pending_first.asc(), pending_since.asc(), "-created_at", "-pk"]
 
     def has_add_permission(self, request):
         # Comments come from readers, through the article page.
@@ -107,29 +123,131 @@ class CommentAdmin(admin.ModelAdmin):
     def get_readonly_fields(self, request, obj=None):
         if self.has_moderate_permission(request):
             return self.readonly_fields
-        return [*self.readonly_fields, "status"]
+        return [*self.readonly_fields, "name", "body", "status"]
 
-    @admin.display(description=_("comment"))
-    def excerpt(self, comment):
-        return comment.body if len(comment.body) <= 120 else f"{comment.body[:119]}…"
+    def get_fields(self, request, obj=None):
+        fields = list(super().get_fields(request, obj))
+        if obj is None or not (obj.original_name or obj.original_body):
+            fields = [f for f in fields if f not in {"original_name", "original_body"}]
+        return fields
+
+    @admin.display(description=_("comment"), ordering="created_at")
+    def comment_cell(self, comment):
+        excerpt = comment.body if len(comment.body) <= 120 else f"{comment.body[:119]}…"
+        return format_html(
+            '<span class="comment-queue-author">{}</span>'
+            '<span class="comment-queue-article">{}</span>'
+            '<span class="comment-queue-text">{}</span>',
+            comment.name,
+            comment.article.title,
+            excerpt,
+        )
 
     @admin.display(description=_("reasons"))
     def reasons_list(self, comment):
-        return "; ".join(str(reason) for reason in comment.reasons) or "–"
+        return describe_all(comment.reasons)
 
     def save_model(self, request, obj, form, change):
         if change and "status" in form.changed_data:
             obj.moderate(obj.status, request.user)
+        edited = change and {"name", "body"} & set(form.changed_data)
+        if edited and not (obj.original_name or obj.original_body):
+            # The reader's words as sent, kept once for the record (never public).
+            obj.original_name = form.initial.get("name", "")
+            obj.original_body = form.initial.get("body", "")
         super().save_model(request, obj, form, change)
 
+    # Bulk decisions and their undo -------------------------------------------------
+
+    def get_urls(self):
+        undo = path(
+            "undo/",
+            self.admin_site.admin_view(self.undo_view),
+            name="comments_comment_undo",
+        )
+        return [undo, *super().get_urls()]
+
     def _moderate(self, request, queryset, status, message):
+        before = list(queryset.values_list("pk", "status", "moderated_by_id", "moderated_at"))
         article_ids = set(queryset.values_list("article_id", flat=True))
         count = queryset.update(
             status=status, moderated_by=request.user, moderated_at=timezone.now()
         )
         # update() sends no signal: renew the cached pages of these articles here.
         comments_changed(article_ids)
-        self.message_user(request, message(count) % {"count": count}, messages.SUCCESS)
+        token = signing.dumps(
+            {
+                "to": status,
+                "by": request.user.pk,
+                "rows": [
+                    [pk, old, by, at.isoformat() if at else None] for pk, old, by, at in before
+                ],
+            },
+            salt=UNDO_SALT,
+            compress=True,
+        )
+        self.message_user(
+            request,
+            format_html(
+                '{} <form class="comment-undo" method="post" action="{}">'
+                '<input type="hidden" name="csrfmiddlewaretoken" value="{}">'
+                '<input type="hidden" name="undo" value="{}">'
+                '<button type="submit" class="button">{}</button></form>',
+                message(count) % {"count": count},
+                reverse("admin:comments_comment_undo"),
+                get_token(request),
+                token,
+                _("Undo"),
+            ),
+            messages.SUCCESS,
+        )
+
+    def undo_view(self, request):
+        """POST only, CSRF-checked: put back the statuses a bulk decision replaced.
+
+        Only comments still in the status that decision gave them go back (a later
+        decision by anyone stands); the token is signed and lasts UNDO_SECONDS.
+        """
+        changelist = reverse("admin:comments_comment_changelist")
+        if request.method != "POST":
+            return redirect(changelist)
+        if not self.has_moderate_permission(request):
+            raise PermissionDenied
+        try:
+            decision = signing.loads(
+                request.POST.get("undo", ""), salt=UNDO_SALT, max_age=UNDO_SECONDS
+            )
+        except signing.SignatureExpired:
+            self.message_user(request, _("This decision is too old to be undone."), messages.ERROR)
+            return redirect(changelist)
+        except signing.BadSignature:
+            self.message_user(request, _("This undo link is not valid."), messages.ERROR)
+            return redirect(changelist)
+        rows = {pk: (old, by, at) for pk, old, by, at in decision["rows"]}
+        restored = 0
+        with transaction.atomic():
+            comments = Comment.objects.select_for_update().filter(
+                pk__in=rows, status=decision["to"]
+            )
+            for comment in comments:
+                old, by, at = rows[comment.pk]
+                comment.status = old
+                comment.moderated_by_id = by
+                comment.moderated_at = datetime.fromisoformat(at) if at else None
+                comment.save(update_fields=["status", "moderated_by", "moderated_at"])
+                self.log_change(
+                    request,
+                    comment,
+                    [{"changed": {"fields": ["status"]}}],
+                )
+                restored += 1
+        self.message_user(
+            request,
+            ngettext("%(count)d decision undone.", "%(count)d decisions undone.", restored)
+            % {"count": restored},
+            messages.SUCCESS,
+        )
+        return redirect(changelist)
 
     @admin.action(
         description=_("Approve and publish the selected comments"), permissions=["moderate"]

@@ -41,10 +41,9 @@ from django.utils.translation import gettext
 from newsportal.clientip import client_ip
 
 from .models import SpentToken
+from .reasons import reason
 
 logger = logging.getLogger(__name__)
-
-UNAVAILABLE = "captcha unavailable"
 
 
 @dataclass(frozen=True)
@@ -53,19 +52,27 @@ class Verdict:
 
     provider: str
     score: float | None
-    reasons: list[str] = field(default_factory=list)
+    # Stored reasons (comments.reasons): dicts with a code and its figures.
+    reasons: list[dict] = field(default_factory=list)
+    # A passed check (a solved proof of work, a right answer to the question): the
+    # portal's signals may hold such a comment, never refuse it (comments.moderation).
+    passed: bool = False
 
     @property
     def unavailable(self):
         return self.score is None
 
     @classmethod
-    def failed(cls, provider, reason):
-        return cls(provider, 0.0, [reason])
+    def failed(cls, provider, code, **figures):
+        return cls(provider, 0.0, [reason(code, **figures)])
 
     @classmethod
     def provider_unavailable(cls, provider, detail):
-        return cls(provider, None, [UNAVAILABLE, detail])
+        return cls(
+            provider,
+            None,
+            [reason("captcha_unavailable"), reason("provider_error", detail=detail)],
+        )
 
 
 def _digest(kind, value):
@@ -141,15 +148,22 @@ class NoScriptQuestion:
         try:
             question = signing.loads(token, salt="comments.question", max_age=max_age)
         except signing.SignatureExpired:
-            return Verdict.failed(self.name, "question expired")
+            return Verdict.failed(self.name, "question_expired")
         except signing.BadSignature:
-            return Verdict.failed(self.name, "question tampered with")
+            return Verdict.failed(self.name, "question_tampered")
         nonce = question["n"]
+        if not answer.strip():
+            return Verdict.failed(self.name, "captcha_missing")
         if not constant_time_compare(self._answer_hash(nonce, answer.strip()), question["h"]):
-            return Verdict.failed(self.name, "wrong answer to the question")
+            return Verdict.failed(self.name, "wrong_answer")
         if not spend_once("question", nonce, timezone.now() + timedelta(seconds=max_age)):
-            return Verdict.failed(self.name, "question already used")
-        return Verdict(self.name, settings.COMMENTS_NOJS_SCORE, ["question answered without JS"])
+            return Verdict.failed(self.name, "question_used")
+        return Verdict(
+            self.name,
+            settings.COMMENTS_NOJS_SCORE,
+            [reason("question_answered")],
+            passed=True,
+        )
 
 
 class BuiltinProvider(NoScriptQuestion, CaptchaProvider):
@@ -207,25 +221,25 @@ class BuiltinProvider(NoScriptQuestion, CaptchaProvider):
             return self._verify_proof_of_work(payload)
         if token := data.get("question_token", "").strip():
             return self._verify_answer(token, data.get("question_answer", ""))
-        return Verdict.failed(self.name, "captcha missing")
+        return Verdict.failed(self.name, "captcha_missing")
 
     def _verify_proof_of_work(self, payload):
         result = altcha.verify_solution(
             payload, self.hmac_secret, hmac_key_secret=self.hmac_key_secret
         )
         if result.expired:
-            return Verdict.failed(self.name, "challenge expired")
+            return Verdict.failed(self.name, "challenge_expired")
         if result.error:
-            return Verdict.failed(self.name, "unreadable payload")
+            return Verdict.failed(self.name, "payload_unreadable")
         if result.invalid_signature:
-            return Verdict.failed(self.name, "challenge not signed by us")
+            return Verdict.failed(self.name, "challenge_forged")
         if not result.verified:
-            return Verdict.failed(self.name, "wrong solution")
+            return Verdict.failed(self.name, "wrong_solution")
         challenge = altcha.Payload.from_base64(payload).challenge
         expires_at = datetime.fromtimestamp(challenge.parameters.expires_at, tz=UTC)
         if not spend_once("altcha", challenge.signature, expires_at):
-            return Verdict.failed(self.name, "challenge already used")
-        return Verdict(self.name, 1.0, ["proof of work solved"])
+            return Verdict.failed(self.name, "challenge_used")
+        return Verdict(self.name, 1.0, [reason("pow_solved")], passed=True)
 
 
 class RecaptchaProvider(NoScriptQuestion, CaptchaProvider):
@@ -258,11 +272,11 @@ class RecaptchaProvider(NoScriptQuestion, CaptchaProvider):
         if not token:
             if question_token := data.get("question_token", "").strip():
                 return self._verify_answer(question_token, data.get("question_answer", ""))
-            return Verdict.failed(self.name, "captcha missing")
+            return Verdict.failed(self.name, "captcha_missing")
         max_age = settings.COMMENTS_RECAPTCHA_MAX_AGE
         # Google also refuses a second use, but our own record does not depend on it.
         if not spend_once("recaptcha", token, timezone.now() + timedelta(seconds=max_age * 2)):
-            return Verdict.failed(self.name, "token already used")
+            return Verdict.failed(self.name, "recaptcha_token_used")
         try:
             answer = self.siteverify(token, client_ip(request))
         except (OSError, ValueError, http.client.HTTPException) as error:
@@ -297,29 +311,35 @@ class RecaptchaProvider(NoScriptQuestion, CaptchaProvider):
             if not isinstance(codes, list):
                 codes = [str(codes)]
             if "timeout-or-duplicate" in codes:
-                return Verdict.failed(self.name, "token expired or already used")
-            return Verdict.failed(self.name, f"siteverify refused: {', '.join(map(str, codes))}")
+                return Verdict.failed(self.name, "recaptcha_token_expired")
+            return Verdict.failed(
+                self.name, "recaptcha_refused", codes=", ".join(map(str, codes))[:200]
+            )
         try:
             score = float(answer.get("score"))
         except (TypeError, ValueError):
             return Verdict.provider_unavailable(self.name, "siteverify answered without a score")
         score = min(max(score, 0.0), 1.0)
-        reasons = [f"recaptcha score {score:.2f}"]
+        reasons = [reason("recaptcha_score", score=round(score, 2))]
         if answer.get("action") != settings.COMMENTS_RECAPTCHA_ACTION:
-            return Verdict.failed(self.name, f"wrong action {str(answer.get('action'))[:40]!r}")
+            return Verdict.failed(
+                self.name, "recaptcha_wrong_action", value=str(answer.get("action"))[:40]
+            )
         if answer.get("hostname") not in self.expected_hostnames(request):
-            return Verdict.failed(self.name, f"wrong hostname {str(answer.get('hostname'))[:80]!r}")
+            return Verdict.failed(
+                self.name, "recaptcha_wrong_hostname", value=str(answer.get("hostname"))[:80]
+            )
         try:
             solved_at = datetime.fromisoformat(str(answer.get("challenge_ts")))
             if solved_at.tzinfo is None:
                 raise ValueError("challenge_ts without a time zone")
         except ValueError:
-            return Verdict.failed(self.name, "challenge time unreadable")
+            return Verdict.failed(self.name, "recaptcha_time_unreadable")
         age = (timezone.now() - solved_at).total_seconds()
         if not -30 <= age <= settings.COMMENTS_RECAPTCHA_MAX_AGE:
-            return Verdict.failed(self.name, f"stale challenge ({int(age)} s old)")
+            return Verdict.failed(self.name, "recaptcha_stale", seconds=int(age))
         if score < settings.COMMENTS_RECAPTCHA_MIN_SCORE:
-            return Verdict(self.name, 0.0, [*reasons, "recaptcha score below threshold"])
+            return Verdict(self.name, 0.0, [*reasons, reason("recaptcha_low_score")])
         return Verdict(self.name, score, reasons)
 
 

@@ -8,11 +8,6 @@ from newsportal.textinput import CharField as PolicyCharField
 
 from .scoring import sign_render_time
 
-CAPTCHA_SCORE_ERROR = _(
-    "The captcha score check failed: your comment was not sent. Your name and text are "
-    "kept below; please try again, or contact the newsroom if this keeps happening."
-)
-
 
 class CommentForm(forms.Form):
     name = PolicyCharField(
@@ -46,6 +41,8 @@ class CommentForm(forms.Form):
         self.helper = FormHelper()
         self.helper.form_tag = False
         self.helper.disable_csrf = True
+        # The form's own errors are written once, by comments/section.html.
+        self.helper.template = "comments/form_fields.html"
         self.helper.layout = Layout(
             Field("name"),
             Field("comment"),
@@ -58,5 +55,6 @@ class CommentForm(forms.Form):
         # Django strips both ends (a blank name is "required"); collapse the inside too.
         return " ".join(self.cleaned_data["name"].split())
 
-    def reject_for_low_score(self):
-        self.add_error(None, forms.ValidationError(CAPTCHA_SCORE_ERROR, code="captcha_score"))
+    def refuse(self, message):
+        """Mark the form refused with one message for the reader (comments.outcomes)."""
+        self.add_error(None, forms.ValidationError(message, code="refused"))

@@ -71,6 +71,10 @@ class Comment(InputPolicyModel, models.Model):
         related_name="+",
     )
     moderated_at = models.DateTimeField(_("moderated"), null=True, blank=True)
+    # What the reader sent, kept for the record when a moderator edits the comment
+    # (never shown on a public page; who edited and when is in the admin's history).
+    original_name = models.CharField(_("original name"), max_length=80, blank=True)
+    original_body = models.TextField(_("original comment"), blank=True)
 
     objects = CommentQuerySet.as_manager()
 
@@ -109,21 +113,23 @@ class Comment(InputPolicyModel, models.Model):
         super().save(*args, **kwargs)
 
     def get_absolute_url(self):
-        """The article page that shows this comment (the right page of a long list)."""
+        """The article page that shows this comment (the right page of a long list).
+
+        A published comment is on the page its rank gives; a pending one is shown (to
+        its author only) after the published ones, on the last page.
+        """
         url = self.article.get_absolute_url()
+        approved = Comment.objects.approved().on_article(self.article_id)
+        per_page = settings.COMMENTS_PER_PAGE
         if self.status == self.Status.APPROVED:
-            earlier = (
-                Comment.objects.approved()
-                .on_article(self.article_id)
-                .filter(
-                    Q(created_at__lt=self.created_at)
-                    | Q(created_at=self.created_at, pk__lt=self.pk)
-                )
-                .count()
-            )
-            page = earlier // settings.COMMENTS_PER_PAGE + 1
-            if page > 1:
-                url = f"{url}?{PAGE_PARAMETER}={page}"
+            earlier = approved.filter(
+                Q(created_at__lt=self.created_at) | Q(created_at=self.created_at, pk__lt=self.pk)
+            ).count()
+            page = earlier // per_page + 1
+        else:
+            page = max(1, -(-approved.count() // per_page))
+        if page > 1:
+            url = f"{url}?{PAGE_PARAMETER}={page}"
         return f"{url}#comment-{self.pk}"
 
     def moderate(self, status, user, at=None):

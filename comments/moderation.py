@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from .models import Comment
+from .reasons import describe_all
 
 logger = logging.getLogger(__name__)
 
@@ -34,10 +35,19 @@ def is_premoderated(article):
 
 
 def decide(article, assessment):
-    """Rejected (None), held (PENDING) or published (APPROVED)."""
+    """Rejected (None), held (PENDING) or published (APPROVED).
+
+    A passed captcha check (a solved proof of work, a right answer to the question) is
+    at worst held: many mobile readers share one carrier IP, so the portal's signals
+    about the client (recent posts, links, duplicates, an old form) may lower its score
+    but never refuse it. Only a signal no person gives (honeypot, forged stamp, sent
+    too fast) still refuses it.
+    """
     if assessment.captcha_unavailable:
         return Comment.Status.PENDING
     if assessment.score < settings.COMMENTS_REJECT_BELOW:
+        if assessment.passed and not assessment.robot_signal:
+            return Comment.Status.PENDING
         return None
     if assessment.score >= settings.COMMENTS_PUBLISH_FROM and not is_premoderated(article):
         return Comment.Status.APPROVED
@@ -82,7 +92,7 @@ def hold_for_moderation_notice(comment):
         "title": comment.article.title,
         "body": comment.body,
         "score": "–" if comment.score is None else f"{comment.score:.2f}",
-        "reasons": ", ".join(comment.reasons) or "–",
+        "reasons": describe_all(comment.reasons),
         "queue": queue,
     }
     try:

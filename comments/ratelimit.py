@@ -4,8 +4,6 @@ import math
 import time
 
 from django.core.cache import cache
-from django.shortcuts import render
-from django.utils.cache import add_never_cache_headers
 
 
 def hit(scope, client, limit, window, now=None):
@@ -30,15 +28,3 @@ def hit(scope, client, limit, window, now=None):
     if count > limit:
         return max(1, math.ceil((slot + 1) * window - now))
     return None
-
-
-def too_many_requests(request, retry_after):
-    response = render(
-        request,
-        "429.html",
-        {"retry_after": retry_after, "retry_minutes": math.ceil(retry_after / 60)},
-        status=429,
-    )
-    response["Retry-After"] = str(retry_after)
-    add_never_cache_headers(response)
-    return response

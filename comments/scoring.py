@@ -17,6 +17,7 @@ from django.core import signing
 from django.utils import timezone
 
 from .models import Comment
+from .reasons import reason
 
 STAMP_SALT = "comments.form-rendered"
 LINK_RE = re.compile(r"https?://|www\.", re.IGNORECASE)
@@ -64,7 +65,12 @@ class Assessment:
 
     provider: str
     score: float | None
-    reasons: list[str] = field(default_factory=list)
+    # Stored reasons (comments.reasons): dicts with a code and its figures.
+    reasons: list[dict] = field(default_factory=list)
+    # The captcha check was passed (a proof of work, a right answer to the question).
+    passed: bool = False
+    # A signal only robots give (honeypot, forged stamp, sent too fast) fired.
+    robot_signal: bool = False
 
     @property
     def captcha_unavailable(self):
@@ -76,42 +82,48 @@ def assess(verdict, *, article, body, honeypot, stamp, ip_address, now=None):
     now = now or timezone.now()
     reasons = list(verdict.reasons)
     penalty = 0.0
+    robot_signal = False
 
     if honeypot.strip():
-        reasons.append("honeypot filled")
+        reasons.append(reason("honeypot"))
         penalty += 1.0
+        robot_signal = True
 
     age = form_age(stamp, article.pk)
     if age is None:
-        reasons.append("form stamp missing or forged")
+        reasons.append(reason("stamp_forged"))
         penalty += PENALTY_BAD_STAMP
+        robot_signal = True
     elif age < settings.COMMENTS_MIN_SUBMIT_SECONDS:
-        reasons.append(f"submitted too fast ({max(age, 0):.0f} s after the page)")
+        reasons.append(reason("too_fast", seconds=round(max(age, 0))))
         penalty += PENALTY_TOO_FAST
+        robot_signal = True
     elif age > settings.COMMENTS_MAX_FORM_AGE:
-        reasons.append(f"form too old ({age / 3600:.0f} h)")
+        reasons.append(reason("form_too_old", hours=round(age / 3600)))
         penalty += PENALTY_TOO_OLD
 
     links = len(LINK_RE.findall(body))
     if links:
-        reasons.append(f"{links} link(s)")
+        reasons.append(reason("links", count=links))
         penalty += PENALTY_PER_LINK * links
         if links > settings.COMMENTS_MAX_LINKS:
             penalty += PENALTY_TOO_MANY_LINKS
 
     day_ago = now - timedelta(days=1)
     if Comment.objects.filter(body_digest=text_digest(body), created_at__gte=day_ago).exists():
-        reasons.append("same text posted in the last 24 h")
+        reasons.append(reason("duplicate"))
         penalty += PENALTY_DUPLICATE
 
     if ip_address:
         since = now - timedelta(seconds=settings.COMMENTS_RECENT_POSTS_WINDOW)
         recent = Comment.objects.filter(ip_address=ip_address, created_at__gte=since).count()
         if recent >= settings.COMMENTS_RECENT_POSTS_LIMIT:
-            reasons.append(f"{recent} recent comments from the same client")
+            reasons.append(reason("recent_posts", count=recent))
             penalty += PENALTY_RECENT_POSTS
 
     if verdict.unavailable:
-        return Assessment(verdict.provider, None, reasons)
+        return Assessment(verdict.provider, None, reasons, robot_signal=robot_signal)
     score = round(min(max(verdict.score - penalty, 0.0), 1.0), 3)
-    return Assessment(verdict.provider, score, reasons)
+    return Assessment(
+        verdict.provider, score, reasons, passed=verdict.passed, robot_signal=robot_signal
+    )

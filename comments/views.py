@@ -1,4 +1,5 @@
 import logging
+import math
 from datetime import timedelta
 
 from django.conf import settings
@@ -8,7 +9,7 @@ from django.http import Http404, JsonResponse
 from django.middleware.csrf import CsrfViewMiddleware, get_token
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.cache import add_never_cache_headers
 from django.utils.decorators import method_decorator
 from django.utils.translation import get_language
@@ -21,9 +22,10 @@ from articles.models import Article
 from articles.views import ArticleDetailView
 from newsportal.clientip import client_ip
 
-from . import captcha, moderation, ratelimit, scoring
+from . import captcha, moderation, outcomes, ratelimit, scoring
 from .forms import CommentForm
 from .models import Comment
+from .reasons import describe_all
 
 logger = logging.getLogger(__name__)
 
@@ -86,8 +88,12 @@ def csrf_refusal(request):
 class CommentPostView(ArticleDetailView):
     """Take a reader's comment: rate limit, captcha verdict, own signals, decision.
 
-    The article page itself shows the form; a rejected or invalid comment comes back
-    on that page with the reader's name and text kept.
+    A stored comment redirects to itself (`Comment.get_absolute_url`), with its outcome
+    kept in the reader's session (comments.outcomes): the article page then shows it in
+    its place, with the message beside it. Every refusal (low score, comments closed,
+    the rate limit, an expired form) answers with the article page,
+    the form, the reader's name and text, and one message that says what to do.
+    A GET (a bookmarked or reloaded address) goes to the article's comments.
 
     The page the form comes from is the same for every reader, so a reader without
     JavaScript sends it with no CSRF token: the view does Django's CSRF check itself
@@ -96,9 +102,17 @@ class CommentPostView(ArticleDetailView):
     and a token. docs/comments.md says why this stays CSRF-safe.
     """
 
-    http_method_names = ["post"]
+    http_method_names = ["get", "post"]
+    # Set on a refusal whose proof of work never came: the question is then shown to all.
+    show_question = False
+
+    def get(self, request, *args, **kwargs):
+        article = self.get_object()
+        return redirect(f"{article.get_absolute_url()}#comments")
 
     def post(self, request, *args, **kwargs):
+        self.object = article = self.get_object()
+        form = CommentForm(request.POST, article=article)
         ip_address = client_ip(request)
         retry_after = ratelimit.hit(
             "comments",
@@ -107,25 +121,23 @@ class CommentPostView(ArticleDetailView):
             settings.COMMENTS_RATE_WINDOW,
         )
         if retry_after:
-            return ratelimit.too_many_requests(request, retry_after)
+            minutes = math.ceil(retry_after / 60)
+            response = self.refuse(form, outcomes.RATE_LIMITED % {"minutes": minutes}, status=429)
+            response["Retry-After"] = str(retry_after)
+            return response
 
-        self.object = article = self.get_object()
-        comments_url = f"{article.get_absolute_url()}#comments"
         if not moderation.comments_are_open(article):
-            messages.error(request, _("Comments are closed on this article."))
-            return redirect(comments_url)
+            return self.refuse(form, outcomes.COMMENTS_CLOSED, status=403)
 
         if csrf_refusal(request):
             return self.confirm(article)
 
-        form = CommentForm(request.POST, article=article)
         if not form.is_valid():
             return self.show_form_again(form)
 
         if captcha.already_spent("comment-form", form.stamp):
             # Sent again after it was stored: the same answer, nothing stored twice.
-            messages.info(request, _("Your comment was already received."))
-            return redirect(comments_url)
+            return self.already_received(article)
 
         verdict = captcha.get_provider().verify(request, request.POST)
         assessment = scoring.assess(
@@ -138,14 +150,15 @@ class CommentPostView(ArticleDetailView):
         )
         status = moderation.decide(article, assessment)
         if status is None:
-            logger.info(
-                "Comment refused on %s: score %s, %s",
-                article.slug,
-                assessment.score,
-                assessment.reasons,
-            )
-            form.reject_for_low_score()
-            return self.show_form_again(form)
+            with translation.override("en"):
+                logger.info(
+                    "Comment refused on %s: score %s, %s",
+                    article.slug,
+                    assessment.score,
+                    describe_all(assessment.reasons),
+                )
+            self.show_question = outcomes.needs_question(assessment.reasons)
+            return self.refuse(form, outcomes.refusal_message(assessment.reasons))
 
         with transaction.atomic():
             # The same rendered form sent twice (a double click, a resent POST) stores
@@ -155,18 +168,12 @@ class CommentPostView(ArticleDetailView):
                 form.stamp,
                 timezone.now() + timedelta(seconds=settings.COMMENTS_MAX_FORM_AGE),
             ):
-                messages.info(request, _("Your comment was already received."))
-                return redirect(comments_url)
+                return self.already_received(article)
             comment = self.store(form, article, status, assessment, ip_address)
-        if status == Comment.Status.APPROVED:
-            messages.success(request, _("Thank you, your comment is published."))
-            return redirect(comment.get_absolute_url())
-        moderation.hold_for_moderation_notice(comment)
-        messages.info(
-            request,
-            _("Thank you, your comment was received. It will appear once a moderator has read it."),
-        )
-        return redirect(comments_url)
+        if status == Comment.Status.PENDING:
+            moderation.hold_for_moderation_notice(comment)
+        outcomes.remember(request, comment)
+        return redirect(comment.get_absolute_url())
 
     def store(self, form, article, status, assessment, ip_address):
         """Create the comment: what the reader wrote, the verdict, the abuse record."""
@@ -200,6 +207,22 @@ class CommentPostView(ArticleDetailView):
         add_never_cache_headers(response)
         return response
 
-    def show_form_again(self, form):
-        context = self.get_context_data(object=self.object, comment_form=form)
-        return self.render_to_response(context, status=400)
+    def already_received(self, article):
+        """The same form sent twice: land on the comment it stored, nothing stored again."""
+        if target := outcomes.already_sent(self.request, article):
+            return redirect(target)
+        messages.info(self.request, _("Your comment was already received."))
+        return redirect(f"{article.get_absolute_url()}#comments")
+
+    def refuse(self, form, message, status=400):
+        """The article page with the form, the reader's text and what to do (never stored)."""
+        form.refuse(message)
+        return self.show_form_again(form, status=status)
+
+    def show_form_again(self, form, status=400):
+        context = self.get_context_data(
+            object=self.object, comment_form=form, comment_show_question=self.show_question
+        )
+        response = self.render_to_response(context, status=status)
+        add_never_cache_headers(response)
+        return response

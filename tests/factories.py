@@ -99,5 +99,5 @@ class CommentFactory(factory.django.DjangoModelFactory):
     status = Comment.Status.APPROVED
     score = 0.9
     provider = "builtin"
-    reasons = factory.LazyFunction(lambda: ["proof of work solved"])
+    reasons = factory.LazyFunction(lambda: [{"code": "pow_solved"}])
     ip_address = "203.0.113.7"

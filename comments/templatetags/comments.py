@@ -13,6 +13,7 @@ from django.utils.safestring import mark_safe
 from articles.caching import comment_scope
 from newsportal.pagecache import scope_token
 
+from .. import outcomes
 from ..captcha import get_provider
 from ..forms import CommentForm
 from ..models import PAGE_PARAMETER, Comment
@@ -104,13 +105,18 @@ def comments_section(context, article):
     request = context["request"]
     is_open = comments_are_open(article)
     provider = get_provider()
-    form = (context.get("comment_form") or CommentForm(article=article)) if is_open else None
+    sent_form = context.get("comment_form")
+    form = (sent_form or CommentForm(article=article)) if is_open else None
     reader_parts = bool(form is not None and form.is_bound)
     captcha, assets, csrf_token = {}, {}, None
     if reader_parts:
         captcha = provider.widget_context(request) | provider.question_context()
         assets = provider.assets()
         csrf_token = get_token(request)
+        if context.get("comment_show_question"):
+            # The proof of work never came: offer the question to every browser.
+            captcha["question_visible"] = True
+    outcome, own_pending = outcomes.take(request, article)
     return {
         "request": request,
         "article": article,
@@ -126,6 +132,9 @@ def comments_section(context, article):
         "comments_open": is_open,
         "closes_at": closes_at(article),
         "form": form,
+        "refused_form": sent_form if not is_open else None,
+        "outcome": outcome,
+        "own_pending": own_pending,
         "captcha_template": provider.template_name,
         "captcha": captcha,
         "assets": assets,

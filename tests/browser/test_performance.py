@@ -95,7 +95,7 @@ def test_second_reader_posts_a_comment_from_a_page_served_from_the_cache(
     assert response.headers["x-page-cache"] == "hit"
     page.locator("#id_name").fill("Seconde lectrice")
     page.locator("#id_comment").fill("Publié depuis une page servie par le cache.")
-    page.locator("altcha-widget").get_by_text("I'm not a robot").click()
+    page.locator("altcha-widget").get_by_text("I'm not a robot", exact=True).click()
     page.wait_for_function("() => document.querySelector('input[name=altcha]')?.value")
     page.get_by_role("button", name="Post the comment").click()
 

@@ -3,6 +3,7 @@
 from datetime import timedelta
 
 import pytest
+from django.contrib.admin.models import CHANGE, LogEntry
 from django.contrib.auth.models import Group, Permission
 from django.urls import reverse
 from django.utils import timezone
@@ -143,12 +144,68 @@ def test_editing_the_status_records_the_moderator(moderator_client, moderator):
     comment = CommentFactory(status="pending")
     url = reverse("admin:comments_comment_change", args=[comment.pk])
 
-    moderator_client.post(url, {"name": "Autre", "body": "Texte réécrit", "status": "approved"})
+    moderator_client.post(url, {"name": comment.name, "body": comment.body, "status": "approved"})
 
     comment.refresh_from_db()
     assert comment.status == "approved"
     assert comment.moderated_by == moderator
-    assert comment.body != "Texte réécrit"  # the reader's words are not editable
+    assert comment.original_body == ""  # the text was not edited
+
+
+def test_edit_keeps_the_original_for_the_record_and_logs_who_and_when(
+    moderator_client, moderator, client
+):
+    comment = CommentFactory(name="Awa", body="Appelez-moi au 97 00 00 00, merci.")
+    url = reverse("admin:comments_comment_change", args=[comment.pk])
+
+    response = moderator_client.post(
+        url, {"name": "Awa", "body": "Appelez-moi au [numéro retiré], merci.", "status": "approved"}
+    )
+
+    assert response.status_code == 302
+    comment.refresh_from_db()
+    assert comment.body == "Appelez-moi au [numéro retiré], merci."
+    assert comment.original_body == "Appelez-moi au 97 00 00 00, merci."
+    assert comment.original_name == "Awa"
+    entry = LogEntry.objects.get(object_id=str(comment.pk))
+    assert entry.user == moderator
+    assert entry.action_flag == CHANGE
+    assert "Comment" in entry.get_change_message() or "comment" in entry.get_change_message()
+    history = moderator_client.get(
+        reverse("admin:comments_comment_history", args=[comment.pk])
+    ).text
+    assert moderator.username in history
+    # The original is in the admin, never on the public page.
+    assert "97 00 00 00" in moderator_client.get(url).text
+    moderator_client.logout()
+    page = client.get(comment.article.get_absolute_url()).text
+    assert "[numéro retiré]" in page
+    assert "97 00 00 00" not in page
+
+    # A second edit keeps the first original.
+    moderator_client.force_login(moderator)
+    moderator_client.post(url, {"name": "Awa B.", "body": "Merci.", "status": "approved"})
+    comment.refresh_from_db()
+    assert comment.original_body == "Appelez-moi au 97 00 00 00, merci."
+    assert comment.original_name == "Awa"
+
+
+def test_viewer_without_can_moderate_cannot_edit_the_text(client):
+    viewer = UserFactory(username="lecteur-staff", is_staff=True)
+    viewer.user_permissions.add(
+        Permission.objects.get(codename="view_comment"),
+        Permission.objects.get(codename="change_comment"),
+    )
+    client.force_login(viewer)
+    comment = CommentFactory(body="Texte du lecteur")
+
+    client.post(
+        reverse("admin:comments_comment_change", args=[comment.pk]),
+        {"name": "X", "body": "Autre", "status": "spam"},
+    )
+
+    comment.refresh_from_db()
+    assert (comment.body, comment.status) == ("Texte du lecteur", "approved")
 
 
 def test_admin_index_shows_the_pending_count(moderator_client):

@@ -65,7 +65,7 @@ def test_form_has_name_comment_honeypot_and_its_loader_inside_comments(client, a
     assert 'name="comment"' in section
     assert 'class="comment-hp"  aria-hidden="true"' in section
     assert 'name="website" tabindex="-1" autocomplete="off"' in section
-    assert f'action="{reverse("comments:post", args=[article.slug])}#comments"' in section
+    assert f'action="{reverse("comments:post", args=[article.slug])}#comment-form"' in section
     assert f'data-parts-url="{reverse("comments:form-parts", args=[article.slug])}"' in section
     assert "comments-form.js" in section and "<noscript>" in section
     # The widget and its code come only when the reader touches the form.

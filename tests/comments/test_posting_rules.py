@@ -138,16 +138,20 @@ def test_field_errors_keep_what_the_reader_wrote(comment_data, post_comment):
     assert "Mon texte à garder" in response.text
 
 
-def test_closed_article_refuses_comments_with_a_message(
+def test_closed_article_refuses_comments_and_gives_the_text_back(
     client, article, comment_data, post_comment, solve_altcha
 ):
     article.comments_open = False
     article.save()
 
-    response = post_comment(comment_data(altcha=solve_altcha()), follow=True)
+    response = post_comment(
+        comment_data(altcha=solve_altcha(), comment="<b>Mon avis</b> tardif"), follow=True
+    )
 
-    assert response.redirect_chain[0][0].endswith(f"{article.get_absolute_url()}#comments")
-    assert "Comments are closed on this article." in response.text
+    assert response.status_code == 403
+    assert "Comments have just closed on this article" in response.text
+    assert "&lt;b&gt;Mon avis&lt;/b&gt; tardif</textarea>" in response.text
+    assert "<b>Mon avis</b>" not in response.text
     assert not Comment.objects.exists()
 
 
@@ -160,8 +164,12 @@ def test_unpublished_article_takes_no_comment(comment_data, post_comment, solve_
     assert not Comment.objects.exists()
 
 
-def test_comment_url_answers_post_only(client, article):
-    assert client.get(reverse("comments:post", args=[article.slug])).status_code == 405
+def test_get_on_the_comment_address_goes_to_the_article_comments(client, article):
+    response = client.get(reverse("comments:post", args=[article.slug]))
+
+    assert response.status_code == 302
+    assert response["Location"] == f"{article.get_absolute_url()}#comments"
+    assert client.get(reverse("comments:post", args=["no-such-article"])).status_code == 404
 
 
 @pytest.mark.parametrize("site_wide", [True, False])
@@ -182,7 +190,10 @@ def test_premoderation_holds_even_a_perfect_score(
     page = client.get(response["Location"])
     assert "It will appear once a moderator has read it." in page.text
     assert "Comments are read by a moderator before they appear." in page.text
-    assert "Très bon article" not in page.text.split('id="comments"')[1].split("<form")[0]
+    # Its author sees it, marked; nobody else does.
+    assert f'class="comment comment-pending" id="comment-{comment.pk}"' in page.text
+    other = Client().get(article.get_absolute_url()).text
+    assert "Très bon article" not in other.split('id="comments"')[1].split("<form")[0]
 
 
 def test_held_comment_emails_the_moderators(

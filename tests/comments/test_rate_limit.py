@@ -30,19 +30,24 @@ def test_flood_from_one_client_gets_429_and_every_acknowledged_comment_is_kept(
     assert len(acknowledged) == 4
 
 
-def test_429_page_says_when_to_come_back_in_the_site_style(settings, comment_data, post_comment):
+def test_429_answers_with_the_article_the_form_and_the_reader_text(
+    settings, article, comment_data, post_comment
+):
     settings.COMMENTS_RATE_LIMIT = 1
     settings.COMMENTS_RATE_WINDOW = 600
     post_comment(comment_data())
 
-    response = post_comment(comment_data())
+    response = post_comment(comment_data(comment="Mon texte <i>précieux</i>"))
 
     assert response.status_code == 429
     retry_after = int(response["Retry-After"])
     assert 1 <= retry_after <= 600
-    assert "no-cache" in response["Cache-Control"]
+    assert "no-store" in response["Cache-Control"]
     assert response.text.count("<h1") == 1
-    assert "Too many comments" in response.text
+    assert article.title in response.text
+    minutes = -(-retry_after // 60)
+    assert f"You have sent many comments in a short time. Wait {minutes} minute" in response.text
+    assert "Mon texte &lt;i&gt;précieux&lt;/i&gt;</textarea>" in response.text
     assert 'class="site-header' in response.text
 
 

@@ -10,7 +10,7 @@ from comments.models import Comment
 
 pytestmark = pytest.mark.django_db
 
-SCORE_ERROR = "The captcha score check failed"
+SCORE_ERROR = 'id="comment-form-error"'
 
 
 def token(scenario):
@@ -113,7 +113,7 @@ def test_provider_failure_holds_the_comment_for_a_moderator(
     assert response.status_code == 302
     assert comment.status == Comment.Status.PENDING
     assert comment.score is None
-    assert "captcha unavailable" in comment.reasons
+    assert {"code": "captcha_unavailable"} in comment.reasons
     assert "It will appear once a moderator has read it." in client.get(response["Location"]).text
     assert [message.to for message in mailoutbox] == [[moderator.email]]
 
@@ -124,7 +124,7 @@ def test_siteverify_unreachable_holds_the_comment(settings, siteverify, comment_
     response = post_comment(comment_data(**{"g-recaptcha-response": token("ok")}))
 
     assert response.status_code == 302
-    assert Comment.objects.get().reasons[0] == "captcha unavailable"
+    assert Comment.objects.get().reasons[0] == {"code": "captcha_unavailable"}
 
 
 def test_form_parts_load_google_script_with_the_site_key_only_when_touched(
