@@ -1,3 +1,5 @@
+import hashlib
+
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
@@ -8,6 +10,12 @@ from newsportal.textinput import InputPolicyModel, apply_to_instance
 
 # The query parameter of the article page that picks a page of comments.
 PAGE_PARAMETER = "commentaires"
+
+
+def text_digest(text):
+    """A fingerprint of a comment's words, blind to case and spacing."""
+    normalized = " ".join(text.lower().split())
+    return hashlib.sha256(normalized.encode()).hexdigest()
 
 
 class CommentQuerySet(models.QuerySet):
@@ -106,8 +114,6 @@ class Comment(InputPolicyModel, models.Model):
         return f"{self.name}: {self.body[:60]}"
 
     def save(self, *args, **kwargs):
-        from .scoring import text_digest
-
         apply_to_instance(self)  # the input policy, before the digest is taken
         self.body_digest = text_digest(self.body)
         super().save(*args, **kwargs)

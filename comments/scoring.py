@@ -5,7 +5,6 @@ off it and records a reason a moderator can read. `comments.moderation.decide` t
 the result into rejected, held or published with the thresholds from the settings.
 """
 
-import hashlib
 import re
 import secrets
 import time
@@ -16,7 +15,7 @@ from django.conf import settings
 from django.core import signing
 from django.utils import timezone
 
-from .models import Comment
+from .models import Comment, text_digest
 from .reasons import reason
 
 STAMP_SALT = "comments.form-rendered"
@@ -30,12 +29,6 @@ PENALTY_PER_LINK = 0.1
 PENALTY_TOO_MANY_LINKS = 0.3
 PENALTY_DUPLICATE = 0.5
 PENALTY_RECENT_POSTS = 0.4
-
-
-def text_digest(text):
-    """A fingerprint of a comment's words, blind to case and spacing."""
-    normalized = " ".join(text.lower().split())
-    return hashlib.sha256(normalized.encode()).hexdigest()
 
 
 def sign_render_time(article_id, at=None):
