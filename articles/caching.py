@@ -8,6 +8,8 @@ The cache imports no app; this module tells it, from `ArticlesConfig.ready()`:
   that send no model signal. Read counts are not content.
 - when pages change by themselves: an article scheduled for later, an ad slot starting
   or ending, breaking news leaving the strip (`next_scheduled_change`).
+- what else ends a stored article page (`register_article_page_bound`: comments
+  closing by themselves, registered by `comments`).
 - an article's comment scope (`comment_scope`), which `comments` renews when a comment
   is posted, approved or removed (`comments_changed`).
 """
@@ -20,6 +22,24 @@ from newsportal import pagecache
 
 # Models of the articles app that readers never see.
 NOT_CONTENT = {"articlereadcount"}
+
+
+# What bounds an article page's life besides content changes: functions of the article
+# returning an aware datetime or None (comments closing by themselves, registered by the
+# comments app, which articles does not import).
+_article_page_bounds = []
+
+
+def register_article_page_bound(bound):
+    """Add `bound(article)` (an aware datetime or None) to what ends a stored article page."""
+    if bound not in _article_page_bounds:
+        _article_page_bounds.append(bound)
+
+
+def article_page_valid_until(article):
+    """The earliest registered bound of this article's page (aware datetime), or None."""
+    moments = [moment for bound in _article_page_bounds if (moment := bound(article))]
+    return min(moments) if moments else None
 
 
 def comment_scope(slug):

@@ -14,7 +14,7 @@ from taggit.models import Tag
 from newsportal.pagecache import CachedPageMixin, per_generation
 
 from . import metadata
-from .caching import comment_scope
+from .caching import article_page_valid_until, comment_scope
 from .home import section_blocks
 from .labels import tags_and_authors
 from .models import (
@@ -220,9 +220,7 @@ class ArticleDetailView(CachedPageMixin, DetailView):
         return [comment_scope(self.kwargs["slug"])]
 
     def page_cache_valid_until(self):
-        from comments.moderation import closes_at
-
-        return closes_at(self.object) if self.object.comments_open else None
+        return article_page_valid_until(self.object)
 
     def get_context_data(self, **kwargs):
         article = self.object

@@ -9,6 +9,13 @@ def renew_comment_scope(sender, instance, **kwargs):
     comments_changed([instance.article_id])
 
 
+def comments_closing(article):
+    """When an article's open comments close by themselves: its stored page ends then."""
+    from .moderation import closes_at
+
+    return closes_at(article) if article.comments_open else None
+
+
 class CommentsConfig(AppConfig):
     name = "comments"
     verbose_name = _("Comments")
@@ -16,6 +23,7 @@ class CommentsConfig(AppConfig):
     def ready(self):
         from django.db.models.signals import post_delete, post_save, pre_save
 
+        from articles.caching import register_article_page_bound
         from newsportal.pagecache import register_query_parameters
         from newsportal.textinput import apply_before_save
 
@@ -27,5 +35,6 @@ class CommentsConfig(AppConfig):
         # A posted, approved or removed comment renews its article's page only.
         post_save.connect(renew_comment_scope, sender=Comment, dispatch_uid="pagecache")
         post_delete.connect(renew_comment_scope, sender=Comment, dispatch_uid="pagecache")
+        register_article_page_bound(comments_closing)
         # A page of an article's comments.
         register_query_parameters(PAGE_PARAMETER, clean=clean_comment_page)

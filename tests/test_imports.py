@@ -113,3 +113,11 @@ def test_the_page_cache_imports_no_app(app):
     assert cache_modules
     for name in cache_modules:
         assert not [t for t in graph[name] if t.split(".")[0] == app], name
+
+
+def test_articles_never_imports_comments():
+    """Dependencies point one way: comments → articles → newsportal.pagecache."""
+    graph = import_graph()
+    for name, targets in graph.items():
+        if name.split(".")[0] == "articles":
+            assert not [t for t in targets if t.split(".")[0] == "comments"], name
