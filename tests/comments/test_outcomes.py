@@ -125,8 +125,10 @@ def test_missing_proof_of_work_offers_the_question_to_every_browser(
     assert Comment.objects.get().status == Comment.Status.PENDING
 
 
-def test_wrong_answer_says_to_work_out_the_new_sum(client, article, comment_data, post_comment):
-    _, token = question_of(client.get(article.get_absolute_url()).text)
+def test_wrong_answer_says_to_work_out_the_new_sum(
+    client, article, comment_data, post_comment, confirmation_step
+):
+    _, token = question_of(confirmation_step())
 
     response = post_comment(comment_data(question_token=token, question_answer="999"))
 
@@ -146,7 +148,7 @@ def test_expired_form_keeps_the_text_and_says_to_send_again(
     assert "Texte gardé</textarea>" in response.text
 
 
-def test_failed_csrf_check_gives_the_article_with_the_text_and_a_fresh_token(
+def test_failed_csrf_check_gives_the_confirmation_step_with_the_text_and_a_fresh_token(
     article, comment_data, solve_altcha
 ):
     reader = Client(enforce_csrf_checks=True)
@@ -154,10 +156,12 @@ def test_failed_csrf_check_gives_the_article_with_the_text_and_a_fresh_token(
 
     response = reader.post(url, comment_data(comment=PAYLOAD, csrfmiddlewaretoken="stale"))
 
-    assert response.status_code == 403
-    assert article.title in response.text
-    assert "this form had expired and was not sent" in response.text
+    # The page the form came from is shared, so a stale or missing token leads to the
+    # confirmation step (never cached): the text kept, escaped, and a token to send it.
+    assert response.status_code == 200
+    assert "no-store" in response["Cache-Control"]
     assert f"{ESCAPED}</textarea>" in response.text
+    assert "<script>alert" not in response.text
     assert not Comment.objects.exists()
     token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', response.text).group(1)
     sent = reader.post(url, comment_data(altcha=solve_altcha(), csrfmiddlewaretoken=token))
@@ -177,11 +181,11 @@ def test_other_forms_keep_the_plain_csrf_page(client):
 
 @pytest.mark.parametrize("recent", [3, 8])
 def test_right_answer_on_a_shared_ip_is_held_never_refused(
-    settings, client, article, comment_data, post_comment, recent
+    settings, client, article, comment_data, post_comment, recent, confirmation_step
 ):
     settings.COMMENTS_RECENT_POSTS_LIMIT = 3
     CommentFactory.create_batch(recent, article=article, ip_address="127.0.0.1")
-    answer, token = question_of(client.get(article.get_absolute_url()).text)
+    answer, token = question_of(confirmation_step())
 
     response = post_comment(
         comment_data(
@@ -198,9 +202,9 @@ def test_right_answer_on_a_shared_ip_is_held_never_refused(
 
 
 def test_right_answer_with_the_honeypot_filled_is_still_refused(
-    client, article, comment_data, post_comment
+    client, article, comment_data, post_comment, confirmation_step
 ):
-    answer, token = question_of(client.get(article.get_absolute_url()).text)
+    answer, token = question_of(confirmation_step())
 
     response = post_comment(
         comment_data(question_token=token, question_answer=str(answer), website="x")
@@ -248,10 +252,16 @@ def test_blocked_recaptcha_script_offers_the_question(siteverify, comment_data, 
     assert siteverify.requests == []
 
 
-def test_first_form_keeps_the_question_for_readers_without_javascript(client, article):
+def test_readers_without_javascript_are_told_and_then_asked_the_question(
+    client, article, confirmation_step
+):
     form = client.get(article.get_absolute_url()).text.split('id="comment-form"')[1]
+    notice = form.split("<noscript>")[1].split("</noscript>")[0]
+    assert "you will be asked to confirm your comment" in notice
+    assert 'id="id_question_answer"' not in form  # the shared page holds no question
 
-    assert form.index("<noscript>") < form.index('id="id_question_answer"')
+    step = confirmation_step()
+    assert 'id="id_question_answer"' in step
 
 
 def test_page_with_the_reader_pending_comment_costs_four_queries(

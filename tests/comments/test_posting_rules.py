@@ -45,7 +45,7 @@ def test_the_confirmation_step_posts_the_comment_with_its_token(article, comment
     assert response.status_code == 302
     comment = Comment.objects.get()
     assert comment.body == "Très bon article, merci à la rédaction."
-    assert comment.reasons == ["question answered without JS"]
+    assert comment.reasons == [{"code": "question_answered"}]
 
 
 def test_the_confirmation_step_shows_what_is_missing_and_keeps_the_text(article, comment_data):
