@@ -74,19 +74,38 @@ def write(page, name="Aïcha", text=PAYLOAD):
 
 
 def prove_human(page, javascript):
-    """Tick the ALTCHA box (JavaScript) or answer the sum (without)."""
+    """Tick the ALTCHA box (JavaScript) or answer the sum (without) where the page asks it.
+
+    The shared article page holds no question: without JavaScript, send() answers it on
+    the confirmation step.
+    """
     if javascript:
         page.get_by_text("Je ne suis pas un robot", exact=True).click()
         page.wait_for_function("() => document.querySelector('input[name=altcha]')?.value")
-    else:
-        question = page.locator("label[for=id_question_answer]").inner_text()
-        a, b = (int(n) for n in re.findall(r"\d+", question)[:2])
-        page.locator("#id_question_answer").fill(str(a + b))
+    elif page.locator("#id_question_answer").count():
+        answer(page)
 
 
-def send(page):
-    page.locator("form.comment-form button[type=submit]").click()
-    page.wait_for_load_state("load")
+def answer(page, value=None):
+    question = page.locator("label[for=id_question_answer]").inner_text()
+    a, b = (int(n) for n in re.findall(r"\d+", question)[:2])
+    page.locator("#id_question_answer").fill(value or str(a + b))
+
+
+def send(page, answer_with=None):
+    """Send the form; through the confirmation step when the page leads there.
+
+    The form may wait for the reader's parts before it goes (comments-form.js), so wait
+    for the navigation itself, not for a page that is already loaded.
+    """
+    with page.expect_navigation():
+        page.locator("form.comment-form button[type=submit]").click()
+    if page.locator(".comment-confirm").count():
+        # The confirmation step: the reader's text kept, in view, and the question.
+        assert box_in_view(page.locator(".comment-confirm .comment-body"), whole=False)
+        answer(page, answer_with)
+        with page.expect_navigation():
+            page.locator("form.comment-form button[type=submit]").click()
 
 
 @pytest.mark.parametrize("javascript", [True, False], ids=["js", "nojs"])
@@ -161,9 +180,8 @@ def test_wrong_answer_without_javascript_gives_the_form_and_text_back(phone):
     page = phone(False)
     page.goto(article.get_absolute_url())
     write(page)
-    page.locator("#id_question_answer").fill("1000")
 
-    send(page)
+    send(page, answer_with="1000")
 
     assert_form_back_in_view(page, "pas juste")
 
@@ -204,7 +222,7 @@ def test_comments_closed_while_writing_give_the_text_back(phone, javascript):
 
 
 @pytest.mark.parametrize("javascript", [True, False], ids=["js", "nojs"])
-def test_failed_csrf_check_gives_the_text_back_and_the_next_try_works(phone, javascript):
+def test_failed_csrf_check_keeps_the_text_and_the_confirmation_step_posts_it(phone, javascript):
     article = article_with_long_body(comments_premoderated=True)
     page = phone(javascript)
     page.goto(article.get_absolute_url())
@@ -212,11 +230,8 @@ def test_failed_csrf_check_gives_the_text_back_and_the_next_try_works(phone, jav
     prove_human(page, javascript)
     page.context.clear_cookies()  # the CSRF cookie is gone (expired, cleared…)
 
-    send(page)
+    send(page)  # the confirmation step, with the text in view, then its button
 
-    assert_form_back_in_view(page, "avait expiré")
-    prove_human(page, javascript)
-    send(page)
     assert Comment.objects.get().status == Comment.Status.PENDING
     assert box_in_view(page.locator(".comment-pending .comment-outcome"))
 
@@ -225,8 +240,8 @@ def test_forgetting_the_box_is_caught_in_the_browser(phone):
     article = article_with_long_body()
     page = phone(True)
     page.goto(article.get_absolute_url())
+    write(page)  # touching the form brings the widget (comments-form.js)
     page.locator("altcha-widget input[type=checkbox]").wait_for()
-    write(page)
 
     page.locator("form.comment-form button[type=submit]").click()
 
