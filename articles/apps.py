@@ -18,10 +18,10 @@ class ArticlesConfig(AppConfig):
         # An article page served from the page cache is still a read.
         pagecache.register_hit("article-read", readership.count_cached_read)
         # The query parameters list pages read: the rest stays out of the page cache.
-        from .pagination import CURSOR_PARAMETER
+        from .pagination import CURSOR_PARAMETER, clean_cursor
 
         pagecache.register_query_parameters("page", clean=pagecache.page_number)
-        pagecache.register_query_parameters(CURSOR_PARAMETER)
+        pagecache.register_query_parameters(CURSOR_PARAMETER, clean=clean_cursor)
 
         self.apply_input_policy()
 

@@ -42,6 +42,10 @@ def article_page_valid_until(article):
     return min(moments) if moments else None
 
 
+# The query parameters an article page reads (its comment pages, registered by comments).
+article_page_parameters = []
+
+
 def comment_scope(slug):
     """The page-cache scope of an article's comments: `comments:<slug>`."""
     return f"comments:{slug}"

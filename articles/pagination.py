@@ -7,6 +7,7 @@ starts from that point in the (published_at, id) index, however deep it is, inst
 scanning and throwing away every newer article.
 """
 
+import re
 from datetime import UTC, datetime, timedelta
 
 from django.conf import settings
@@ -39,9 +40,22 @@ def cursor_for(article):
     return f"{(article.published_at - EPOCH) // MICROSECOND}-{article.pk}"
 
 
+# A cursor as cursor_for writes it: microseconds since 1970, a dash, a primary key.
+CURSOR_SHAPE = re.compile(r"(0|[1-9][0-9]{0,17})-([1-9][0-9]{0,17})")
+
+
+def clean_cursor(value):
+    """The page-cache spelling of `?avant=` (pagecache.register_query_parameters): a
+    well-formed cursor as it is, anything else as one value that answers 404, so no
+    spelling of a cursor (`+1`, `1_0`, ` 1`) makes a page of its own."""
+    return value if CURSOR_SHAPE.fullmatch(value) else "-"
+
+
 def parse_cursor(value):
     """(published_at, pk) from `?avant=`; a 404 for anything else, never a 500."""
     try:
+        if not CURSOR_SHAPE.fullmatch(value):
+            raise ValueError(value)
         moment, pk = (int(part) for part in value.split("-"))
         published_at = EPOCH + moment * MICROSECOND
     except (ValueError, OverflowError, OSError):

@@ -13,7 +13,7 @@ from taggit.models import Tag
 
 from newsportal.pagecache import CachedPageMixin, per_generation
 
-from . import metadata
+from . import caching, metadata
 from .caching import article_page_valid_until, comment_scope
 from .home import section_blocks
 from .labels import tags_and_authors
@@ -35,6 +35,7 @@ from .sections import section_tree
 
 
 class HomeView(CachedPageMixin, TemplateView):
+    page_query_parameters = ()  # one home page, whatever the query string
     template_name = "articles/home.html"
     latest_count = 13
 
@@ -58,6 +59,7 @@ class HomeView(CachedPageMixin, TemplateView):
 
 
 class ArticleListView(CachedPageMixin, ListView):
+    page_query_parameters = ("page", CURSOR_PARAMETER)
     """A paginated list of published articles; subclasses narrow it down.
 
     Numbered pages first, then keyset pages past ARTICLES_MAX_PAGES (articles.pagination).
@@ -165,6 +167,11 @@ def live_ads(request, placement, count):
 
 
 class ArticleDetailView(CachedPageMixin, DetailView):
+    @property
+    def page_query_parameters(self):
+        # Its comment pages (registered by the comments app), nothing else.
+        return tuple(caching.article_page_parameters)
+
     template_name = "articles/article_detail.html"
     context_object_name = "article"
 

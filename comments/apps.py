@@ -23,7 +23,7 @@ class CommentsConfig(AppConfig):
     def ready(self):
         from django.db.models.signals import post_delete, post_save, pre_save
 
-        from articles.caching import register_article_page_bound
+        from articles.caching import article_page_parameters, register_article_page_bound
         from newsportal.pagecache import register_query_parameters
         from newsportal.textinput import apply_before_save
 
@@ -36,5 +36,6 @@ class CommentsConfig(AppConfig):
         post_save.connect(renew_comment_scope, sender=Comment, dispatch_uid="pagecache")
         post_delete.connect(renew_comment_scope, sender=Comment, dispatch_uid="pagecache")
         register_article_page_bound(comments_closing)
+        article_page_parameters.append(PAGE_PARAMETER)
         # A page of an article's comments.
         register_query_parameters(PAGE_PARAMETER, clean=clean_comment_page)

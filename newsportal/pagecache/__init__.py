@@ -288,14 +288,17 @@ def page_number(value):
     return str(int(value)) if value.isdecimal() and len(value) <= 12 else value
 
 
-def page_query(request):
+def page_query(request, names=None):
     """The request's registered query parameters as a query string, sorted by name
-    (the values of one name keep their order), cleaned; "" when there are none."""
+    (the values of one name keep their order), cleaned; "" when there are none.
+
+    `names`: the parameters this page reads (an iterable of str), None for every
+    registered one; the others are left out."""
     if not request.META.get("QUERY_STRING"):
         return ""
     kept = []
     for name, values in request.GET.lists():
-        if name not in _query_parameters:
+        if name not in _query_parameters or (names is not None and name not in names):
             continue
         if clean := _query_parameters[name]:
             values = [value for value in map(clean, values) if value is not None]
@@ -311,10 +314,14 @@ def page_path(request):
     return f"{request.path}?{query}" if query else request.path
 
 
-def keep_page_parameters(request):
-    """Make `request.GET` hold only the registered parameters (what the page may read)."""
+def keep_page_parameters(request, names=None):
+    """Make the request hold only the parameters the page reads (`names`, or every
+    registered one): `request.GET` and the query string, so the page's cache key
+    (page_key) and its links name nothing else."""
     if request.META.get("QUERY_STRING"):
-        request.GET = QueryDict(page_query(request))
+        query = page_query(request, names)
+        request.GET = QueryDict(query)
+        request.META["QUERY_STRING"] = query
 
 
 def page_key_for(full_path, language=None):
@@ -582,6 +589,9 @@ class CachedPageMixin:
     """
 
     page_cache = True
+    # The registered query parameters this page reads (a tuple of names), None for all:
+    # any other makes no new entry (a `?page=` on a page without pages, say).
+    page_query_parameters = None
 
     def page_cache_scopes(self):
         return ()
@@ -603,7 +613,7 @@ class CachedPageMixin:
             return super().dispatch(request, *args, **kwargs)
         if not is_cacheable(request):
             return personal(self.render_page(request, *args, **kwargs))
-        keep_page_parameters(request)
+        keep_page_parameters(request, self.page_query_parameters)
         return serve(
             request,
             lambda: self.render_page(request, *args, **kwargs),
@@ -657,6 +667,11 @@ class PageCacheMiddleware:
                 for name, value in response.headers.items()
                 if name.lower() not in _OWN_HEADERS
             ]
+        if response.cookies and "public" in response.get("Cache-Control", ""):
+            # Inner middleware set a cookie on the way out (CSRF replacing a malformed
+            # cookie, say): that answer is this reader's, never one for a shared cache.
+            del response["Cache-Control"]
+            personal(response)
         return response
 
     def early_hit(self, request):

@@ -200,3 +200,37 @@ def test_the_status_header_is_off_unless_asked_for():
         check=True,
     )
     assert result.stdout.strip() == "False"
+
+
+@pytest.mark.parametrize(
+    "query",
+    ["?avant=zz1", "?avant=1_0-1", "?avant=%2B1-1", "?page=77", "?page=123456789012"],
+)
+def test_parameters_a_page_does_not_read_make_no_entry(client, site, settings, query):
+    """The home page reads no parameter and the article page only its comment pages:
+    a `?page=` or `?avant=` there is the same page, stored once."""
+    settings.PAGE_CACHE_SECONDS = 300
+    article = site["article"]
+    for path in ("/", article.get_absolute_url()):
+        client.get(path)
+        before = page_keys()
+        assert before
+        response = client.get(path + query)
+        assert response.status_code == 200
+        assert page_keys() == before, path + query
+
+
+@pytest.mark.parametrize("spelling", ["1_700-1", "+1700-1", " 1700-1", "01700-1", "abc"])
+def test_a_cursor_spelled_another_way_is_a_404(client, site, spelling):
+    section = site["article"].category
+    response = client.get(section.get_absolute_url(), {"avant": spelling})
+    assert response.status_code == 404
+
+
+def test_a_public_page_never_carries_a_cookie_for_a_shared_cache(client, site):
+    client.cookies["csrftoken"] = "bad!"
+    response = client.get(site["article"].get_absolute_url() + "?page=77")
+    assert response.status_code == 200
+    assert response.cookies  # Django replaces the malformed CSRF cookie on the way out
+    assert "public" not in response["Cache-Control"]
+    assert "no-store" in response["Cache-Control"]

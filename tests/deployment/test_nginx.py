@@ -346,7 +346,9 @@ def test_a_reader_who_just_posted_sees_their_comment_at_once(edge):
         },
     )
     assert answer.status == 302, answer.body[:500]
-    assert "messages" in poster.cookies  # what makes nginx hand this reader a fresh page
+    # The reader's session holds their comment's outcome: it makes nginx and the app hand
+    # this reader a page of their own (comments.outcomes).
+    assert settings.SESSION_COOKIE_NAME in poster.cookies
     assert Comment.objects.get(body=text).status == Comment.Status.APPROVED
     location = urllib.parse.urlsplit(answer.headers["Location"])
     page = poster.get(location.path + (f"?{location.query}" if location.query else ""))
