@@ -12,7 +12,6 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django_prose_editor.fields import ProseEditorField
-from taggit.managers import TaggableManager
 from taggit.models import Tag
 
 from newsportal.textinput import InputPolicyModel
@@ -28,7 +27,7 @@ from .slugs import (
     make_slug,
     register_redirects,
 )
-from .tagging import PolicyTagManager
+from .tagging import PolicyTaggableManager, PolicyTagManager
 
 
 def _content_written(image_ids=()):
@@ -464,7 +463,7 @@ class Article(InputPolicyModel, models.Model):
         related_name="articles",
     )
     # Tag names follow the input policy however they are added (articles.tagging).
-    tags = TaggableManager(verbose_name=_("tags"), blank=True, manager=PolicyTagManager)
+    tags = PolicyTaggableManager(verbose_name=_("tags"), blank=True, manager=PolicyTagManager)
     authors = models.ManyToManyField(
         Author, verbose_name=_("authors"), blank=True, related_name="articles"
     )

@@ -12,8 +12,11 @@
 - Old addresses: a renamed tag keeps its old slug as a `TagSlugRedirect` (301).
 """
 
+from django import forms
 from django.apps import apps
-from taggit.managers import _TaggableManager
+from django.utils.translation import gettext_lazy as _
+from taggit.forms import TagField
+from taggit.managers import TaggableManager, _TaggableManager
 from taggit.models import Tag
 
 from newsportal.textinput import clean_text
@@ -21,6 +24,8 @@ from newsportal.textinput import clean_text
 from .slugs import claim_slug, make_slug, unique_slug
 
 TAG_SLUG_LENGTH = 100
+# taggit's Tag.name column.
+TAG_NAME_LENGTH = 100
 
 
 def clean_tag_name(name):
@@ -54,6 +59,46 @@ class PolicyTagManager(_TaggableManager):
         prefix = make_slug(name, max_length=TAG_SLUG_LENGTH - 5, fallback="tag")
         candidates = self.through.tag_model()._default_manager.filter(slug__startswith=prefix)
         return next((tag for tag in candidates if tag.name.casefold() == key), None)
+
+
+class PolicyTagField(TagField):
+    """taggit's comma-separated tags field, each name under the input policy.
+
+    Returns a list of names (str), cleaned as `clean_tag_name`, empty ones dropped.
+    Raises ValidationError (a form error, not a database error) when a name is longer
+    than the 100 characters of taggit's `Tag.name` column.
+    """
+
+    def clean(self, value):
+        names = [name for name in map(clean_tag_name, super().clean(value)) if name]
+        too_long = [name for name in names if len(name) > TAG_NAME_LENGTH]
+        if too_long:
+            raise forms.ValidationError(
+                _("A tag holds at most %(limit)d characters; “%(tag)s…” has %(length)d."),
+                code="tag_too_long",
+                params={
+                    "limit": TAG_NAME_LENGTH,
+                    "tag": too_long[0][:40],
+                    "length": len(too_long[0]),
+                },
+            )
+        if self.required and not names:
+            raise forms.ValidationError(self.error_messages["required"], code="required")
+        return names
+
+
+class PolicyTaggableManager(TaggableManager):
+    """taggit's TaggableManager whose form field is `PolicyTagField`.
+
+    Migrations see taggit's own class (nothing about the column changes).
+    """
+
+    def formfield(self, form_class=PolicyTagField, **kwargs):
+        return super().formfield(form_class=form_class, **kwargs)
+
+    def deconstruct(self):
+        name, _path, args, kwargs = super().deconstruct()
+        return name, "taggit.managers.TaggableManager", args, kwargs
 
 
 def policy_slugify(self, tag, i=None):
