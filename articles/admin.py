@@ -46,6 +46,7 @@ from .models import (
     SectionRedirect,
     TagSlugRedirect,
 )
+from .tagging import clean_tag_name, existing_tag
 
 
 class SlugNoticeMixin:
@@ -628,6 +629,22 @@ class TagAdminForm(forms.ModelForm):
     class Meta:
         model = Tag
         fields = ["name", "slug"]
+
+    def clean_name(self):
+        """The name as the tag manager stores it (`clean_tag_name`); a name another tag
+        already has in any case (« ÉTÉ CANICULAIRE » for « été caniculaire ») is refused,
+        as articles would get that other tag."""
+        name = clean_tag_name(self.cleaned_data["name"])
+        if not name:
+            raise forms.ValidationError(self.fields["name"].error_messages["required"])
+        other = existing_tag(name, Tag.objects.all(), exclude_pk=self.instance.pk)
+        if other is not None:
+            raise forms.ValidationError(
+                _("The tag “%(tag)s” already has this name."),
+                code="duplicate",
+                params={"tag": other.name},
+            )
+        return name
 
 
 admin.site.unregister(Tag)

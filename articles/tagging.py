@@ -49,16 +49,22 @@ class PolicyTagManager(_TaggableManager):
         return super()._to_tag_model_instances(cleaned, tag_kwargs)
 
     def _existing_tag(self, name):
-        """The tag already named `name` in any case, in any script, or None.
+        return existing_tag(name, self.through.tag_model()._default_manager.all())
 
-        taggit's `name__iexact` folds only ASCII on SQLite (« ελλάδα » would not find
-        « Ελλάδα »): the candidates are the tags whose slug starts like the name's, and
-        Python compares the case-folded names.
-        """
-        key = name.casefold()
-        prefix = make_slug(name, max_length=TAG_SLUG_LENGTH - 5, fallback="tag")
-        candidates = self.through.tag_model()._default_manager.filter(slug__startswith=prefix)
-        return next((tag for tag in candidates if tag.name.casefold() == key), None)
+
+def existing_tag(name, tags, exclude_pk=None):
+    """The tag of queryset `tags` already named `name` in any case, any script, or None.
+
+    taggit's `name__iexact` folds only ASCII on SQLite (« ελλάδα » would not find
+    « Ελλάδα »): the candidates are the tags whose slug starts like the name's, and
+    Python compares the case-folded names. `exclude_pk` leaves out the tag being edited.
+    """
+    key = name.casefold()
+    prefix = make_slug(name, max_length=TAG_SLUG_LENGTH - 5, fallback="tag")
+    candidates = tags.filter(slug__startswith=prefix)
+    if exclude_pk is not None:
+        candidates = candidates.exclude(pk=exclude_pk)
+    return next((tag for tag in candidates if tag.name.casefold() == key), None)
 
 
 class PolicyTagField(TagField):
