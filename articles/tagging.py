@@ -21,7 +21,7 @@ from taggit.models import Tag
 
 from newsportal.textinput import clean_text
 
-from .slugs import claim_slug, make_slug, unique_slug
+from .slugs import SLUG_SHAPE, claim_slug, make_slug, unique_slug
 
 TAG_SLUG_LENGTH = 100
 # taggit's Tag.name column.
@@ -120,7 +120,7 @@ def policy_slugify(self, tag, i=None):
 def before_tag_save(sender, instance, raw=False, **kwargs):
     """pre_save of Tag: clean the name, give a slug by the policy, remember the old one."""
     instance.name = clean_tag_name(instance.name or "")
-    if raw and instance.slug:
+    if raw and instance.slug and SLUG_SHAPE.fullmatch(instance.slug):
         return
     claim_slug(instance, instance.name, fallback="tag", max_length=TAG_SLUG_LENGTH)
     instance._old_slug = (
