@@ -46,6 +46,7 @@ from .models import (
     SectionRedirect,
     TagSlugRedirect,
 )
+from .slugs import redirect_holder
 from .tagging import clean_tag_name, existing_tag
 
 
@@ -476,13 +477,27 @@ class ArticleAdmin(SlugNoticeMixin, VersionAdmin):
             pk=version_id,
         )
         if request.method == "POST":
-            restore_version(article, version, request.user)
+            holder = restore_version(article, version, request.user)
             self.message_user(
                 request,
                 _("The version of %(time)s was restored.")
                 % {"time": localize(timezone.localtime(version.revision.date_created))},
                 messages.SUCCESS,
             )
+            if holder is not None:
+                self.message_user(
+                    request,
+                    _(
+                        "The address “%(wanted)s” of that version now leads to "
+                        "“%(holder)s”, so this article keeps “%(slug)s”."
+                    )
+                    % {
+                        "wanted": version.field_dict.get("slug"),
+                        "holder": holder,
+                        "slug": article.slug,
+                    },
+                    messages.WARNING,
+                )
             return redirect(reverse("admin:articles_article_change", args=[article.pk]))
         context = {
             **self.admin_site.each_context(request),
@@ -545,8 +560,20 @@ def version_diff(version, article):
 
 
 def restore_version(article, version, user):
-    """Put a version's content back (not its status), as a new version of its own."""
+    """Put a version's content back (not its status), as a new version of its own.
+
+    Returns None, or the object (an Article) that now holds the version's slug, as its
+    slug or as an old slug that redirects to it: the article then keeps its current
+    slug (an address is never taken from another story) and the caller tells the editor.
+    """
     stored = version.field_dict
+    holder = None
+    wanted = stored.get("slug")
+    if wanted and wanted != article.slug:
+        holder = Article._base_manager.filter(slug=wanted).exclude(pk=article.pk).first()
+        holder = holder or redirect_holder(Article, wanted, exclude_pk=article.pk)
+        if holder is not None:
+            stored = {**stored, "slug": article.slug}
     with transaction.atomic(), create_revision():
         set_user(user)
         set_comment(
@@ -571,6 +598,7 @@ def restore_version(article, version, user):
         article.save()
         for name, objects in many.items():
             getattr(article, name).set(objects)
+    return holder
 
 
 @admin.register(ArticleSlugRedirect)
