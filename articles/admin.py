@@ -46,6 +46,8 @@ from .models import (
     SectionRedirect,
     TagSlugRedirect,
 )
+from .slugs import redirect_holder
+from .tagging import clean_tag_name, existing_tag
 
 
 class SlugNoticeMixin:
@@ -475,13 +477,27 @@ class ArticleAdmin(SlugNoticeMixin, VersionAdmin):
             pk=version_id,
         )
         if request.method == "POST":
-            restore_version(article, version, request.user)
+            holder = restore_version(article, version, request.user)
             self.message_user(
                 request,
                 _("The version of %(time)s was restored.")
                 % {"time": localize(timezone.localtime(version.revision.date_created))},
                 messages.SUCCESS,
             )
+            if holder is not None:
+                self.message_user(
+                    request,
+                    _(
+                        "The address “%(wanted)s” of that version now leads to "
+                        "“%(holder)s”, so this article keeps “%(slug)s”."
+                    )
+                    % {
+                        "wanted": version.field_dict.get("slug"),
+                        "holder": holder,
+                        "slug": article.slug,
+                    },
+                    messages.WARNING,
+                )
             return redirect(reverse("admin:articles_article_change", args=[article.pk]))
         context = {
             **self.admin_site.each_context(request),
@@ -544,8 +560,20 @@ def version_diff(version, article):
 
 
 def restore_version(article, version, user):
-    """Put a version's content back (not its status), as a new version of its own."""
+    """Put a version's content back (not its status), as a new version of its own.
+
+    Returns None, or the object (an Article) that now holds the version's slug, as its
+    slug or as an old slug that redirects to it: the article then keeps its current
+    slug (an address is never taken from another story) and the caller tells the editor.
+    """
     stored = version.field_dict
+    holder = None
+    wanted = stored.get("slug")
+    if wanted and wanted != article.slug:
+        holder = Article._base_manager.filter(slug=wanted).exclude(pk=article.pk).first()
+        holder = holder or redirect_holder(Article, wanted, exclude_pk=article.pk)
+        if holder is not None:
+            stored = {**stored, "slug": article.slug}
     with transaction.atomic(), create_revision():
         set_user(user)
         set_comment(
@@ -570,6 +598,7 @@ def restore_version(article, version, user):
         article.save()
         for name, objects in many.items():
             getattr(article, name).set(objects)
+    return holder
 
 
 @admin.register(ArticleSlugRedirect)
@@ -628,6 +657,22 @@ class TagAdminForm(forms.ModelForm):
     class Meta:
         model = Tag
         fields = ["name", "slug"]
+
+    def clean_name(self):
+        """The name as the tag manager stores it (`clean_tag_name`); a name another tag
+        already has in any case (« ÉTÉ CANICULAIRE » for « été caniculaire ») is refused,
+        as articles would get that other tag."""
+        name = clean_tag_name(self.cleaned_data["name"])
+        if not name:
+            raise forms.ValidationError(self.fields["name"].error_messages["required"])
+        other = existing_tag(name, Tag.objects.all(), exclude_pk=self.instance.pk)
+        if other is not None:
+            raise forms.ValidationError(
+                _("The tag “%(tag)s” already has this name."),
+                code="duplicate",
+                params={"tag": other.name},
+            )
+        return name
 
 
 admin.site.unregister(Tag)

@@ -44,6 +44,8 @@ class ArticlesConfig(AppConfig):
             models.AdSlot,
         ):
             pre_save.connect(apply_before_save, sender=model, dispatch_uid="input-policy")
+        for model in (models.Article, models.Author, models.Category):
+            pre_save.connect(models.slug_before_save, sender=model, dispatch_uid="slug-policy")
         Tag.slugify = tagging.policy_slugify
         pre_save.connect(tagging.before_tag_save, sender=Tag, dispatch_uid="tag-policy")
         post_save.connect(tagging.after_tag_save, sender=Tag, dispatch_uid="tag-policy")

@@ -12,15 +12,20 @@
 - Old addresses: a renamed tag keeps its old slug as a `TagSlugRedirect` (301).
 """
 
+from django import forms
 from django.apps import apps
-from taggit.managers import _TaggableManager
+from django.utils.translation import gettext_lazy as _
+from taggit.forms import TagField
+from taggit.managers import TaggableManager, _TaggableManager
 from taggit.models import Tag
 
 from newsportal.textinput import clean_text
 
-from .slugs import claim_slug, make_slug, unique_slug
+from .slugs import SLUG_SHAPE, claim_slug, make_slug, unique_slug
 
 TAG_SLUG_LENGTH = 100
+# taggit's Tag.name column.
+TAG_NAME_LENGTH = 100
 
 
 def clean_tag_name(name):
@@ -44,16 +49,62 @@ class PolicyTagManager(_TaggableManager):
         return super()._to_tag_model_instances(cleaned, tag_kwargs)
 
     def _existing_tag(self, name):
-        """The tag already named `name` in any case, in any script, or None.
+        return existing_tag(name, self.through.tag_model()._default_manager.all())
 
-        taggit's `name__iexact` folds only ASCII on SQLite (« ελλάδα » would not find
-        « Ελλάδα »): the candidates are the tags whose slug starts like the name's, and
-        Python compares the case-folded names.
-        """
-        key = name.casefold()
-        prefix = make_slug(name, max_length=TAG_SLUG_LENGTH - 5, fallback="tag")
-        candidates = self.through.tag_model()._default_manager.filter(slug__startswith=prefix)
-        return next((tag for tag in candidates if tag.name.casefold() == key), None)
+
+def existing_tag(name, tags, exclude_pk=None):
+    """The tag of queryset `tags` already named `name` in any case, any script, or None.
+
+    taggit's `name__iexact` folds only ASCII on SQLite (« ελλάδα » would not find
+    « Ελλάδα »): the candidates are the tags whose slug starts like the name's, and
+    Python compares the case-folded names. `exclude_pk` leaves out the tag being edited.
+    """
+    key = name.casefold()
+    prefix = make_slug(name, max_length=TAG_SLUG_LENGTH - 5, fallback="tag")
+    candidates = tags.filter(slug__startswith=prefix)
+    if exclude_pk is not None:
+        candidates = candidates.exclude(pk=exclude_pk)
+    return next((tag for tag in candidates if tag.name.casefold() == key), None)
+
+
+class PolicyTagField(TagField):
+    """taggit's comma-separated tags field, each name under the input policy.
+
+    Returns a list of names (str), cleaned as `clean_tag_name`, empty ones dropped.
+    Raises ValidationError (a form error, not a database error) when a name is longer
+    than the 100 characters of taggit's `Tag.name` column.
+    """
+
+    def clean(self, value):
+        names = [name for name in map(clean_tag_name, super().clean(value)) if name]
+        too_long = [name for name in names if len(name) > TAG_NAME_LENGTH]
+        if too_long:
+            raise forms.ValidationError(
+                _("A tag holds at most %(limit)d characters; “%(tag)s…” has %(length)d."),
+                code="tag_too_long",
+                params={
+                    "limit": TAG_NAME_LENGTH,
+                    "tag": too_long[0][:40],
+                    "length": len(too_long[0]),
+                },
+            )
+        if self.required and not names:
+            raise forms.ValidationError(self.error_messages["required"], code="required")
+        return names
+
+
+class PolicyTaggableManager(TaggableManager):
+    """taggit's TaggableManager whose form field is `PolicyTagField`.
+
+    Migrations see taggit's own class (nothing about the column changes).
+    """
+
+    def formfield(self, form_class=PolicyTagField, **kwargs):
+        return super().formfield(form_class=form_class, **kwargs)
+
+    def deconstruct(self):
+        name, _path, args, kwargs = super().deconstruct()
+        return name, "taggit.managers.TaggableManager", args, kwargs
 
 
 def policy_slugify(self, tag, i=None):
@@ -69,7 +120,7 @@ def policy_slugify(self, tag, i=None):
 def before_tag_save(sender, instance, raw=False, **kwargs):
     """pre_save of Tag: clean the name, give a slug by the policy, remember the old one."""
     instance.name = clean_tag_name(instance.name or "")
-    if raw and instance.slug:
+    if raw and instance.slug and SLUG_SHAPE.fullmatch(instance.slug):
         return
     claim_slug(instance, instance.name, fallback="tag", max_length=TAG_SLUG_LENGTH)
     instance._old_slug = (

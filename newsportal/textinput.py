@@ -73,6 +73,26 @@ def clean_text(value, *, multiline=True):
     return unicodedata.normalize("NFC", text)
 
 
+# Letters that draw nothing: the Hangul fillers and the blank Braille pattern.
+_BLANK_LETTERS = frozenset("\u115f\u1160\u3164\uffa0\u2800")
+# Format (Cf: zero-width spaces and joiners, word joiner, bidi controls, tag characters
+# U+E0000…), combining marks (Mn, Me: variation selectors, combining accents alone),
+# separators (Zs, Zl, Zp) and the controls left (Cc: tab, newline).
+_INVISIBLE_CATEGORIES = frozenset({"Cf", "Mn", "Me", "Zs", "Zl", "Zp", "Cc"})
+
+
+def is_blank(value):
+    """Whether `value` (a str) shows nothing: every character is invisible.
+
+    Empty text is blank. Invisible means a Unicode general category in
+    `_INVISIBLE_CATEGORIES` (Unicode 15, §4.5) or one of `_BLANK_LETTERS`.
+    """
+    return all(
+        char in _BLANK_LETTERS or unicodedata.category(char) in _INVISIBLE_CATEGORIES
+        for char in value
+    )
+
+
 def is_clean(value):
     """Whether `value` (a str) already follows the input policy (multi-line rules)."""
     return clean_text(value) == value
@@ -95,12 +115,17 @@ class CharField(forms.CharField):
     """A form CharField that applies the input policy before any validation.
 
     One-line unless its widget is a Textarea. `required` and `max_length` are checked
-    on the cleaned text: a comment made only of control characters is empty.
+    on the cleaned text: a comment made only of control characters, or only of
+    invisible ones (`is_blank`: zero-width spaces, word joiners, tag characters,
+    combining marks alone), is empty.
     """
 
     def to_python(self, value):
         multiline = isinstance(self.widget, forms.Textarea)
-        return super().to_python(clean_text(value, multiline=multiline))
+        value = super().to_python(clean_text(value, multiline=multiline))
+        if isinstance(value, str) and value and is_blank(value):
+            return self.empty_value
+        return value
 
 
 # Models ----------------------------------------------------------------------------
@@ -144,6 +169,12 @@ class InputPolicyModel:
 
     def clean_fields(self, exclude=None):
         apply_to_instance(self)
+        # Text that shows nothing counts as empty: a required name made only of
+        # zero-width spaces gets « This field cannot be blank. ».
+        for field in policy_fields(type(self)):
+            value = getattr(self, field.attname)
+            if isinstance(value, str) and value and is_blank(value):
+                setattr(self, field.attname, "")
         return super().clean_fields(exclude=exclude)
 
 
