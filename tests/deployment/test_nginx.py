@@ -250,10 +250,13 @@ def edge(transactional_db, collected_static):
 
 
 def wait_past_micro_cache(since):
-    """Sleep until the micro-cache lifetime has passed since `since` (a monotonic time).
+    """Sleep until a page nginx kept before `since` (a monotonic time) has expired.
 
-    This waits for an expiry the test is about; it measures nothing."""
-    time.sleep(max(0.0, since + MICRO_CACHE_SECONDS + 0.5 - time.monotonic()))
+    nginx keeps time in whole seconds: an entry stored at second t is valid while its
+    clock reads t + lifetime or less (ngx_http_file_cache_read expires it when
+    `valid_sec < now`), so it may live up to one second past its lifetime. This waits
+    for an expiry the test is about; it measures nothing."""
+    time.sleep(max(0.0, since + MICRO_CACHE_SECONDS + 1 + 0.5 - time.monotonic()))
 
 
 def stylesheet(html):
