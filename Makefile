@@ -9,7 +9,7 @@ PORT ?= 8000
 # seed_demo prints) follows HOST and PORT, unless SITE_URL is set.
 DEV := DEBUG=true DEV_HOST=$(HOST) DEV_PORT=$(PORT)
 
-.PHONY: help install run serve test lint format migrations-check messages compilemessages clean css bench bench-scale
+.PHONY: help install run serve test lint format migrations-check messages compilemessages clean css bench
 
 help:
 	@echo "make run    set up (venv, install, migrate, demo content) and serve on http://$(HOST):$(PORT)"

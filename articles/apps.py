@@ -9,16 +9,17 @@ class ArticlesConfig(AppConfig):
     def ready(self):
         # Connect the signals: page and section-tree caches, renditions of loaded
         # images, read counts, search's SQLite functions.
+        from articles import caching  # noqa: F401
+        from articles.content import derived, sections  # noqa: F401
+        from articles.discovery import readership, search  # noqa: F401
         from newsportal import pagecache
-
-        from . import caching, derived, readership, search, sections  # noqa: F401
 
         caching.connect()
 
         # An article page served from the page cache is still a read.
         pagecache.register_hit("article-read", readership.count_cached_read)
         # The query parameters list pages read: the rest stays out of the page cache.
-        from .pagination import CURSOR_PARAMETER, clean_cursor
+        from articles.discovery.pagination import CURSOR_PARAMETER, clean_cursor
 
         pagecache.register_query_parameters("page", clean=pagecache.page_number)
         pagecache.register_query_parameters(CURSOR_PARAMETER, clean=clean_cursor)
@@ -31,9 +32,9 @@ class ArticlesConfig(AppConfig):
         from django.db.models.signals import post_save, pre_save
         from taggit.models import Tag
 
+        from articles import models
+        from articles.content import tagging
         from newsportal.textinput import apply_before_save
-
-        from . import models, tagging
 
         for model in (
             models.Category,

@@ -54,7 +54,7 @@ def comment_scope(slug):
 def comments_changed(article_ids):
     """Renew the comment scopes of these articles (ids: an iterable of ints), now and
     again once the transaction commits (pagecache.now_and_on_commit)."""
-    from .models import Article
+    from articles.models import Article
 
     article_ids = list(article_ids)
 
@@ -68,7 +68,7 @@ def comments_changed(article_ids):
 def next_scheduled_change(now):
     """When the pages change by themselves next (an aware datetime), or None: a scheduled
     article, an ad slot starting or ending, breaking news leaving the strip."""
-    from .models import BREAKING_NEWS_AGE, AdSlot, Article
+    from articles.models import BREAKING_NEWS_AGE, AdSlot, Article
 
     published = Q(status=Article.Status.PUBLISHED)
     articles = Article.objects.aggregate(

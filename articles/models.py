@@ -14,11 +14,9 @@ from django.utils.translation import gettext_lazy as _
 from django_prose_editor.fields import ProseEditorField
 from taggit.models import Tag
 
-from newsportal.textinput import InputPolicyModel
-
-from . import signals
-from .sanitize import EDITOR_EXTENSIONS, sanitize_html
-from .slugs import (
+from articles import signals
+from articles.content.sanitize import EDITOR_EXTENSIONS, sanitize_html
+from articles.content.slugs import (
     SLUG_SHAPE,
     SUFFIX_ROOM,
     SlugNotice,
@@ -27,20 +25,21 @@ from .slugs import (
     make_slug,
     register_redirects,
 )
-from .tagging import PolicyTaggableManager, PolicyTagManager
+from articles.content.tagging import PolicyTaggableManager, PolicyTagManager
+from newsportal.textinput import InputPolicyModel
 
 
 def _content_written(image_ids=()):
-    # articles.derived receives it: caches and renditions follow the write.
+    # articles.content.derived receives it: caches and renditions follow the write.
     signals.content_written.send(sender=Article, image_ids=list(image_ids))
 
 
 class ContentQuerySet(models.QuerySet):
-    """A queryset whose bulk writes keep derived data right (articles.derived).
+    """A queryset whose bulk writes keep derived data right (articles.content.derived).
 
     `update()` and `bulk_create()` send no model signal (nor does `bulk_update()`,
     which calls `update()`): after writing, they call
-    articles.derived.content_written(), which renews cached pages and the section tree.
+    articles.content.derived.content_written(), which renews cached pages and the section tree.
     Search vectors need nothing here: the database keeps them (migration 0009).
     """
 
@@ -99,7 +98,7 @@ class Category(InputPolicyModel, models.Model):
     description = models.TextField(_("description"), blank=True)
 
     objects = CategoryQuerySet.as_manager()
-    # Set when the slug asked for still leads to another section (articles.slugs).
+    # Set when the slug asked for still leads to another section (articles.content.slugs).
     slug_notice = None
 
     class Meta:
@@ -279,7 +278,7 @@ class Author(InputPolicyModel, models.Model):
     def __str__(self):
         return self.name
 
-    # Set when the slug asked for still leads to another author (articles.slugs).
+    # Set when the slug asked for still leads to another author (articles.content.slugs).
     slug_notice = None
 
     def save(self, *args, **kwargs):
@@ -368,7 +367,7 @@ class Image(InputPolicyModel, models.Model):
         return self.alt_text or self.caption or f"#{self.pk}"
 
     def save(self, *args, **kwargs):
-        from .renditions import make_renditions
+        from articles.media.renditions import make_renditions
 
         file_changed = not self.pk or not self.renditions
         if self.pk and not file_changed:
@@ -452,7 +451,7 @@ class Article(InputPolicyModel, models.Model):
         _("body"),
         blank=True,
         extensions=EDITOR_EXTENSIONS,
-        # articles.sanitize stays the source of truth: the editor offers a subset of it.
+        # articles.content.sanitize stays the source of truth: the editor offers a subset of it.
         sanitize=sanitize_html,
         help_text=_("Sanitized on save: what you see here is what readers get."),
     )
@@ -462,7 +461,7 @@ class Article(InputPolicyModel, models.Model):
         on_delete=models.PROTECT,
         related_name="articles",
     )
-    # Tag names follow the input policy however they are added (articles.tagging).
+    # Tag names follow the input policy however they are added (articles.content.tagging).
     tags = PolicyTaggableManager(verbose_name=_("tags"), blank=True, manager=PolicyTagManager)
     authors = models.ManyToManyField(
         Author, verbose_name=_("authors"), blank=True, related_name="articles"
@@ -510,12 +509,12 @@ class Article(InputPolicyModel, models.Model):
         help_text=_("The journalist in charge: they and the editors may edit the article."),
     )
     submitted_at = models.DateTimeField(_("submitted for review"), null=True, blank=True)
-    # Full-text search document (PostgreSQL); articles.search keeps it current when the
+    # Full-text search document (PostgreSQL); articles.discovery.search keeps it current when the
     # article or its tags change. Always empty on SQLite, which searches differently.
     search_vector = SearchVectorField(null=True, editable=False)
 
     objects = ArticleQuerySet.as_manager()
-    # Set when the slug asked for still leads to another article (articles.slugs).
+    # Set when the slug asked for still leads to another article (articles.content.slugs).
     slug_notice = None
 
     class Meta:
@@ -814,7 +813,7 @@ reversion.register(
 class ArticleReadCount(models.Model):
     """How many times an article was read on one day: the source of « most read ».
 
-    Counted without a cookie and without storing who read: articles.readership buffers
+    Counted without a cookie and without storing who read: articles.discovery.readership buffers
     the counts in memory and adds them here in one statement, after the response.
     """
 

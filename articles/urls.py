@@ -1,6 +1,7 @@
 from django.urls import path, register_converter
 
-from . import feeds, views
+from articles import views
+from articles.discovery import feeds
 
 app_name = "articles"
 

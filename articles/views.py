@@ -11,13 +11,18 @@ from django.views.decorators.cache import never_cache
 from django.views.generic import DetailView, ListView, TemplateView
 from taggit.models import Tag
 
-from newsportal.pagecache import CachedPageMixin, per_generation
-
-from . import caching, metadata
-from .caching import article_page_valid_until, comment_scope
-from .home import section_blocks
-from .labels import tags_and_authors
-from .models import (
+from articles import caching
+from articles.caching import article_page_valid_until, comment_scope
+from articles.content.labels import tags_and_authors
+from articles.content.sections import section_tree
+from articles.discovery import metadata
+from articles.discovery.home import section_blocks
+from articles.discovery.pagination import CURSOR_PARAMETER, CappedPaginator, KeysetPage, cursor_for
+from articles.discovery.readership import count_read, most_read
+from articles.discovery.redirects import old_author, old_section, old_tag, redirect_old_address
+from articles.discovery.related import related_articles
+from articles.discovery.search import SearchForm, attach_snippets, results_capped, search_articles
+from articles.models import (
     BREAKING_NEWS_AGE,
     AdSlot,
     Article,
@@ -25,13 +30,8 @@ from .models import (
     Author,
     Correction,
 )
-from .pagination import CURSOR_PARAMETER, CappedPaginator, KeysetPage, cursor_for
-from .publishing import can_preview
-from .readership import count_read, most_read
-from .redirects import old_author, old_section, old_tag, redirect_old_address
-from .related import related_articles
-from .search import SearchForm, attach_snippets, results_capped, search_articles
-from .sections import section_tree
+from articles.newsroom.publishing import can_preview
+from newsportal.pagecache import CachedPageMixin, per_generation
 
 
 class HomeView(CachedPageMixin, TemplateView):
@@ -62,7 +62,7 @@ class ArticleListView(CachedPageMixin, ListView):
     page_query_parameters = ("page", CURSOR_PARAMETER)
     """A paginated list of published articles; subclasses narrow it down.
 
-    Numbered pages first, then keyset pages past ARTICLES_MAX_PAGES (articles.pagination).
+    Numbered pages first, then keyset pages past ARTICLES_MAX_PAGES (articles.discovery.pagination).
     """
 
     template_name = "articles/article_list.html"

@@ -92,6 +92,9 @@ INSTALLED_APPS = [
     "articles",
     "comments",
 ]
+# Benchmark commands (tools/benchmarks, docs/benchmarks.md): tooling, not the product.
+if env.bool("BENCHMARKS", default=False):
+    INSTALLED_APPS.append("tools.benchmarks")
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
@@ -243,26 +246,26 @@ CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"
 
 TAGGIT_CASE_INSENSITIVE = True
-# Tag slugs follow the portal's slug policy (articles.tagging, docs/input.md), not
+# Tag slugs follow the portal's slug policy (articles.content.tagging, docs/input.md), not
 # TAGGIT_STRIP_UNICODE_WHEN_SLUGIFYING, which needs unidecode (GPL) to transliterate.
 
 # Image renditions: widths made once per uploaded image, never during a page view.
 RENDITION_WIDTHS = [360, 720, 1080, 1440]
 
-# Image uploads (articles/images.py): bigger files or pictures are refused with a form
+# Image uploads (articles/media/images.py): bigger files or pictures are refused with a form
 # error; the pixel limit also stops decompression bombs before Pillow decodes them.
 MAX_IMAGE_BYTES = env.int("MAX_IMAGE_BYTES", default=15 * 1024 * 1024)
 MAX_IMAGE_PIXELS = env.int("MAX_IMAGE_PIXELS", default=40_000_000)
 
 ARTICLES_PER_PAGE = env.int("ARTICLES_PER_PAGE", default=20)
-# Numbered list pages stop here; older articles follow by keyset (articles.pagination).
+# Numbered list pages stop here; older articles follow by keyset (articles.discovery.pagination).
 ARTICLES_MAX_PAGES = env.int("ARTICLES_MAX_PAGES", default=20)
 RELATED_ARTICLES_COUNT = env.int("RELATED_ARTICLES_COUNT", default=6)
 # Most read: each worker adds its in-memory read counts to the database at most this
-# often, after a response (articles.readership).
+# often, after a response (articles.discovery.readership).
 READ_COUNT_FLUSH_SECONDS = env.int("READ_COUNT_FLUSH_SECONDS", default=60)
 # A reader (a salted digest of IP address and User-Agent, never stored as such) counts
-# once per article in this many seconds (articles/readership.py).
+# once per article in this many seconds (articles/discovery/readership.py).
 READ_COUNT_WINDOW_SECONDS = env.int("READ_COUNT_WINDOW_SECONDS", default=3600)
 
 # Comments (docs/comments.md). Scores run from 0.0 (a robot) to 1.0 (a human).

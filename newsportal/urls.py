@@ -5,7 +5,7 @@ from django.urls import include, path, re_path
 from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
-from articles import sitemaps
+from articles.discovery import sitemaps
 
 from . import views
 
@@ -16,7 +16,7 @@ admin.site.index_title = _("Newsroom")
 urlpatterns = [
     path("healthz", views.health, name="health"),
     path("i18n/", include("django.conf.urls.i18n")),
-    # For crawlers: one address each, whatever the language (see articles.sitemaps).
+    # For crawlers: one address each, whatever the language (see articles.discovery.sitemaps).
     path("robots.txt", sitemaps.robots_txt, name="robots-txt"),
     path("sitemap.xml", sitemaps.index, name="sitemap"),
     path("sitemap-news.xml", sitemaps.news, name="sitemap-news"),

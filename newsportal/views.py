@@ -20,7 +20,7 @@ from django.views.static import serve
 
 from .outage import OUTAGE_ERRORS, service_unavailable
 
-# What an upload can be once articles.images has re-encoded it.
+# What an upload can be once articles.media.images has re-encoded it.
 MEDIA_EXTENSIONS = {".jpg", ".jpeg", ".png", ".webp", ".gif"}
 # A photo opened on its own runs nothing and loads nothing, whatever is inside it.
 MEDIA_CSP = "default-src 'none'; img-src 'self'; sandbox"

@@ -21,7 +21,7 @@ def cold_cache():
 def no_pending_reads():
     """Reads counted in memory by one test never reach another (nor add a flush to its
     query count when READ_COUNT_FLUSH_SECONDS have passed during the run)."""
-    from articles import readership
+    from articles.discovery import readership
 
     def forget():
         readership._pending.clear()
@@ -85,6 +85,6 @@ def read_counts_just_written():
     whichever query count comes next (7 queries before, 8 after)."""
     import time
 
-    from articles import readership
+    from articles.discovery import readership
 
     readership._last_flush = time.monotonic()

@@ -115,15 +115,16 @@ def test_the_page_cache_imports_no_app(app):
         assert not [t for t in graph[name] if t.split(".")[0] == app], name
 
 
-# Benchmark tooling that fills both apps' tables; it is not part of the product and is
-# to leave the articles app (docs/benchmarks.md).
-TOOLING = ("articles.management.commands.bench_",)
-
-
 def test_articles_never_imports_comments():
     """Dependencies point one way: comments → articles → newsportal.pagecache."""
     graph = import_graph()
-    assert any(name.startswith(TOOLING) for name in graph)
     for name, targets in graph.items():
-        if name.split(".")[0] == "articles" and not name.startswith(TOOLING):
+        if name.split(".")[0] == "articles":
             assert not [t for t in targets if t.split(".")[0] == "comments"], name
+
+
+def test_the_product_ships_no_benchmark_tooling():
+    """Benchmark commands live in tools/benchmarks, installed only with BENCHMARKS=true."""
+    for app in PACKAGES:
+        assert not list((ROOT / app).rglob("bench_*.py")), app
+    assert list((ROOT / "tools" / "benchmarks").rglob("bench_*.py"))

@@ -2,7 +2,7 @@ from django.db import migrations
 
 
 def sync_roles(apps, schema_editor):
-    from articles.roles import sync_roles
+    from articles.newsroom.roles import sync_roles
 
     sync_roles(apps, schema_editor)
 

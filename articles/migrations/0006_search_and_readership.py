@@ -4,7 +4,7 @@ On PostgreSQL: the `unaccent` extension (trusted since PostgreSQL 13, so the dat
 owner may create it), a `french_unaccent` text-search configuration (the stock `french`
 one keeps accents, so "election" would not find « élection »), the GIN index on
 `Article.search_vector`, and the vectors of the articles already there. On SQLite all
-of this is a no-op: the column exists but stays empty, and articles.search matches
+of this is a no-op: the column exists but stays empty, and articles.discovery.search matches
 text instead.
 """
 
@@ -26,7 +26,7 @@ END
 $$;
 """
 
-# The same document as articles.search.search_document(), frozen here as SQL so that
+# The same document as articles.discovery.search.search_document(), frozen here as SQL so that
 # this migration keeps working whatever that module becomes.
 FILL_VECTORS = """
 UPDATE articles_article AS a SET search_vector =

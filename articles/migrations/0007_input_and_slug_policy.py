@@ -4,7 +4,7 @@ import django.db.models.deletion
 from django.conf import settings
 from django.db import migrations, models
 
-from articles.slugs import SLUG_SHAPE, first_free, make_slug
+from articles.content.slugs import SLUG_SHAPE, first_free, make_slug
 from newsportal.textinput import clean_text
 
 

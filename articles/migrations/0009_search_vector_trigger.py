@@ -8,7 +8,7 @@ run by a management command, and any change to an article's tags (taggit's
 A generated column cannot do it: the document includes the article's tag names, which
 live in other tables, and a generated column may only read its own row.
 
-The document is the one articles.search.search_document() describes (title A,
+The document is the one articles.discovery.search.search_document() describes (title A,
 standfirst B, body C, tag names D, `french_unaccent` configuration), frozen here as SQL.
 On SQLite nothing happens: its search reads the text, not the vector.
 """

@@ -10,7 +10,7 @@ from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 from django.utils.translation import get_language
 
-from articles.metadata import OG_LOCALES, social_image
+from articles.discovery.metadata import OG_LOCALES, social_image
 
 register = template.Library()
 

@@ -3,7 +3,7 @@ from django.db import migrations
 
 def sync_roles(apps, schema_editor):
     # The Moderators group gets the comment permissions now that their table exists.
-    from articles.roles import sync_roles
+    from articles.newsroom.roles import sync_roles
 
     sync_roles(apps, schema_editor)
 

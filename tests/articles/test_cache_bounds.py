@@ -74,7 +74,7 @@ def test_every_key_written_while_reading_and_commenting_has_a_lifetime(client, s
     )
     comment.save()
     site["benin"].save()
-    from articles import readership
+    from articles.discovery import readership
 
     readership.flush_reads()
     assert stored_keys(), "nothing was stored: this test would show nothing"

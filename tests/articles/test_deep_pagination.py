@@ -54,8 +54,8 @@ def test_numbered_pages_stop_at_the_cap_then_older_links_follow_by_keyset(client
 
 
 def test_a_keyset_page_costs_no_count_and_no_offset(client, section):
+    from articles.discovery.pagination import cursor_for
     from articles.models import Article
-    from articles.pagination import cursor_for
 
     middle = Article.objects.get(title="Match 05")
     url = f"{section.get_absolute_url()}?avant={cursor_for(middle)}"

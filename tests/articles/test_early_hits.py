@@ -8,7 +8,7 @@ import pytest
 from django.middleware.csrf import _unmask_cipher_token
 from django.test import Client
 
-from articles import readership
+from articles.discovery import readership
 from comments.models import Comment
 from tests.formparts import fetch_parts, form_action, parts_url
 from tests.security.conftest import solve_altcha

@@ -6,8 +6,8 @@ import time_machine
 from django.db import IntegrityError
 from django.utils import timezone
 
+from articles.content.slugs import french_slugify
 from articles.models import AdSlot, Article, ArticleSlugRedirect, Category
-from articles.slugs import french_slugify
 from tests.factories import AdSlotFactory, ArticleFactory, CategoryFactory, ImageFactory
 
 pytestmark = pytest.mark.django_db

@@ -13,7 +13,7 @@ from django.db import connection
 from django.db.models import FETCH_RAISE
 from django.test.utils import CaptureQueriesContext
 
-from articles.readership import flush_reads
+from articles.discovery.readership import flush_reads
 from tests.factories import ArticleFactory, AuthorFactory, CategoryFactory, CommentFactory
 
 pytestmark = pytest.mark.django_db
@@ -50,7 +50,7 @@ def urls(site):
 def cold_count(client, url):
     cache.clear()
     # Read counts are written after a response once READ_COUNT_FLUSH_SECONDS have gone
-    # by (articles/readership.py): flushed now, so that no request measured here does it.
+    # by (articles/discovery/readership.py): flushed now, so that no request measured here does it.
     flush_reads()
     with CaptureQueriesContext(connection) as queries:
         response = client.get(url)

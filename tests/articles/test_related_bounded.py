@@ -6,8 +6,8 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
+from articles.discovery.related import related_articles
 from articles.models import Article
-from articles.related import related_articles
 from tests.factories import ArticleFactory, CategoryFactory
 
 pytestmark = pytest.mark.django_db

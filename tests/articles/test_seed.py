@@ -10,8 +10,9 @@ from django.core.management import call_command
 from django.utils import timezone
 from taggit.models import Tag, TaggedItem
 
-from articles import demo, roles
+from articles import demo
 from articles.models import AdSlot, Article, Author, Category, Image
+from articles.newsroom import roles
 
 pytestmark = pytest.mark.django_db
 
@@ -32,6 +33,7 @@ def small_images(settings, monkeypatch):
     # Full-size photos and four WebP widths cost close to a second per image.
     settings.RENDITION_WIDTHS = [360]
     monkeypatch.setattr(demo, "PHOTO_SIZE", (480, 320))
+    monkeypatch.setattr("articles.demo.load.PHOTO_SIZE", (480, 320))
 
 
 @pytest.fixture(autouse=True)

@@ -5,8 +5,8 @@ from django.apps import apps
 from django.contrib.auth.models import Group
 from django.utils import translation
 
-from articles import roles
-from articles.roles import MODERATORS
+from articles.newsroom import roles
+from articles.newsroom.roles import MODERATORS
 from comments.models import Comment
 from tests.factories import ArticleFactory, UserFactory
 

@@ -4,7 +4,7 @@ import pytest
 from django.apps import apps
 from django.contrib.auth.models import Group
 
-from articles import roles
+from articles.newsroom import roles
 from comments.models import Comment
 from tests.factories import ArticleFactory, CommentFactory, UserFactory
 

@@ -4,8 +4,8 @@ import pytest
 from django.apps import apps
 from django.contrib.auth.models import Group
 
-from articles import roles
 from articles.models import Article
+from articles.newsroom import roles
 from tests.factories import CategoryFactory, UserFactory, png_bytes
 
 from .csp import violations, watch

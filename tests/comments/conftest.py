@@ -166,7 +166,7 @@ def siteverify(settings):
 def moderator(db):
     from django.contrib.auth.models import Group
 
-    from articles.roles import MODERATORS
+    from articles.newsroom.roles import MODERATORS
     from tests.factories import UserFactory
 
     user = UserFactory(username="moderatrice", email="moderation@example.test", is_staff=True)

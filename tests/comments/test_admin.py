@@ -8,7 +8,7 @@ from django.contrib.auth.models import Group, Permission
 from django.urls import reverse
 from django.utils import timezone
 
-from articles.roles import MODERATORS
+from articles.newsroom.roles import MODERATORS
 from comments.models import Comment
 from tests.factories import ArticleFactory, CommentFactory, UserFactory
 

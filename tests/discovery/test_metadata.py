@@ -4,7 +4,7 @@ import pytest
 from django.urls import reverse
 from django.utils.timezone import localtime
 
-from articles import readership
+from articles.discovery import readership
 from tests.factories import ArticleFactory
 
 from .conftest import READER

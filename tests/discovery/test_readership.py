@@ -7,7 +7,7 @@ import pytest
 from django.db import connection
 from django.utils import timezone
 
-from articles import readership
+from articles.discovery import readership
 from articles.models import Article, ArticleReadCount
 from tests.factories import ArticleFactory
 

@@ -5,7 +5,7 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
-from articles.sitemaps import ArticleSitemap
+from articles.discovery.sitemaps import ArticleSitemap
 from tests.factories import ArticleFactory
 
 from .pages import parse_xml

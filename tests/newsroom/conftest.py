@@ -2,7 +2,7 @@ import pytest
 from django.apps import apps
 from django.contrib.auth.models import Group
 
-from articles import roles
+from articles.newsroom import roles
 from tests.factories import (
     ArticleFactory,
     AuthorFactory,

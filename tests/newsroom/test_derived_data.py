@@ -24,9 +24,9 @@ from PIL import Image as PILImage
 from reversion.models import Version
 from taggit.models import Tag, TaggedItem
 
-from articles.derived import content_written
+from articles.content.derived import content_written
+from articles.discovery.search import SEARCH_CONFIG, search_document
 from articles.models import Article, Category, Image
-from articles.search import SEARCH_CONFIG, search_document
 from tests.factories import ArticleFactory, CategoryFactory, ImageFactory
 
 from .conftest import article_form_data

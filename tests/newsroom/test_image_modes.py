@@ -18,8 +18,8 @@ from django.urls import reverse_lazy
 from PIL import Image as PILImage
 from PIL import ImageStat
 
+from articles.media.renditions import display_rgb
 from articles.models import Image
-from articles.renditions import display_rgb
 
 pytestmark = pytest.mark.django_db
 

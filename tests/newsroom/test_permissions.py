@@ -5,8 +5,8 @@ from django.apps import apps
 from django.contrib.auth.models import Group, Permission
 from django.urls import reverse, reverse_lazy
 
-from articles import roles
 from articles.models import Article
+from articles.newsroom import roles
 from tests.factories import ArticleFactory
 
 from .conftest import article_form_data

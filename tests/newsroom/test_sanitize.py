@@ -3,8 +3,13 @@
 import pytest
 from django_prose_editor.config import allowlist_from_extensions
 
+from articles.content.sanitize import (
+    ALLOWED_ATTRIBUTES,
+    ALLOWED_TAGS,
+    EDITOR_EXTENSIONS,
+    sanitize_html,
+)
 from articles.models import Article
-from articles.sanitize import ALLOWED_ATTRIBUTES, ALLOWED_TAGS, EDITOR_EXTENSIONS, sanitize_html
 
 ALLOWED = [
     "<h2>Titre</h2>",

@@ -7,8 +7,8 @@ from django.contrib.messages import get_messages
 from django.urls import reverse, reverse_lazy
 from django.utils import timezone
 
-from articles import publishing
 from articles.models import Article, Correction
+from articles.newsroom import publishing
 from tests.factories import ArticleFactory, ImageFactory
 
 from .conftest import article_form_data

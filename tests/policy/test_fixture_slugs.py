@@ -11,8 +11,8 @@ from django.core import serializers
 from django.core.management import call_command
 from taggit.models import Tag, TaggedItem
 
+from articles.content.slugs import SLUG_SHAPE
 from articles.models import Article, Author, Category
-from articles.slugs import SLUG_SHAPE
 from tests.factories import ArticleFactory, AuthorFactory, CategoryFactory
 
 pytestmark = pytest.mark.django_db(transaction=False)

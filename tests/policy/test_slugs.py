@@ -1,4 +1,4 @@
-"""One slug policy for articles, sections, tags and authors (articles.slugs): any script
+"""One slug policy for articles, sections, tags and authors (articles.content.slugs): any script
 transliterated, never empty, the same tag whatever the Unicode form of its name."""
 
 import importlib
@@ -10,8 +10,8 @@ from django.apps import apps
 from django.db import IntegrityError, transaction
 from taggit.models import Tag
 
+from articles.content.slugs import make_slug
 from articles.models import Article, Author, Category
-from articles.slugs import make_slug
 from tests.factories import ArticleFactory, AuthorFactory, CategoryFactory
 
 NAMES = [

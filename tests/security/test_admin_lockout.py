@@ -7,8 +7,8 @@ from django.contrib.auth.models import Group
 from django.core.management import call_command
 from django.urls import reverse
 
-from articles import roles
-from articles.roles import EDITORS
+from articles.newsroom import roles
+from articles.newsroom.roles import EDITORS
 from tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db

@@ -10,7 +10,7 @@ from django.apps import apps
 from django.contrib.auth.models import Group
 from django.urls import reverse
 
-from articles import roles
+from articles.newsroom import roles
 from tests.factories import ArticleFactory, CategoryFactory, CommentFactory, UserFactory
 
 pytestmark = pytest.mark.django_db

@@ -14,8 +14,8 @@ from django.db.models import Sum
 from django.test import Client
 from django.urls import reverse
 
+from articles.discovery.readership import flush_reads
 from articles.models import ArticleReadCount
-from articles.readership import flush_reads
 from comments.models import Comment
 from tests.factories import ArticleFactory, UserFactory
 from tests.formparts import fetch_parts
@@ -112,7 +112,7 @@ def test_admin_forms_need_a_token_too(staff, article):
 
 
 # The one table a GET writes to: reading an article counts one read for « most read »
-# (articles/readership.py), per article and day, with nothing about the reader; the
+# (articles/discovery/readership.py), per article and day, with nothing about the reader; the
 # counts are added after the response is sent. The crawl checks that table apart.
 READ_COUNTS = ArticleReadCount._meta.db_table
 WRITTEN_BY_READING = {READ_COUNTS}

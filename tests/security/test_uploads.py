@@ -69,7 +69,7 @@ import django
 django.setup()
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
-from articles.images import validate_and_reencode
+from articles.media.images import validate_and_reencode
 
 paths = json.loads(sys.argv[1])
 baseline = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss

@@ -5,8 +5,8 @@ import pytest
 from django.urls import reverse
 from django.utils.html import escape
 
+from articles.content.sanitize import sanitize_html
 from articles.models import Article, Image
-from articles.sanitize import sanitize_html
 from comments.forms import CommentForm
 from comments.models import PAGE_PARAMETER, Comment
 from newsportal.textinput import clean_text
@@ -145,7 +145,7 @@ def test_article_body_posted_through_the_admin_is_sanitized(client, settings):
     from django.apps import apps
     from django.contrib.auth.models import Group
 
-    from articles import roles
+    from articles.newsroom import roles
     from tests.newsroom.conftest import article_form_data
 
     roles.sync_roles(apps)

@@ -3,8 +3,8 @@
 from django.core.management.base import BaseCommand
 from django.db import connection
 
+from articles.discovery.search import update_search_vectors
 from articles.models import Article
-from articles.search import update_search_vectors
 
 
 class Command(BaseCommand):

@@ -7,7 +7,7 @@ section), however many sections and subsections there are.
 from django.db.models import Case, F, IntegerField, Value, When, Window
 from django.db.models.functions import RowNumber
 
-from .models import Article
+from articles.models import Article
 
 ARTICLES_PER_SECTION = 4
 

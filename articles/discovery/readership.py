@@ -45,9 +45,8 @@ from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
 from django.utils import timezone
 
+from articles.models import Article, ArticleReadCount
 from newsportal.clientip import client_ip
-
-from .models import Article, ArticleReadCount
 
 logger = logging.getLogger(__name__)
 

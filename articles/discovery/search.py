@@ -51,7 +51,7 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 from taggit.models import TaggedItem
 
-from .models import Article
+from articles.models import Article
 
 SEARCH_CONFIG = "french_unaccent"
 MAX_QUERY_LENGTH = 200
@@ -150,7 +150,7 @@ def update_search_vectors(articles=None):
     """
     if connection.vendor != "postgresql":
         return 0
-    from .derived import content_written
+    from articles.content.derived import content_written
 
     articles = Article.objects.all() if articles is None else articles
     # Writing NULL makes the trigger compute the vector again.

@@ -28,8 +28,8 @@ from django.db import connection, transaction
 from django.test import Client, override_settings
 from django.test.utils import CaptureQueriesContext
 
+from articles.discovery.pagination import cursor_for
 from articles.models import Article, Category
-from articles.pagination import cursor_for
 from comments.models import Comment
 
 COMMENT_BATCH = 500_000
@@ -90,7 +90,7 @@ class Command(BaseCommand):
         self.lines.append(text)
 
     def fill_articles(self, count):
-        bench_search = import_module("articles.management.commands.bench_search").Command()
+        bench_search = import_module("tools.benchmarks.management.commands.bench_search").Command()
         bench_search.stdout = self.stdout
         bench_search.fill(count, 150)
 
@@ -145,7 +145,7 @@ class Command(BaseCommand):
         section_urls = [f"{section.get_absolute_url()}?avant={cursor_for(a)}" for a in articles] + [
             f"{section.get_absolute_url()}?page={rng.randint(1, 20)}" for _ in range(20)
         ]
-        from .bench_search import QUERIES
+        from tools.benchmarks.management.commands.bench_search import QUERIES
 
         search_urls = [f"/recherche/?q={q}" for q in QUERIES] * max(1, repeat // len(QUERIES))
         self.say(

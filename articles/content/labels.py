@@ -3,7 +3,7 @@
 The article page is held to a query budget (see docs/performance.md); tags and authors
 are two short lists of (name, slug) that a UNION ALL brings back in one round trip.
 
-The query is SQL text, as in articles/related.py and for the same reason: built from
+The query is SQL text, as in articles/discovery/related.py and for the same reason: built from
 two querysets and a union, it cost the ORM more Python (about 1.5 ms on each cold
 article page) than PostgreSQL took to run it. Only table names and placeholders go into
 the text; the article's id is a parameter.
@@ -12,8 +12,8 @@ the text; the article's id is a parameter.
 from django.db import connection
 from taggit.models import Tag, TaggedItem
 
-from .models import Article, Author
-from .related import ARTICLE_TYPE
+from articles.discovery.related import ARTICLE_TYPE
+from articles.models import Article, Author
 
 
 def _sql():

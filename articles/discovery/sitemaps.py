@@ -20,11 +20,10 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from taggit.models import Tag
 
+from articles.content.sections import section_tree
+from articles.models import Article, Author
 from newsportal.pagecache import shared
 from newsportal.textinput import xml_text
-
-from .models import Article, Author
-from .sections import section_tree
 
 ARTICLES_PER_SITEMAP = 5000
 NEWS_SITEMAP_HOURS = 48

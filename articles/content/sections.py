@@ -10,7 +10,7 @@ from django.core.cache import cache
 from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
 
-from .models import Category
+from articles.models import Category
 
 CACHE_KEY = "articles:section-tree:v1"
 

@@ -3,101 +3,34 @@
 Journalists write and edit their own articles until they are published, and hand them
 to the desk; editors do everything on content: publish, schedule, unpublish, reassign,
 correct, restore a previous version. What each one sees, may change and may do follows
-from the permissions in `articles.roles` through the hooks below, so a direct URL is
-no way round it.
-"""
+from the permissions in `articles.newsroom.roles` through the hooks below, so a direct URL is
+no way round it."""
 
-import difflib
-
-from django import forms
 from django.conf import settings
 from django.contrib import admin, messages
 from django.contrib.admin.utils import unquote
 from django.core.exceptions import PermissionDenied
-from django.db import transaction
 from django.db.models import Exists, OuterRef, Q
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import localize
-from django.utils.html import strip_tags
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 from reversion.admin import VersionAdmin
 from reversion.models import Version
-from reversion.revisions import create_revision, set_comment, set_user
-from taggit.admin import TagAdmin as TaggitTagAdmin
-from taggit.models import Tag
 
-from newsportal.textinput import CharField as PolicyCharField
-
-from . import publishing
-from .forms import ArticleAdminForm, ImageAdminForm
-from .models import (
-    AdSlot,
+from articles.admin.common import SlugNoticeMixin
+from articles.models import (
     Article,
     ArticleSlugRedirect,
     Author,
-    AuthorSlugRedirect,
-    Category,
     Correction,
-    Image,
-    SectionRedirect,
-    TagSlugRedirect,
 )
-from .slugs import redirect_holder
-from .tagging import clean_tag_name, existing_tag
-
-
-class SlugNoticeMixin:
-    """Tell the editor when the slug they chose still leads to another object (an old
-    address that redirects) and was given a suffix instead (articles.slugs)."""
-
-    def save_model(self, request, obj, form, change):
-        super().save_model(request, obj, form, change)
-        if notice := getattr(obj, "slug_notice", None):
-            messages.warning(request, notice.message())
-
-
-@admin.register(Category)
-class CategoryAdmin(SlugNoticeMixin, admin.ModelAdmin):
-    list_display = ["__str__", "slug", "position"]
-    list_editable = ["position"]
-    prepopulated_fields = {"slug": ["name"]}
-    search_fields = ["name", "path"]
-    ordering = ["path"]
-
-
-@admin.register(Author)
-class AuthorAdmin(SlugNoticeMixin, admin.ModelAdmin):
-    list_display = ["name", "role", "user"]
-    search_fields = ["name"]
-    prepopulated_fields = {"slug": ["name"]}
-    autocomplete_fields = ["user"]
-
-
-@admin.register(Image)
-class ImageAdmin(admin.ModelAdmin):
-    form = ImageAdminForm
-    list_display = ["__str__", "credit", "width", "height", "uploaded_by", "created_at"]
-    list_select_related = ["uploaded_by"]
-    search_fields = ["alt_text", "caption", "credit"]
-    readonly_fields = ["width", "height", "uploaded_by"]
-
-    def has_change_permission(self, request, obj=None):
-        allowed = super().has_change_permission(request, obj)
-        if not allowed or obj is None:
-            return allowed
-        return publishing.can_change_image(request.user, obj)
-
-    def save_model(self, request, obj, form, change):
-        if not change:
-            obj.uploaded_by = request.user
-        super().save_model(request, obj, form, change)
-        # What pages will do to this file (an animation shown as a still, say).
-        for note in getattr(form.cleaned_data.get("file"), "notes", ()):
-            messages.warning(request, note)
+from articles.newsroom import publishing
+from articles.newsroom.forms import ArticleAdminForm
+from articles.newsroom.revisions import restore_version, version_diff
 
 
 class CorrectionInline(admin.StackedInline):
@@ -128,23 +61,6 @@ class PublicationFilter(admin.SimpleListFilter):
         if self.value() == "unpublished":
             return queryset.exclude(published)
         return queryset
-
-
-# Fields an editor gets back when restoring a version; the status, the publication time
-# and the owner stay as they are now (restoring content must not unpublish by surprise).
-RESTORED_FIELDS = [
-    "title",
-    "slug",
-    "standfirst",
-    "body",
-    "category",
-    "hero_image",
-    "is_breaking",
-    "comments_open",
-    "comments_premoderated",
-    "authors",
-    "related_articles",
-]
 
 
 @admin.register(Article)
@@ -512,180 +428,9 @@ class ArticleAdmin(SlugNoticeMixin, VersionAdmin):
         return TemplateResponse(request, "admin/articles/article/revision_diff.html", context)
 
 
-def _display(field, value):
-    """A version's stored value as text the desk can read."""
-    if value is None or value == "":
-        return ""
-    if field.many_to_many:
-        objects = field.related_model._default_manager.filter(pk__in=value)
-        return "\n".join(sorted(str(o) for o in objects))
-    if field.is_relation:
-        found = field.related_model._default_manager.filter(pk=value).first()
-        return str(found) if found else f"#{value}"
-    if field.name == "body":
-        # One line per block, so the diff points at the paragraph that changed.
-        return strip_tags(value.replace("</p>", "</p>\n").replace("</li>", "</li>\n"))
-    if field.choices:
-        return str(dict(field.flatchoices).get(value, value))
-    if hasattr(value, "tzinfo"):
-        return localize(timezone.localtime(value))
-    return str(value)
-
-
-def _current_value(article, field):
-    if field.many_to_many:
-        return [o.pk for o in getattr(article, field.name).all()]
-    return getattr(article, field.attname)
-
-
-def version_diff(version, article):
-    """Return, field by field, the lines that differ between a version and now."""
-    stored = version.field_dict
-    changes = []
-    for field in Article._meta.get_fields():
-        attname = getattr(field, "attname", None)
-        if attname not in stored:
-            continue
-        before = _display(field, stored[attname]).splitlines()
-        after = _display(field, _current_value(article, field)).splitlines()
-        if before == after:
-            continue
-        lines = [
-            (line[:1], line[2:])
-            for line in difflib.ndiff(before, after)
-            if not line.startswith("?") and line.strip()
-        ]
-        changes.append({"label": field.verbose_name, "lines": lines})
-    return changes
-
-
-def restore_version(article, version, user):
-    """Put a version's content back (not its status), as a new version of its own.
-
-    Returns None, or the object (an Article) that now holds the version's slug, as its
-    slug or as an old slug that redirects to it: the article then keeps its current
-    slug (an address is never taken from another story) and the caller tells the editor.
-    """
-    stored = version.field_dict
-    holder = None
-    wanted = stored.get("slug")
-    if wanted and wanted != article.slug:
-        holder = Article._base_manager.filter(slug=wanted).exclude(pk=article.pk).first()
-        holder = holder or redirect_holder(Article, wanted, exclude_pk=article.pk)
-        if holder is not None:
-            stored = {**stored, "slug": article.slug}
-    with transaction.atomic(), create_revision():
-        set_user(user)
-        set_comment(
-            _("Restored the version of %(time)s.")
-            % {"time": localize(timezone.localtime(version.revision.date_created))}
-        )
-        many = {}
-        for name in RESTORED_FIELDS:
-            field = Article._meta.get_field(name)
-            if field.attname not in stored:
-                continue
-            value = stored[field.attname]
-            if field.many_to_many:
-                many[name] = field.related_model._default_manager.filter(pk__in=value)
-            elif field.is_relation and value is not None:
-                exists = field.related_model._default_manager.filter(pk=value).exists()
-                setattr(article, field.attname, value if exists else None)
-            else:
-                setattr(article, field.attname, value)
-        if article.is_live:
-            article.updated_at = timezone.now()
-        article.save()
-        for name, objects in many.items():
-            getattr(article, name).set(objects)
-    return holder
-
-
 @admin.register(ArticleSlugRedirect)
 class ArticleSlugRedirectAdmin(admin.ModelAdmin):
     list_display = ["old_slug", "article", "created_at"]
     search_fields = ["old_slug", "article__title"]
     list_select_related = ["article"]
     autocomplete_fields = ["article"]
-
-
-class OldAddressAdmin(admin.ModelAdmin):
-    """Old addresses are kept by renames; deleting one lets another object take it."""
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-
-@admin.register(SectionRedirect)
-class SectionRedirectAdmin(OldAddressAdmin):
-    list_display = ["old_path", "category", "created_at"]
-    list_select_related = ["category"]
-    search_fields = ["old_path", "category__name"]
-
-
-@admin.register(AuthorSlugRedirect)
-class AuthorSlugRedirectAdmin(OldAddressAdmin):
-    list_display = ["old_slug", "author", "created_at"]
-    list_select_related = ["author"]
-    search_fields = ["old_slug", "author__name"]
-
-
-@admin.register(TagSlugRedirect)
-class TagSlugRedirectAdmin(OldAddressAdmin):
-    list_display = ["old_slug", "tag", "created_at"]
-    list_select_related = ["tag"]
-    search_fields = ["old_slug", "tag__name"]
-
-
-class TagAdminForm(forms.ModelForm):
-    """Tag names under the input policy before the unique check; an empty slug is made
-    from the name by the slug policy (articles.tagging)."""
-
-    name = PolicyCharField(label=gettext_lazy("name"), max_length=100)
-    slug = forms.SlugField(
-        label=gettext_lazy("slug"),
-        max_length=100,
-        required=False,
-        help_text=gettext_lazy(
-            "Made from the name when left empty. An old slug keeps redirecting."
-        ),
-    )
-
-    class Meta:
-        model = Tag
-        fields = ["name", "slug"]
-
-    def clean_name(self):
-        """The name as the tag manager stores it (`clean_tag_name`); a name another tag
-        already has in any case (« ÉTÉ CANICULAIRE » for « été caniculaire ») is refused,
-        as articles would get that other tag."""
-        name = clean_tag_name(self.cleaned_data["name"])
-        if not name:
-            raise forms.ValidationError(self.fields["name"].error_messages["required"])
-        other = existing_tag(name, Tag.objects.all(), exclude_pk=self.instance.pk)
-        if other is not None:
-            raise forms.ValidationError(
-                _("The tag “%(tag)s” already has this name."),
-                code="duplicate",
-                params={"tag": other.name},
-            )
-        return name
-
-
-admin.site.unregister(Tag)
-
-
-@admin.register(Tag)
-class TagAdmin(SlugNoticeMixin, TaggitTagAdmin):
-    form = TagAdminForm
-
-
-@admin.register(AdSlot)
-class AdSlotAdmin(admin.ModelAdmin):
-    list_display = ["name", "placement", "advertiser", "starts_at", "ends_at", "is_active"]
-    list_filter = ["placement", "is_active"]
-    search_fields = ["name", "advertiser"]
-    autocomplete_fields = ["image"]

@@ -19,9 +19,8 @@ from taggit.forms import TagField
 from taggit.managers import TaggableManager, _TaggableManager
 from taggit.models import Tag
 
+from articles.content.slugs import SLUG_SHAPE, claim_slug, make_slug, unique_slug
 from newsportal.textinput import clean_text
-
-from .slugs import SLUG_SHAPE, claim_slug, make_slug, unique_slug
 
 TAG_SLUG_LENGTH = 100
 # taggit's Tag.name column.

@@ -27,15 +27,15 @@ from django.core.paginator import Paginator
 from django.db import connection, transaction
 from faker.providers.lorem.fr_FR import Provider as FrenchLorem
 
-from articles.derived import content_written
-from articles.models import Article, Category
-from articles.search import (
+from articles.content.derived import content_written
+from articles.discovery.search import (
     SEARCH_CONFIG,
     attach_snippets,
     newest_matches,
     search_articles,
     websearch,
 )
+from articles.models import Article, Category
 
 BENCH_SECTION = "banc-d-essai"
 BATCH = 100_000
@@ -308,7 +308,7 @@ def percentile(values, pct):
 # over three years in insertion order (as a newsroom publishes: the table's physical
 # order follows publication), 2 % drafts and 1 % scheduled. Its weighted vector is the
 # concatenation of the pooled sequences' vectors: `||` shifts positions as to_tsvector()
-# on the joined text would, so the result is the vector articles.search makes (no tags
+# on the joined text would, so the result is the vector articles.discovery.search makes (no tags
 # here), without analysing 1,000,000 bodies one by one (about 0.6 ms each here).
 FILL_SQL = """
 WITH generated AS (

@@ -2,7 +2,7 @@
 
 A renamed article keeps its old slugs (ArticleSlugRedirect); sections, tags and authors
 keep theirs in SectionRedirect, TagSlugRedirect and AuthorSlugRedirect. The pages
-(articles.views) and the feeds (articles.feeds) both look them up here.
+(articles.views) and the feeds (articles.discovery.feeds) both look them up here.
 """
 
 from django.http import Http404, HttpResponsePermanentRedirect
@@ -10,7 +10,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from taggit.models import Tag
 
-from .models import AuthorSlugRedirect, SectionRedirect, TagSlugRedirect
+from articles.models import AuthorSlugRedirect, SectionRedirect, TagSlugRedirect
 
 
 def old_section(path):

@@ -17,7 +17,7 @@ from django.utils import timezone
 from django.utils.html import strip_tags
 from django.utils.translation import gettext as _
 
-from .models import Article
+from articles.models import Article
 
 PUBLISH_PERMISSION = "articles.publish_article"
 EDIT_ANY_PERMISSION = "articles.edit_any_article"

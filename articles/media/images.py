@@ -10,7 +10,7 @@ serial) and anything smuggled after the image data. The stored name is generated
 
 The returned file carries `notes`: what the editor should know about how pages will
 show the image (an animation shown as a still, a transparent background on white); the
-admin shows them as warnings. How every mode is shown: articles.renditions, docs/images.md.
+admin shows them as warnings. How every mode is shown: articles.media.renditions, docs/images.md.
 """
 
 import warnings
@@ -24,7 +24,7 @@ from django.utils.translation import gettext as _
 from PIL import Image as PILImage
 from PIL import ImageOps, UnidentifiedImageError
 
-from .renditions import display_rgb, has_transparency, is_animated
+from articles.media.renditions import display_rgb, has_transparency, is_animated
 
 # Pillow's format name → the extension the re-encoded file is stored with
 ACCEPTED_FORMATS = {

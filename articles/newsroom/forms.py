@@ -13,9 +13,9 @@ from reversion.models import Version
 from taggit.forms import TagWidget
 from taggit.models import Tag
 
-from .images import validate_and_reencode
-from .models import Article, Image
-from .publishing import looks_like_file_name, publication_problems
+from articles.media.images import validate_and_reencode
+from articles.models import Article, Image
+from articles.newsroom.publishing import looks_like_file_name, publication_problems
 
 
 class TagSuggestWidget(TagWidget):
@@ -132,7 +132,7 @@ class ImageAdminForm(forms.ModelForm):
         model = Image
         fields = ["file", "alt_text", "caption", "credit"]
         # A plain file field: Django's ImageField would answer every bad file with one
-        # vague message (and let Pillow decode it first); articles.images says what is wrong.
+        # vague message (and let Pillow decode it first); articles.media.images says what is wrong.
         field_classes = {"file": forms.FileField}
         widgets = {
             "file": forms.ClearableFileInput(

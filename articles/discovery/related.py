@@ -25,7 +25,7 @@ from django.db.models.expressions import RawSQL
 from django.utils import timezone
 from taggit.models import TaggedItem
 
-from .models import Article
+from articles.models import Article
 
 
 def _tables():

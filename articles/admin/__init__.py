@@ -1,0 +1,6 @@
+"""The newsroom in Django admin, one module per model.
+
+Admin autodiscovery imports this package; each module registers its models.
+"""
+
+from articles.admin import ads, articles, authors, images, sections, tags  # noqa: F401

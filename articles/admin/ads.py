@@ -1,0 +1,15 @@
+"""Ad slots in the admin."""
+
+from django.contrib import admin
+
+from articles.models import (
+    AdSlot,
+)
+
+
+@admin.register(AdSlot)
+class AdSlotAdmin(admin.ModelAdmin):
+    list_display = ["name", "placement", "advertiser", "starts_at", "ends_at", "is_active"]
+    list_filter = ["placement", "is_active"]
+    search_fields = ["name", "advertiser"]
+    autocomplete_fields = ["image"]

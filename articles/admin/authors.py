@@ -1,0 +1,24 @@
+"""Authors (bylines) and their old addresses in the admin."""
+
+from django.contrib import admin
+
+from articles.admin.common import OldAddressAdmin, SlugNoticeMixin
+from articles.models import (
+    Author,
+    AuthorSlugRedirect,
+)
+
+
+@admin.register(Author)
+class AuthorAdmin(SlugNoticeMixin, admin.ModelAdmin):
+    list_display = ["name", "role", "user"]
+    search_fields = ["name"]
+    prepopulated_fields = {"slug": ["name"]}
+    autocomplete_fields = ["user"]
+
+
+@admin.register(AuthorSlugRedirect)
+class AuthorSlugRedirectAdmin(OldAddressAdmin):
+    list_display = ["old_slug", "author", "created_at"]
+    list_select_related = ["author"]
+    search_fields = ["old_slug", "author__name"]
