@@ -37,7 +37,7 @@ class ArticlesConfig(AppConfig):
         from newsportal.textinput import apply_before_save
 
         for model in (
-            models.Category,
+            models.Section,
             models.Author,
             models.Image,
             models.Article,
@@ -45,7 +45,7 @@ class ArticlesConfig(AppConfig):
             models.AdSlot,
         ):
             pre_save.connect(apply_before_save, sender=model, dispatch_uid="input-policy")
-        for model in (models.Article, models.Author, models.Category):
+        for model in (models.Article, models.Author, models.Section):
             pre_save.connect(models.slug_before_save, sender=model, dispatch_uid="slug-policy")
         Tag.slugify = tagging.policy_slugify
         pre_save.connect(tagging.before_tag_save, sender=Tag, dispatch_uid="tag-policy")

@@ -56,16 +56,16 @@ class ContentQuerySet(models.QuerySet):
         return created
 
 
-class CategoryQuerySet(ContentQuerySet):
+class SectionQuerySet(ContentQuerySet):
     def roots(self):
         return self.filter(parent__isnull=True)
 
-    def subtree(self, category):
-        """Return the category and all its descendants (one indexed prefix match)."""
-        return self.filter(Q(pk=category.pk) | Q(path__startswith=f"{category.path}/"))
+    def subtree(self, section):
+        """Return the section and all its descendants (one indexed prefix match)."""
+        return self.filter(Q(pk=section.pk) | Q(path__startswith=f"{section.path}/"))
 
 
-class Category(InputPolicyModel, models.Model):
+class Section(InputPolicyModel, models.Model):
     """A section of the site; a tree of any depth (News - Infos › Diplomatie).
 
     `path` is the materialized path of slugs ("news-infos/diplomatie"): ancestors,
@@ -97,7 +97,7 @@ class Category(InputPolicyModel, models.Model):
     )
     description = models.TextField(_("description"), blank=True)
 
-    objects = CategoryQuerySet.as_manager()
+    objects = SectionQuerySet.as_manager()
     # Set when the slug asked for still leads to another section (articles.content.slugs).
     slug_notice = None
 
@@ -107,15 +107,15 @@ class Category(InputPolicyModel, models.Model):
         ordering = ["position", "name"]
         constraints = [
             models.UniqueConstraint(
-                fields=["parent", "slug"], name="category_unique_slug_in_parent"
+                fields=["parent", "slug"], name="section_unique_slug_in_parent"
             ),
             models.UniqueConstraint(
                 fields=["slug"],
                 condition=Q(parent__isnull=True),
-                name="category_unique_root_slug",
+                name="section_unique_root_slug",
             ),
             # A link needs a slug (the slug policy never gives an empty one).
-            models.CheckConstraint(condition=~Q(slug=""), name="category_slug_not_empty"),
+            models.CheckConstraint(condition=~Q(slug=""), name="section_slug_not_empty"),
         ]
 
     def __str__(self):
@@ -144,13 +144,13 @@ class Category(InputPolicyModel, models.Model):
                 # each subsection keeping its own old address.
                 SectionRedirect.objects.filter(old_path=self.path).delete()
                 SectionRedirect.objects.update_or_create(
-                    old_path=old_path, defaults={"category": self}
+                    old_path=old_path, defaults={"section": self}
                 )
                 for child in self.children.all():
                     child.save()
 
     def get_absolute_url(self):
-        return reverse("articles:category", kwargs={"path": self.path})
+        return reverse("articles:section", kwargs={"path": self.path})
 
     def clean(self):
         # Before the unique and non-empty checks of a model form (the admin).
@@ -170,10 +170,10 @@ class Category(InputPolicyModel, models.Model):
         """
         stored = None
         if self.pk:
-            stored = Category.objects.filter(pk=self.pk).values_list("path", flat=True).first()
+            stored = Section.objects.filter(pk=self.pk).values_list("path", flat=True).first()
         under_itself = parent is not None and (
             parent.pk == self.pk
-            or Category.objects.filter(pk=parent.pk, path__startswith=f"{stored}/").exists()
+            or Section.objects.filter(pk=parent.pk, path__startswith=f"{stored}/").exists()
         )
         if self.pk and stored and under_itself:
             raise ValidationError(
@@ -184,7 +184,7 @@ class Category(InputPolicyModel, models.Model):
             return
         longest = len(path)
         if stored:
-            deepest = Category.objects.filter(path__startswith=f"{stored}/").aggregate(
+            deepest = Section.objects.filter(path__startswith=f"{stored}/").aggregate(
                 longest=Max(Length("path"))
             )["longest"]
             if deepest:
@@ -210,22 +210,22 @@ class Category(InputPolicyModel, models.Model):
         wanted = self.slug
         base = wanted or make_slug(self.name, max_length=80 - SUFFIX_ROOM, fallback="rubrique")
         held = {
-            old_path.removeprefix(prefix): category_id
-            for old_path, category_id in SectionRedirect.objects.filter(
+            old_path.removeprefix(prefix): section_id
+            for old_path, section_id in SectionRedirect.objects.filter(
                 old_path__startswith=f"{prefix}{base}"
-            ).values_list("old_path", "category_id")
-            if "/" not in old_path.removeprefix(prefix) and category_id != self.pk
+            ).values_list("old_path", "section_id")
+            if "/" not in old_path.removeprefix(prefix) and section_id != self.pk
         }
         if wanted and wanted not in held:
             return
-        siblings = Category.objects.filter(parent=parent, slug__startswith=base)
+        siblings = Section.objects.filter(parent=parent, slug__startswith=base)
         if self.pk:
             siblings = siblings.exclude(pk=self.pk)
         self.slug = first_free(
             base[: 80 - SUFFIX_ROOM], set(held) | set(siblings.values_list("slug", flat=True))
         )
         if wanted and wanted in held:
-            holder = Category.objects.filter(pk=held[wanted]).first()
+            holder = Section.objects.filter(pk=held[wanted]).first()
             self.slug_notice = SlugNotice(wanted, self.slug, holder)
 
     def ancestor_paths(self):
@@ -237,7 +237,7 @@ class Category(InputPolicyModel, models.Model):
         paths = self.ancestor_paths()
         if not paths:
             return []
-        return sorted(Category.objects.filter(path__in=paths), key=lambda c: c.depth)
+        return sorted(Section.objects.filter(path__in=paths), key=lambda c: c.depth)
 
     def path_names(self):
         return [c.name for c in self.ancestors()] + [self.name]
@@ -422,14 +422,14 @@ class ArticleQuerySet(ContentQuerySet):
     def for_listing(self):
         """Load what an article card shows, in the same query."""
         return (
-            self.select_related("category", "hero_image")
+            self.select_related("section", "hero_image")
             .defer("body", "search_vector")
             .fetch_mode(LISTING_FETCH_MODE)
             .order_by("-published_at", "-pk")
         )
 
-    def in_category(self, category):
-        return self.filter(category__in=Category.objects.subtree(category))
+    def in_section(self, section):
+        return self.filter(section__in=Section.objects.subtree(section))
 
 
 class Article(InputPolicyModel, models.Model):
@@ -455,8 +455,8 @@ class Article(InputPolicyModel, models.Model):
         sanitize=sanitize_html,
         help_text=_("Sanitized on save: what you see here is what readers get."),
     )
-    category = models.ForeignKey(
-        Category,
+    section = models.ForeignKey(
+        Section,
         verbose_name=_("section"),
         on_delete=models.PROTECT,
         related_name="articles",
@@ -524,7 +524,7 @@ class Article(InputPolicyModel, models.Model):
         indexes = [
             models.Index(fields=["status", "-published_at"], name="article_status_pub_idx"),
             models.Index(
-                fields=["category", "status", "-published_at"], name="article_cat_pub_idx"
+                fields=["section", "status", "-published_at"], name="article_section_pub_idx"
             ),
             # Created on PostgreSQL only (see migration 0003); SQLite has no GIN.
             GinIndex(fields=["search_vector"], name="article_search_idx"),
@@ -638,7 +638,7 @@ def _addressable(slug):
 
 
 def slug_before_save(sender, instance, raw=False, **kwargs):
-    """`pre_save` of Article, Author and Category: a slug no address can carry is redone.
+    """`pre_save` of Article, Author and Section: a slug no address can carry is redone.
 
     save() and clean() already run the slug policy; `loaddata` saves raw and skips
     them, so a fixture with « été à Paris » or « jean dupont » as a slug would reach
@@ -652,11 +652,11 @@ def slug_before_save(sender, instance, raw=False, **kwargs):
     elif isinstance(instance, Author):
         if not _addressable(instance.slug):
             claim_slug(instance, instance.name, fallback="auteur", max_length=120)
-    elif isinstance(instance, Category):
+    elif isinstance(instance, Section):
         segments = (instance.path or "").split("/")
         if _addressable(instance.slug) and all(map(_addressable, segments)):
             return
-        parent = Category.objects.filter(pk=instance.parent_id).first()
+        parent = Section.objects.filter(pk=instance.parent_id).first()
         instance._claim_slug(parent)
         if parent is not None:
             instance.path = f"{parent.path}/{instance.slug}"
@@ -679,8 +679,8 @@ class SectionRedirect(models.Model):
     """
 
     old_path = models.CharField(max_length=255, unique=True)
-    category = models.ForeignKey(
-        Category, on_delete=models.CASCADE, related_name="old_paths", verbose_name=_("section")
+    section = models.ForeignKey(
+        Section, on_delete=models.CASCADE, related_name="old_paths", verbose_name=_("section")
     )
     created_at = models.DateTimeField(auto_now_add=True)
 
@@ -689,7 +689,7 @@ class SectionRedirect(models.Model):
         verbose_name_plural = _("old section addresses")
 
     def __str__(self):
-        return f"{self.old_path} → {self.category.path}"
+        return f"{self.old_path} → {self.section.path}"
 
 
 class AuthorSlugRedirect(models.Model):
@@ -795,7 +795,7 @@ reversion.register(
         "slug",
         "standfirst",
         "body",
-        "category",
+        "section",
         "hero_image",
         "status",
         "published_at",

@@ -98,25 +98,25 @@ class ArticleListView(CachedPageMixin, ListView):
         return context
 
 
-class CategoryView(ArticleListView):
-    template_name = "articles/category.html"
+class SectionView(ArticleListView):
+    template_name = "articles/section.html"
 
     def get(self, request, *args, **kwargs):
         self.tree = section_tree(self.request)
-        self.category = self.tree.by_path.get(kwargs["path"].strip("/"))
-        if self.category is None:
+        self.section = self.tree.by_path.get(kwargs["path"].strip("/"))
+        if self.section is None:
             return redirect_old_address(request, old_section(kwargs["path"]))
         return super().get(request, *args, **kwargs)
 
     def get_queryset(self):
-        return super().get_queryset().filter(category_id__in=self.tree.subtree_ids(self.category))
+        return super().get_queryset().filter(section_id__in=self.tree.subtree_ids(self.section))
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(
-            category=self.category,
-            ancestors=self.tree.ancestors(self.category),
-            current_root=self.tree.root_of(self.category),
-            subsections=self.tree.children_of(self.category),
+            section=self.section,
+            ancestors=self.tree.ancestors(self.section),
+            current_root=self.tree.root_of(self.section),
+            subsections=self.tree.children_of(self.section),
             **kwargs,
         )
 
@@ -210,8 +210,8 @@ class ArticleDetailView(CachedPageMixin, DetailView):
             article = self.get_object()
         except Http404:
             return None
-        if category := section_tree(self.request).by_id.get(article.category_id):
-            article.category = category
+        if section := section_tree(self.request).by_id.get(article.section_id):
+            article.section = section
         corrections = (
             list(article.corrections.only("article", "text", "published_at"))
             if article.has_corrections
@@ -236,11 +236,11 @@ class ArticleDetailView(CachedPageMixin, DetailView):
         corrections = getattr(self, "corrections", None)
         if corrections is None:  # the preview: prefetched with the article
             corrections = list(article.corrections.all())
-        ancestors = tree.ancestors(article.category)
+        ancestors = tree.ancestors(article.section)
         return super().get_context_data(
             ancestors=ancestors,
             corrections=corrections,
-            current_root=tree.root_of(article.category),
+            current_root=tree.root_of(article.section),
             tags=tags,
             authors=authors,
             # Lazy: the template keeps the rendered list in a fragment cache.
@@ -266,7 +266,7 @@ class ArticlePreviewView(ArticleDetailView):
     page_cache = False
 
     def get_queryset(self):
-        return Article.objects.select_related("category", "hero_image", "owner").prefetch_related(
+        return Article.objects.select_related("section", "hero_image", "owner").prefetch_related(
             "corrections"
         )
 
@@ -319,7 +319,7 @@ class SearchView(CachedPageMixin, ListView):
             return Article.objects.none()
         return search_articles(
             params.query,
-            category_ids=self.tree.subtree_ids(params.section) if params.section else None,
+            section_ids=self.tree.subtree_ids(params.section) if params.section else None,
             since=params.since,
             order=params.order,
         )

@@ -9,7 +9,7 @@ from django.core.files.base import ContentFile
 from django.utils import timezone
 from PIL import Image as PILImage
 
-from articles.models import AdSlot, Article, Author, Category, Image
+from articles.models import AdSlot, Article, Author, Image, Section
 from comments.models import Comment
 
 
@@ -29,9 +29,9 @@ class UserFactory(factory.django.DjangoModelFactory):
     password = factory.django.Password("correct horse battery staple")
 
 
-class CategoryFactory(factory.django.DjangoModelFactory):
+class SectionFactory(factory.django.DjangoModelFactory):
     class Meta:
-        model = Category
+        model = Section
 
     name = factory.Sequence(lambda n: f"Rubrique {n}")
     slug = factory.Sequence(lambda n: f"rubrique-{n}")
@@ -63,7 +63,7 @@ class ArticleFactory(factory.django.DjangoModelFactory):
     title = factory.Sequence(lambda n: f"Un titre d’article numéro {n}")
     standfirst = factory.Faker("paragraph", locale="fr_FR")
     body = factory.LazyFunction(lambda: "<p>Premier paragraphe.</p><p>Second paragraphe.</p>")
-    category = factory.SubFactory(CategoryFactory)
+    section = factory.SubFactory(SectionFactory)
     status = Article.Status.PUBLISHED
     published_at = factory.LazyFunction(lambda: timezone.now() - timedelta(hours=1))
     updated_at = factory.LazyAttribute(lambda article: article.published_at or timezone.now())

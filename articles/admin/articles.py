@@ -72,18 +72,18 @@ class ArticleAdmin(SlugNoticeMixin, VersionAdmin):
     list_display = [
         "title",
         "status_label",
-        "category",
+        "section",
         "byline",
         "owner",
         "published_at",
         "updated_at",
     ]
-    list_filter = [PublicationFilter, "status", "is_breaking", "category"]
-    list_select_related = ["category", "owner"]
+    list_filter = [PublicationFilter, "status", "is_breaking", "section"]
+    list_select_related = ["section", "owner"]
     search_fields = ["title", "standfirst", "slug"]
     date_hierarchy = "published_at"
     prepopulated_fields = {"slug": ["title"]}
-    autocomplete_fields = ["category", "authors", "hero_image", "related_articles", "owner"]
+    autocomplete_fields = ["section", "authors", "hero_image", "related_articles", "owner"]
     inlines = [CorrectionInline]
     history_latest_first = True
     list_per_page = 50
@@ -143,7 +143,7 @@ class ArticleAdmin(SlugNoticeMixin, VersionAdmin):
                 publication.append("minor_change")
         return [
             (None, {"fields": main}),
-            (_("Placement"), {"fields": ["category", "tags", "authors", "hero_image"]}),
+            (_("Placement"), {"fields": ["section", "tags", "authors", "hero_image"]}),
             (_("Publication"), {"fields": publication}),
             (_("Related articles"), {"fields": ["related_articles"]}),
         ]

@@ -4,13 +4,13 @@ from django.contrib import admin
 
 from articles.admin.common import OldAddressAdmin, SlugNoticeMixin
 from articles.models import (
-    Category,
+    Section,
     SectionRedirect,
 )
 
 
-@admin.register(Category)
-class CategoryAdmin(SlugNoticeMixin, admin.ModelAdmin):
+@admin.register(Section)
+class SectionAdmin(SlugNoticeMixin, admin.ModelAdmin):
     list_display = ["__str__", "slug", "position"]
     list_editable = ["position"]
     prepopulated_fields = {"slug": ["name"]}
@@ -20,6 +20,6 @@ class CategoryAdmin(SlugNoticeMixin, admin.ModelAdmin):
 
 @admin.register(SectionRedirect)
 class SectionRedirectAdmin(OldAddressAdmin):
-    list_display = ["old_path", "category", "created_at"]
-    list_select_related = ["category"]
-    search_fields = ["old_path", "category__name"]
+    list_display = ["old_path", "section", "created_at"]
+    list_select_related = ["section"]
+    search_fields = ["old_path", "section__name"]

@@ -10,7 +10,7 @@ from django.core.cache import cache
 from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
 
-from articles.models import Category
+from articles.models import Section
 
 CACHE_KEY = "articles:section-tree:v1"
 
@@ -22,37 +22,37 @@ class SectionTree:
     children: dict = field(default_factory=dict)
 
     @classmethod
-    def build(cls, categories):
+    def build(cls, sections):
         tree = cls()
-        for category in categories:
-            tree.by_id[category.pk] = category
-            tree.by_path[category.path] = category
-            tree.children.setdefault(category.parent_id, []).append(category)
+        for section in sections:
+            tree.by_id[section.pk] = section
+            tree.by_path[section.path] = section
+            tree.children.setdefault(section.parent_id, []).append(section)
         return tree
 
     @property
     def roots(self):
         return self.children.get(None, [])
 
-    def children_of(self, category):
-        return self.children.get(category.pk, [])
+    def children_of(self, section):
+        return self.children.get(section.pk, [])
 
-    def ancestors(self, category):
-        """Return the ancestors of `category`, root first."""
+    def ancestors(self, section):
+        """Return the ancestors of `section`, root first."""
         chain = []
-        parent_id = category.parent_id
+        parent_id = section.parent_id
         while parent_id is not None and parent_id in self.by_id:
             parent = self.by_id[parent_id]
             chain.append(parent)
             parent_id = parent.parent_id
         return chain[::-1]
 
-    def root_of(self, category):
-        ancestors = self.ancestors(category)
-        return ancestors[0] if ancestors else category
+    def root_of(self, section):
+        ancestors = self.ancestors(section)
+        return ancestors[0] if ancestors else section
 
-    def subtree_ids(self, category):
-        ids, stack = [], [category]
+    def subtree_ids(self, section):
+        ids, stack = [], [section]
         while stack:
             node = stack.pop()
             ids.append(node.pk)
@@ -68,13 +68,13 @@ def section_tree(request=None):
         return per_generation(request, CACHE_KEY, section_tree)
     tree = cache.get(CACHE_KEY)
     if tree is None:
-        tree = SectionTree.build(Category.objects.order_by("depth", "position", "name"))
+        tree = SectionTree.build(Section.objects.order_by("depth", "position", "name"))
         cache.set(CACHE_KEY, tree, timeout=3600)
     return tree
 
 
-@receiver(post_save, sender=Category)
-@receiver(post_delete, sender=Category)
+@receiver(post_save, sender=Section)
+@receiver(post_delete, sender=Section)
 def forget_section_tree(**kwargs):
     from newsportal.pagecache import now_and_on_commit
 

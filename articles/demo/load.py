@@ -32,23 +32,23 @@ from articles.demo.plan import (
     build_plan,
     section_paths,
 )
-from articles.models import AdSlot, Article, Author, Category, Image
+from articles.models import AdSlot, Article, Author, Image, Section
 
 
 def ensure_sections():
-    """Create the section tree where missing; return the categories by path."""
-    by_path = {c.path: c for c in Category.objects.all()}
+    """Create the section tree where missing; return the sections by path."""
+    by_path = {c.path: c for c in Section.objects.all()}
     for path, name, parent_path, position, _colour, description in section_paths():
         if path not in by_path:
-            category = Category(
+            section = Section(
                 name=name,
                 slug=path.rsplit("/", 1)[-1],
                 parent=by_path[parent_path] if parent_path else None,
                 position=position,
                 description=description,
             )
-            category.save()
-            by_path[path] = category
+            section.save()
+            by_path[path] = section
     return by_path
 
 
@@ -136,7 +136,7 @@ def load_articles(plan, sections, authors, images, tags, now):
                 slug=item.slug,
                 standfirst=item.standfirst,
                 body=sanitize_html(item.body),
-                category=sections[item.category_path],
+                section=sections[item.section_path],
                 hero_image=images[item.photo] if images and item.photo is not None else None,
                 status=item.status,
                 published_at=published_at,

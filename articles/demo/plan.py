@@ -264,7 +264,7 @@ class ArticlePlan:
     slug: str
     standfirst: str
     body: str
-    category_path: str
+    section_path: str
     tags: list
     authors: list  # indexes into the bylines
     photo: int | None
@@ -448,7 +448,7 @@ def build_plan(seed=DEFAULT_SEED, articles=DEFAULT_ARTICLES, images=DEFAULT_IMAG
                 slug="",
                 standfirst=f"{rng.choice(STANDFIRSTS)} {fake.sentence(nb_words=12)}",
                 body=_body(values, rng, fake),
-                category_path=path,
+                section_path=path,
                 tags=tags,
                 authors=byline,
                 photo=photo,
@@ -483,11 +483,11 @@ def _pick_related(plans, published_count, rng):
     """Give about one article in eight one or two manual picks from its top-level section."""
     by_root = {}
     for index in range(published_count):
-        by_root.setdefault(plans[index].category_path.split("/")[0], []).append(index)
+        by_root.setdefault(plans[index].section_path.split("/")[0], []).append(index)
     for index in range(published_count):
         if rng.random() >= 0.125:
             continue
-        candidates = [i for i in by_root[plans[index].category_path.split("/")[0]] if i != index]
+        candidates = [i for i in by_root[plans[index].section_path.split("/")[0]] if i != index]
         if candidates:
             plans[index].related = rng.sample(candidates, min(len(candidates), rng.randint(1, 2)))
 

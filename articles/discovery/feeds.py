@@ -89,7 +89,7 @@ class ArticleFeed(Feed):
     def items(self, obj):
         articles = list(
             self.articles(obj)
-            .select_related("category", "hero_image")
+            .select_related("section", "hero_image")
             .defer("body", "search_vector")
             .prefetch_related(Prefetch("authors", queryset=Author.objects.only("name", "slug")))
             .order_by("-published_at", "-pk")[:FEED_ITEMS]
@@ -135,7 +135,7 @@ class ArticleFeed(Feed):
         return ", ".join(names) or None
 
     def item_categories(self, item):
-        return [item.category.name, *item.feed_tags]
+        return [item.section.name, *item.feed_tags]
 
     def item_enclosures(self, item):
         rendition = hero_rendition(item.hero_image)
@@ -154,10 +154,10 @@ class SectionFeed(ArticleFeed):
     """A section's articles, its subsections' included."""
 
     def get_object(self, request, path):
-        category = section_tree().by_path.get(path.strip("/"))
-        if category is None:
+        section = section_tree().by_path.get(path.strip("/"))
+        if section is None:
             raise Http404(_("No section at this address."))
-        return category
+        return section
 
     def title(self, obj):
         return f"{obj.name} – {settings.SITE_NAME}"
@@ -172,7 +172,7 @@ class SectionFeed(ArticleFeed):
         }
 
     def articles(self, obj):
-        return Article.objects.published().filter(category_id__in=section_tree().subtree_ids(obj))
+        return Article.objects.published().filter(section_id__in=section_tree().subtree_ids(obj))
 
 
 class TagFeed(ArticleFeed):
@@ -248,9 +248,9 @@ def feed_view(feed_class, old_address=None):
 
 
 def _old_section_feed(request, fmt, path):
-    category = old_section(path)
-    url = category and reverse("articles:section-feed", kwargs={"path": category.path, "fmt": fmt})
-    return redirect_old_address(request, category, url)
+    section = old_section(path)
+    url = section and reverse("articles:section-feed", kwargs={"path": section.path, "fmt": fmt})
+    return redirect_old_address(request, section, url)
 
 
 def _old_tag_feed(request, fmt, slug):

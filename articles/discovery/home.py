@@ -13,13 +13,13 @@ ARTICLES_PER_SECTION = 4
 
 
 def section_blocks(tree, at=None, per_section=ARTICLES_PER_SECTION):
-    root_of = {pk: tree.root_of(category).pk for pk, category in tree.by_id.items()}
+    root_of = {pk: tree.root_of(section).pk for pk, section in tree.by_id.items()}
     blocks = {root.pk: [] for root in tree.roots}
     if not blocks:
         return []
-    # The top-level section of each category, as a CASE the database can partition by.
+    # The top-level section of each section, as a CASE the database can partition by.
     root_expr = Case(
-        *[When(category_id=pk, then=Value(root)) for pk, root in root_of.items()],
+        *[When(section_id=pk, then=Value(root)) for pk, root in root_of.items()],
         output_field=IntegerField(),
     )
     ranked = (

@@ -57,12 +57,12 @@ def _iso(moment):
     return timezone.localtime(moment).isoformat(timespec="seconds")
 
 
-def breadcrumb_items(ancestors, category, current):
+def breadcrumb_items(ancestors, section, current):
     """The visible breadcrumbs as (name, url) pairs; the last one, the page, has no url."""
     items = [(_("Home"), reverse("articles:home"))]
-    items += [(section.name, section.get_absolute_url()) for section in ancestors]
-    if category is not None:
-        items.append((category.name, category.get_absolute_url()))
+    items += [(ancestor.name, ancestor.get_absolute_url()) for ancestor in ancestors]
+    if section is not None:
+        items.append((section.name, section.get_absolute_url()))
     items.append((current, None))
     return items
 
@@ -110,7 +110,7 @@ def news_article(article, authors, tags, corrections=()):
         ]
         or [{"@type": "Organization", "name": settings.SITE_NAME}],
         "publisher": publisher(),
-        "articleSection": article.category.name,
+        "articleSection": article.section.name,
         "keywords": [tag.name for tag in tags],
         "inLanguage": "fr",
         "isAccessibleForFree": True,
@@ -139,7 +139,7 @@ def news_article(article, authors, tags, corrections=()):
 
 def article_structured_data(article, authors, tags, ancestors, corrections=()):
     """The JSON-LD of an article page: the article and its breadcrumbs."""
-    items = breadcrumb_items(ancestors, article.category, article.title)
+    items = breadcrumb_items(ancestors, article.section, article.title)
     return [
         news_article(article, authors, tags, corrections),
         breadcrumb_list(items, article.get_absolute_url()),

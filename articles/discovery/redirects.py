@@ -15,8 +15,8 @@ from articles.models import AuthorSlugRedirect, SectionRedirect, TagSlugRedirect
 
 def old_section(path):
     """The section an old path (« news-infos/diplomatie ») still leads to, or None."""
-    found = SectionRedirect.objects.filter(old_path=path.strip("/")).select_related("category")
-    return found[0].category if found else None
+    found = SectionRedirect.objects.filter(old_path=path.strip("/")).select_related("section")
+    return found[0].section if found else None
 
 
 def old_tag(slug):

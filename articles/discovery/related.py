@@ -71,9 +71,9 @@ def related_articles(article, tag_ids, limit=None):
         params += [published, now, article.pk, *tag_ids, 2 * limit]
     members.append(
         f"SELECT id FROM (SELECT a.id FROM {tables['article']} a WHERE {visible} "
-        f"AND a.category_id = %s {newest}) section"
+        f"AND a.section_id = %s {newest}) section"
     )
-    params += [published, now, article.pk, article.category_id, 2 * limit]
+    params += [published, now, article.pk, article.section_id, 2 * limit]
     candidates = RawSQL(" UNION ALL ".join(members), params)
 
     row = f"{tables['article']}.id"

@@ -204,7 +204,7 @@ def _text_of(expression):
     )
 
 
-def search_articles(query, *, category_ids=None, since=None, order=Order.RELEVANCE):
+def search_articles(query, *, section_ids=None, since=None, order=Order.RELEVANCE):
     """Return the published articles matching `query`, best first, with snippet sources.
 
     On PostgreSQL the matching ids are looked up here (one query); the queryset
@@ -214,8 +214,8 @@ def search_articles(query, *, category_ids=None, since=None, order=Order.RELEVAN
     """
     query = clean_query(query)
     articles = Article.objects.published().for_listing()
-    if category_ids is not None:
-        articles = articles.filter(category_id__in=category_ids)
+    if section_ids is not None:
+        articles = articles.filter(section_id__in=section_ids)
     if since is not None:
         articles = articles.filter(published_at__gte=since)
     if connection.vendor == "postgresql":

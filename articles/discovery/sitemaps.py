@@ -50,14 +50,14 @@ class SectionSitemap(PublicSitemap):
         latest = dict(
             Article.objects.published()
             .order_by()
-            .values_list("category_id")
+            .values_list("section_id")
             .annotate(latest=Max("published_at"))
         )
         # A section changes when any of its subsections gets an article.
         items = []
-        for category in sorted(tree.by_id.values(), key=lambda c: c.path):
-            dates = [latest[pk] for pk in tree.subtree_ids(category) if pk in latest]
-            items.append((category, max(dates) if dates else None))
+        for section in sorted(tree.by_id.values(), key=lambda c: c.path):
+            dates = [latest[pk] for pk in tree.subtree_ids(section) if pk in latest]
+            items.append((section, max(dates) if dates else None))
         return items
 
     def location(self, item):

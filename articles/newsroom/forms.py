@@ -70,7 +70,7 @@ class ArticleAdminForm(forms.ModelForm):
             "slug",
             "standfirst",
             "body",
-            "category",
+            "section",
             "tags",
             "authors",
             "hero_image",
@@ -113,10 +113,10 @@ class ArticleAdminForm(forms.ModelForm):
                 cleaned_data["published_at"] = timezone.now()
             # Check the article as it would be saved, without touching the instance.
             probe = copy.copy(self.instance)
-            for name in ("title", "standfirst", "body", "category", "hero_image"):
+            for name in ("title", "standfirst", "body", "section", "hero_image"):
                 if name in cleaned_data:
                     setattr(probe, name, cleaned_data[name])
-            if "category" in self.errors:
+            if "section" in self.errors:
                 return cleaned_data
             problems = publication_problems(probe)
             if problems:

@@ -62,7 +62,7 @@ def can_preview(user, article):
 def publication_problems(article):
     """Return what stops `article` from going out, as messages for the desk."""
     problems = []
-    if not article.category_id:
+    if not article.section_id:
         problems.append(_("The article has no section."))
     if not (article.standfirst or "").strip():
         problems.append(_("The standfirst is empty."))

@@ -24,7 +24,7 @@ RESTORED_FIELDS = [
     "slug",
     "standfirst",
     "body",
-    "category",
+    "section",
     "hero_image",
     "is_breaking",
     "comments_open",

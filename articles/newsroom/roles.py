@@ -11,10 +11,10 @@ MODERATORS = "Moderators"
 ROLE_PERMISSIONS = {
     JOURNALISTS: {
         "articles": {
-            # Only their own articles, and only while not published (see articles/admin.py).
+            # Only their own articles, and only while not published (articles/admin/articles.py).
             "article": ["add", "change", "view"],
             "image": ["add", "change", "view"],
-            "category": ["view"],
+            "section": ["view"],
             "author": ["view"],
         },
         "taggit": {"tag": ["add", "view"]},
@@ -24,7 +24,7 @@ ROLE_PERMISSIONS = {
             "article": ["add", "change", "delete", "view", "publish", "edit_any"],
             "correction": ["add", "change", "delete", "view"],
             "image": ["add", "change", "delete", "view"],
-            "category": ["add", "change", "delete", "view"],
+            "section": ["add", "change", "delete", "view"],
             "author": ["add", "change", "delete", "view"],
             "adslot": ["add", "change", "delete", "view"],
             "articleslugredirect": ["view", "delete"],

@@ -5,30 +5,28 @@ from tests.factories import (
     AdSlotFactory,
     ArticleFactory,
     AuthorFactory,
-    CategoryFactory,
     ImageFactory,
+    SectionFactory,
 )
 
 
 @pytest.fixture
 def site(db):
     """A small site: News - Infos › Diplomatie, Afrique › Bénin, a few articles, ads."""
-    news = CategoryFactory(name="News - Infos", slug="news-infos", position=1)
-    diplomatie = CategoryFactory(name="Diplomatie", slug="diplomatie", parent=news)
-    afrique = CategoryFactory(name="Afrique", slug="afrique", position=2)
-    benin = CategoryFactory(name="Bénin", slug="benin", parent=afrique)
+    news = SectionFactory(name="News - Infos", slug="news-infos", position=1)
+    diplomatie = SectionFactory(name="Diplomatie", slug="diplomatie", parent=news)
+    afrique = SectionFactory(name="Afrique", slug="afrique", position=2)
+    benin = SectionFactory(name="Bénin", slug="benin", parent=afrique)
     image = ImageFactory(alt_text="Une salle de conférence", credit="Rédaction")
     author = AuthorFactory(name="Awa Diallo")
     article = ArticleFactory(
         title="Le sommet de Cotonou s’ouvre sur un accord",
-        category=diplomatie,
+        section=diplomatie,
         hero_image=image,
         tags=["diplomatie", "CEDEAO"],
         authors=[author],
     )
-    neighbour = ArticleFactory(
-        title="Le Bénin signe avec le Niger", category=benin, tags=["CEDEAO"]
-    )
+    neighbour = ArticleFactory(title="Le Bénin signe avec le Niger", section=benin, tags=["CEDEAO"])
     AdSlotFactory(placement=AdSlot.Placement.ARTICLE, text="Annonce dans l’article")
     AdSlotFactory(placement=AdSlot.Placement.HOME, text="Annonce en accueil")
     return {

@@ -125,9 +125,7 @@ def test_unknown_query_parameters_make_no_new_entry(client, site, tracking):
 def test_a_page_parameter_keeps_its_own_entry_and_tracking_stays_out_of_links(client, site):
     from tests.factories import ArticleFactory
 
-    ArticleFactory.create_batch(
-        settings.ARTICLES_PER_PAGE + 1, category=site["diplomatie"], tags=[]
-    )
+    ArticleFactory.create_batch(settings.ARTICLES_PER_PAGE + 1, section=site["diplomatie"], tags=[])
     section = site["diplomatie"].get_absolute_url()
     first = client.get(f"{section}?utm_source=x")
     assert first.status_code == 200
@@ -222,7 +220,7 @@ def test_parameters_a_page_does_not_read_make_no_entry(client, site, settings, q
 
 @pytest.mark.parametrize("spelling", ["1_700-1", "+1700-1", " 1700-1", "01700-1", "abc"])
 def test_a_cursor_spelled_another_way_is_a_404(client, site, spelling):
-    section = site["article"].category
+    section = site["article"].section
     response = client.get(section.get_absolute_url(), {"avant": spelling})
     assert response.status_code == 404
 

@@ -8,7 +8,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from tests.factories import ArticleFactory, CategoryFactory
+from tests.factories import ArticleFactory, SectionFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -17,16 +17,16 @@ pytestmark = pytest.mark.django_db
 def section(settings):
     settings.ARTICLES_PER_PAGE = 3
     settings.ARTICLES_MAX_PAGES = 2
-    section = CategoryFactory(name="Sport", slug="sport")
+    section = SectionFactory(name="Sport", slug="sport")
     now = timezone.now()
     for n in range(11):
         ArticleFactory(
-            title=f"Match {n:02d}", category=section, published_at=now - timedelta(hours=n + 1)
+            title=f"Match {n:02d}", section=section, published_at=now - timedelta(hours=n + 1)
         )
     # Two articles at the same second: the cursor orders them by id too.
     same = now - timedelta(hours=30)
-    ArticleFactory(title="Match 11", category=section, published_at=same)
-    ArticleFactory(title="Match 12", category=section, published_at=same)
+    ArticleFactory(title="Match 11", section=section, published_at=same)
+    ArticleFactory(title="Match 12", section=section, published_at=same)
     return section
 
 

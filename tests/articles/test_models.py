@@ -7,8 +7,8 @@ from django.db import IntegrityError
 from django.utils import timezone
 
 from articles.content.slugs import french_slugify
-from articles.models import AdSlot, Article, ArticleSlugRedirect, Category
-from tests.factories import AdSlotFactory, ArticleFactory, CategoryFactory, ImageFactory
+from articles.models import AdSlot, Article, ArticleSlugRedirect, Section
+from tests.factories import AdSlotFactory, ArticleFactory, ImageFactory, SectionFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -100,23 +100,23 @@ def test_database_refuses_published_without_date():
         Article.objects.filter(pk=article.pk).update(status=Article.Status.PUBLISHED)
 
 
-def test_category_path_ancestors_and_subtree():
-    news = CategoryFactory(name="News - Infos", slug="news-infos")
-    diplomatie = CategoryFactory(name="Diplomatie", slug="diplomatie", parent=news)
-    afrique = CategoryFactory(name="Afrique de l’Ouest", slug="afrique-ouest", parent=diplomatie)
-    CategoryFactory(name="Sport", slug="sport")
+def test_section_path_ancestors_and_subtree():
+    news = SectionFactory(name="News - Infos", slug="news-infos")
+    diplomatie = SectionFactory(name="Diplomatie", slug="diplomatie", parent=news)
+    afrique = SectionFactory(name="Afrique de l’Ouest", slug="afrique-ouest", parent=diplomatie)
+    SectionFactory(name="Sport", slug="sport")
     assert afrique.path == "news-infos/diplomatie/afrique-ouest"
     assert afrique.depth == 2
     assert afrique.ancestors() == [news, diplomatie]
-    assert set(Category.objects.subtree(news)) == {news, diplomatie, afrique}
+    assert set(Section.objects.subtree(news)) == {news, diplomatie, afrique}
     assert str(diplomatie) == "News - Infos › Diplomatie"
 
 
 def test_moving_a_section_moves_its_subtree():
-    news = CategoryFactory(slug="news")
-    diplomatie = CategoryFactory(slug="diplomatie", parent=news)
-    child = CategoryFactory(slug="onu", parent=diplomatie)
-    monde = CategoryFactory(slug="monde")
+    news = SectionFactory(slug="news")
+    diplomatie = SectionFactory(slug="diplomatie", parent=news)
+    child = SectionFactory(slug="onu", parent=diplomatie)
+    monde = SectionFactory(slug="monde")
     diplomatie.parent = monde
     diplomatie.save()
     child.refresh_from_db()
@@ -125,11 +125,11 @@ def test_moving_a_section_moves_its_subtree():
 
 
 def test_same_slug_allowed_under_different_parents_not_twice_at_root():
-    CategoryFactory(slug="politique", parent=CategoryFactory(slug="benin"))
-    CategoryFactory(slug="politique", parent=CategoryFactory(slug="niger"))
-    CategoryFactory(slug="sport")
+    SectionFactory(slug="politique", parent=SectionFactory(slug="benin"))
+    SectionFactory(slug="politique", parent=SectionFactory(slug="niger"))
+    SectionFactory(slug="sport")
     with pytest.raises(IntegrityError):
-        CategoryFactory(slug="sport")
+        SectionFactory(slug="sport")
 
 
 def test_image_renditions_are_made_once_on_save(media_root):

@@ -186,7 +186,7 @@ def test_conditional_get_answers_304(client, pages, name, django_assert_num_quer
 
 def test_a_changed_page_no_longer_matches_its_old_etag(client, pages, site):
     etag = client.get(pages["section"])["ETag"]
-    ArticleFactory(title="Nouvelle dépêche diplomatique", category=site["diplomatie"])
+    ArticleFactory(title="Nouvelle dépêche diplomatique", section=site["diplomatie"])
     response = client.get(pages["section"], headers={"If-None-Match": etag})
     assert response.status_code == 200
     assert "Nouvelle dépêche diplomatique" in response.text
@@ -223,7 +223,7 @@ def test_a_published_article_shows_at_once_on_every_affected_page(client, pages,
     all_pages_html(client, pages)  # everything cached
     scoop = ArticleFactory(
         title="Exclusif : la CEDEAO se réunit à Cotonou",
-        category=site["diplomatie"],
+        section=site["diplomatie"],
         tags=["CEDEAO"],
         authors=[site["author"]],
         status=Article.Status.DRAFT,
@@ -264,7 +264,7 @@ def test_tags_and_related_links_changes_show_at_once(client, pages, site):
     client.get(pages["article"])
     site["article"].tags.add("Sahel")
     assert 'href="/tag/sahel/"' in client.get(pages["article"]).text
-    other = ArticleFactory(title="Un choix de la rédaction", category=site["afrique"])
+    other = ArticleFactory(title="Un choix de la rédaction", section=site["afrique"])
     site["article"].related_articles.add(other)
     assert "Un choix de la rédaction" in client.get(pages["article"]).text
 
@@ -317,7 +317,7 @@ def test_a_scheduled_article_appears_by_itself_at_its_time(
 ):
     at = timezone.now() + timedelta(hours=2)
     with django_capture_on_commit_callbacks(execute=True):
-        ArticleFactory(title="Annoncé pour plus tard", category=site["benin"], published_at=at)
+        ArticleFactory(title="Annoncé pour plus tard", section=site["benin"], published_at=at)
     assert "Annoncé pour plus tard" not in client.get(pages["home"]).text
     assert client.get(pages["home"])["X-Page-Cache"] == "hit"
 
@@ -327,7 +327,7 @@ def test_a_scheduled_article_appears_by_itself_at_its_time(
 
 def test_breaking_news_leaves_the_strip_by_itself(client, site, django_capture_on_commit_callbacks):
     with django_capture_on_commit_callbacks(execute=True):
-        ArticleFactory(title="Alerte en cours", is_breaking=True, category=site["benin"])
+        ArticleFactory(title="Alerte en cours", is_breaking=True, section=site["benin"])
     assert 'class="breaking-strip"' in client.get("/").text
     with time_machine.travel(timezone.now() + timedelta(hours=49)):
         assert 'class="breaking-strip"' not in client.get("/").text
@@ -369,7 +369,7 @@ def test_trusting_generations_for_a_while_saves_the_round_trip(
     assert client.get(pages["home"])["X-Page-Cache"] == "hit"
     assert calls == []
     # This worker's own change shows at once.
-    ArticleFactory(title="Publié par ce processus", category=site["benin"])
+    ArticleFactory(title="Publié par ce processus", section=site["benin"])
     assert "Publié par ce processus" in client.get(pages["home"]).text
 
 

@@ -10,7 +10,7 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from articles.models import Article
-from tests.factories import ArticleFactory, CategoryFactory
+from tests.factories import ArticleFactory, SectionFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -145,7 +145,7 @@ def test_article_page_shows_everything_a_reader_expects(client, site):
     assert 'id="related"' in html and 'id="comments"' in html
 
 
-def test_related_articles_show_category_label_image_and_date(client, site):
+def test_related_articles_show_section_label_image_and_date(client, site):
     response = client.get(site["article"].get_absolute_url())
     related = re.search(r'<section id="related".*?</section>', response.text, re.S).group(0)
     assert "Le Bénin signe avec le Niger" in related
@@ -155,9 +155,7 @@ def test_related_articles_show_category_label_image_and_date(client, site):
 
 
 def test_home_shows_lead_latest_sections_breaking_and_ad(client, site):
-    ArticleFactory(
-        title="Alerte : séisme ressenti à Lomé", is_breaking=True, category=site["benin"]
-    )
+    ArticleFactory(title="Alerte : séisme ressenti à Lomé", is_breaking=True, section=site["benin"])
     html = client.get("/").text
     assert 'class="breaking-strip"' in html and "Alerte : séisme ressenti à Lomé" in html
     assert 'class="lead-story"' in html
@@ -166,7 +164,7 @@ def test_home_shows_lead_latest_sections_breaking_and_ad(client, site):
     assert f'aria-labelledby="section-{site["afrique"].pk}"' in html
 
 
-def test_category_page_lists_its_and_its_descendants_articles(client, site):
+def test_section_page_lists_its_and_its_descendants_articles(client, site):
     response = client.get(site["news"].get_absolute_url())
     assert site["article"].title in response.text
     assert site["neighbour"].title not in response.text
@@ -181,12 +179,12 @@ def test_category_page_lists_its_and_its_descendants_articles(client, site):
     ]
 
 
-def test_category_page_is_paginated_newest_first(client, site, settings):
+def test_section_page_is_paginated_newest_first(client, site, settings):
     now = timezone.now()
     for n in range(25):
         ArticleFactory(
             title=f"Dépêche {n:02d}",
-            category=site["benin"],
+            section=site["benin"],
             published_at=now - timedelta(minutes=n + 5),
         )
     first = client.get(site["afrique"].get_absolute_url())
@@ -228,12 +226,12 @@ def test_bad_addresses_and_parameters_get_a_styled_404(client, site, url):
 
 
 def test_unpublished_and_scheduled_articles_are_404_for_readers(client, site):
-    draft = ArticleFactory(status=Article.Status.DRAFT, published_at=None, category=site["benin"])
+    draft = ArticleFactory(status=Article.Status.DRAFT, published_at=None, section=site["benin"])
     review = ArticleFactory(
-        status=Article.Status.IN_REVIEW, published_at=None, category=site["benin"]
+        status=Article.Status.IN_REVIEW, published_at=None, section=site["benin"]
     )
     scheduled = ArticleFactory(
-        category=site["benin"], published_at=timezone.now() + timedelta(days=1)
+        section=site["benin"], published_at=timezone.now() + timedelta(days=1)
     )
     for article in (draft, review, scheduled):
         assert client.get(article.get_absolute_url()).status_code == 404
@@ -296,20 +294,20 @@ def grow_site(site, n):
     """Add n subsections, n tags on the article and n related articles."""
     article = site["article"]
     for i in range(n):
-        sub = CategoryFactory(parent=site["news"], slug=f"sous-rubrique-{i}")
-        other = ArticleFactory(category=sub, tags=[f"mot-{i}", "CEDEAO"])
+        sub = SectionFactory(parent=site["news"], slug=f"sous-rubrique-{i}")
+        other = ArticleFactory(section=sub, tags=[f"mot-{i}", "CEDEAO"])
         article.related_articles.add(other)
         article.tags.add(f"mot-{i}")
 
 
 @pytest.mark.parametrize(
     ("name", "budget"),
-    [("home", 6), ("category", 3), ("article", 8), ("tag", 4), ("author", 4)],
+    [("home", 6), ("section", 3), ("article", 8), ("tag", 4), ("author", 4)],
 )
 def test_query_count_is_bounded_and_does_not_grow(client, site, name, budget):
     urls = {
         "home": "/",
-        "category": site["news"].get_absolute_url(),
+        "section": site["news"].get_absolute_url(),
         "article": site["article"].get_absolute_url(),
         "tag": "/tag/cedeao/",
         "author": site["author"].get_absolute_url(),

@@ -14,7 +14,7 @@ from django.db.models import FETCH_RAISE
 from django.test.utils import CaptureQueriesContext
 
 from articles.discovery.readership import flush_reads
-from tests.factories import ArticleFactory, AuthorFactory, CategoryFactory, CommentFactory
+from tests.factories import ArticleFactory, AuthorFactory, CommentFactory, SectionFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -64,9 +64,9 @@ def grow(site, n):
     """n more of everything a page could loop over."""
     article = site["article"]
     for i in range(n):
-        sub = CategoryFactory(parent=site["news"], slug=f"sous-rubrique-{i}")
+        sub = SectionFactory(parent=site["news"], slug=f"sous-rubrique-{i}")
         other = ArticleFactory(
-            category=sub, tags=[f"mot-{i}", "CEDEAO"], authors=[site["author"], AuthorFactory()]
+            section=sub, tags=[f"mot-{i}", "CEDEAO"], authors=[site["author"], AuthorFactory()]
         )
         article.related_articles.add(other)
         article.tags.add(f"mot-{i}")

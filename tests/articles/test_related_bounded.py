@@ -8,7 +8,7 @@ from django.utils import timezone
 
 from articles.discovery.related import related_articles
 from articles.models import Article
-from tests.factories import ArticleFactory, CategoryFactory
+from tests.factories import ArticleFactory, SectionFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -22,7 +22,7 @@ def ranked_over_everything(article, tag_ids, limit):
             return 0
         if tags & {t.pk for t in other.tags.all()}:
             return 1
-        return 2 if other.category_id == article.category_id else None
+        return 2 if other.section_id == article.section_id else None
 
     others = [a for a in Article.objects.published().exclude(pk=article.pk) if rank(a) is not None]
     others.sort(key=lambda a: (rank(a), -a.published_at.timestamp(), -a.pk))
@@ -32,11 +32,11 @@ def ranked_over_everything(article, tag_ids, limit):
 @pytest.mark.parametrize("seed", range(4))
 def test_bounded_candidates_give_the_full_ranking(seed):
     rng = random.Random(seed)
-    sections = [CategoryFactory() for _ in range(3)]
+    sections = [SectionFactory() for _ in range(3)]
     now = timezone.now()
     articles = [
         ArticleFactory(
-            category=rng.choice(sections),
+            section=rng.choice(sections),
             tags=rng.sample(["a", "b", "c", "d", "e", "f"], rng.randint(0, 2)),
             published_at=now - timedelta(minutes=rng.randint(1, 500)),
             status=rng.choice([Article.Status.PUBLISHED] * 5 + [Article.Status.DRAFT]),

@@ -11,7 +11,7 @@ from django.utils import timezone
 from taggit.models import Tag, TaggedItem
 
 from articles import demo
-from articles.models import AdSlot, Article, Author, Category, Image
+from articles.models import AdSlot, Article, Author, Image, Section
 from articles.newsroom import roles
 
 pytestmark = pytest.mark.django_db
@@ -53,7 +53,7 @@ def counts():
     User = get_user_model()
     return {
         model.__name__: model.objects.count()
-        for model in (Article, Category, Author, Image, AdSlot, Tag, TaggedItem, User)
+        for model in (Article, Section, Author, Image, AdSlot, Tag, TaggedItem, User)
     } | {
         "authors": Article.authors.through.objects.count(),
         "related": Article.related_articles.through.objects.count(),
@@ -63,16 +63,16 @@ def counts():
 def test_seed_builds_the_reference_section_tree():
     seed("--no-images")
 
-    assert set(Category.objects.values_list("path", flat=True)) == {
+    assert set(Section.objects.values_list("path", flat=True)) == {
         "news-infos", "news-infos/diplomatie", "news-infos/politique",
         "news-infos/economie", "news-infos/societe",
         "afrique", "afrique/benin", "afrique/niger", "afrique/senegal", "afrique/algerie",
         "afrique/centrafrique", "afrique/togo", "afrique/cote-divoire",
         "monde", "sport", "sport/football", "sport/basket", "culture", "opinions",
     }  # fmt: skip
-    menu = [c.slug for c in Category.objects.roots().order_by("position")]
+    menu = [c.slug for c in Section.objects.roots().order_by("position")]
     assert menu == ["news-infos", "afrique", "monde", "sport", "culture", "opinions"]
-    assert Category.objects.get(path="afrique/cote-divoire").name == "Côte d’Ivoire"
+    assert Section.objects.get(path="afrique/cote-divoire").name == "Côte d’Ivoire"
 
 
 def test_seed_publishes_the_requested_articles_in_every_section():
@@ -80,8 +80,8 @@ def test_seed_publishes_the_requested_articles_in_every_section():
 
     published = Article.objects.published()
     assert published.count() == ARTICLES
-    used = set(published.values_list("category__path", flat=True))
-    assert used == set(Category.objects.values_list("path", flat=True))
+    used = set(published.values_list("section__path", flat=True))
+    assert used == set(Section.objects.values_list("path", flat=True))
     article = published.exclude(body="").first()
     assert "<h2>" in article.body
     assert 4 <= article.body.count("<p>") - 2 * article.body.count("<blockquote>") <= 8
@@ -143,12 +143,12 @@ def test_rerun_with_another_article_count_adds_no_second_demo():
 
 def test_same_seed_gives_the_same_content_in_a_fresh_run():
     seed("--no-images", "--seed", "7")
-    first = list(Article.objects.order_by("slug").values_list("title", "slug", "category__path"))
+    first = list(Article.objects.order_by("slug").values_list("title", "slug", "section__path"))
     Article.objects.all().delete()
 
     seed("--no-images", "--seed", "7")
 
-    again = list(Article.objects.order_by("slug").values_list("title", "slug", "category__path"))
+    again = list(Article.objects.order_by("slug").values_list("title", "slug", "section__path"))
     assert again == first
     other_seed = {a.title for a in demo.build_plan(seed=8, articles=ARTICLES, images=0).articles}
     assert other_seed != {title for title, *_ in first}

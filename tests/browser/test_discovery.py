@@ -2,7 +2,7 @@
 
 import pytest
 
-from tests.factories import ArticleFactory, CategoryFactory, ImageFactory
+from tests.factories import ArticleFactory, ImageFactory, SectionFactory
 
 from .csp import violations, watch
 
@@ -10,13 +10,13 @@ pytestmark = pytest.mark.django_db(transaction=True)
 
 
 def test_reader_searches_from_the_header_and_opens_a_result(page, artifacts):
-    section = CategoryFactory(name="Bénin", slug="benin")
+    section = SectionFactory(name="Bénin", slug="benin")
     article = ArticleFactory(
         title="Les élections municipales à Parakou",
-        category=section,
+        section=section,
         hero_image=ImageFactory(),
     )
-    ArticleFactory(title="Le marché de Dantokpa", category=section)
+    ArticleFactory(title="Le marché de Dantokpa", section=section)
     watch(page)
     page.goto("/")
     page.get_by_role("search").get_by_role("searchbox").fill("election parakou")

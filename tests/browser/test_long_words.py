@@ -13,9 +13,9 @@ from articles.models import Article
 from tests.factories import (
     ArticleFactory,
     AuthorFactory,
-    CategoryFactory,
     CommentFactory,
     ImageFactory,
+    SectionFactory,
 )
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -41,8 +41,8 @@ OVERFLOWING = """() => [...document.querySelectorAll('body *')]
 
 def fill_every_field(word):
     """Content where every reader- or journalist-filled field is `word` (or holds it)."""
-    root = CategoryFactory(name=word[:80], slug="rubrique-longue", position=0)
-    section = CategoryFactory(name=word[:80], slug="sous-rubrique", parent=root)
+    root = SectionFactory(name=word[:80], slug="rubrique-longue", position=0)
+    section = SectionFactory(name=word[:80], slug="sous-rubrique", parent=root)
     author = AuthorFactory(name=word)
     image = ImageFactory(alt_text=word, caption=f"{word} {word}", credit=word)
     article = ArticleFactory(
@@ -50,7 +50,7 @@ def fill_every_field(word):
         slug="article-long",
         standfirst=f"{word} {word}",
         body=f"<p>{word}</p><p>Un paragraphe {word} au milieu.</p>",
-        category=section,
+        section=section,
         hero_image=image,
         tags=[word[:100]],
         authors=[author],
@@ -58,7 +58,7 @@ def fill_every_field(word):
         published_at=timezone.now(),
         status=Article.Status.PUBLISHED,
     )
-    ArticleFactory(title=f"{word} bis", category=section, tags=[word[:100]], authors=[author])
+    ArticleFactory(title=f"{word} bis", section=section, tags=[word[:100]], authors=[author])
     CommentFactory(article=article, name=word[:80], body=f"{word}\n{word} {word}")
     return {
         "home": "/",

@@ -6,7 +6,7 @@ from django.contrib.auth.models import Group
 
 from articles.models import Article
 from articles.newsroom import roles
-from tests.factories import CategoryFactory, UserFactory, png_bytes
+from tests.factories import SectionFactory, UserFactory, png_bytes
 
 from .csp import violations, watch
 
@@ -22,7 +22,7 @@ def newsroom(transactional_db, settings):
     journalist.groups.add(Group.objects.get(name=roles.JOURNALISTS))
     editor = UserFactory(username="chef", is_staff=True, password=PASSWORD)
     editor.groups.add(Group.objects.get(name=roles.EDITORS))
-    section = CategoryFactory(name="Économie", slug="economie")
+    section = SectionFactory(name="Économie", slug="economie")
     return journalist, editor, section
 
 
@@ -73,7 +73,7 @@ def test_journalist_writes_editor_publishes(desk, newsroom, tmp_path, artifacts)
     page.fill("#id_standfirst", "Le trafic a progressé de 12 % en un an.")
     page.click(".field-body .ProseMirror[contenteditable=true] >> visible=true")
     page.keyboard.type("Le port autonome a accueilli plus de navires que jamais.")
-    pick(page, "category", "Économie")
+    pick(page, "section", "Économie")
     page.fill("#id_tags", "port, économie")
     pick(page, "hero_image", "Le marché Dantokpa")
     artifacts.joinpath("newsroom-journalist-article.png").write_bytes(

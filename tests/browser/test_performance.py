@@ -8,7 +8,7 @@ import brotli
 import pytest
 
 from comments.models import Comment
-from tests.factories import ArticleFactory, CategoryFactory, CommentFactory, ImageFactory
+from tests.factories import ArticleFactory, CommentFactory, ImageFactory, SectionFactory
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -19,10 +19,10 @@ BUDGET = 40 * 1024
 
 @pytest.fixture
 def busy_article(db):
-    section = CategoryFactory(name="Diplomatie", slug="diplomatie")
+    section = SectionFactory(name="Diplomatie", slug="diplomatie")
     article = ArticleFactory(
         title="Le sommet de la CEDEAO s’ouvre à Abuja",
-        category=section,
+        section=section,
         hero_image=ImageFactory(),
         tags=["CEDEAO", "Nigeria", "diplomatie", "sommet"],
         body="".join(
@@ -30,7 +30,7 @@ def busy_article(db):
         ),
     )
     for _ in range(10):
-        other = ArticleFactory(category=section, tags=["CEDEAO"], hero_image=ImageFactory())
+        other = ArticleFactory(section=section, tags=["CEDEAO"], hero_image=ImageFactory())
         article.related_articles.add(other)
     CommentFactory.create_batch(50, article=article)
     return article

@@ -3,26 +3,26 @@
 import pytest
 
 from articles.models import AdSlot
-from tests.factories import AdSlotFactory, ArticleFactory, CategoryFactory, ImageFactory
+from tests.factories import AdSlotFactory, ArticleFactory, ImageFactory, SectionFactory
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
 
 @pytest.fixture
 def newsroom_site(db):
-    news = CategoryFactory(name="News - Infos", slug="news-infos", position=1)
-    diplomatie = CategoryFactory(name="Diplomatie", slug="diplomatie", parent=news)
-    afrique = CategoryFactory(name="Afrique", slug="afrique", position=2)
-    senegal = CategoryFactory(name="Sénégal", slug="senegal", parent=afrique)
+    news = SectionFactory(name="News - Infos", slug="news-infos", position=1)
+    diplomatie = SectionFactory(name="Diplomatie", slug="diplomatie", parent=news)
+    afrique = SectionFactory(name="Afrique", slug="afrique", position=2)
+    senegal = SectionFactory(name="Sénégal", slug="senegal", parent=afrique)
     article = ArticleFactory(
         title="Dakar accueille les ministres de la CEDEAO",
-        category=diplomatie,
+        section=diplomatie,
         hero_image=ImageFactory(alt_text="Des drapeaux devant un bâtiment officiel"),
         tags=["CEDEAO", "diplomatie"],
     )
     related = ArticleFactory(
         title="Le Sénégal prépare le sommet",
-        category=senegal,
+        section=senegal,
         hero_image=ImageFactory(),
         tags=["CEDEAO"],
     )

@@ -24,7 +24,7 @@ def test_public_pages_and_the_captcha_widget_work_under_the_csp(page, cheap_capt
     CommentFactory(article=article)
     with translation.override("en"):
         url = article.get_absolute_url()
-    for path in ("/", article.category.get_absolute_url(), "/nulle-part/"):
+    for path in ("/", article.section.get_absolute_url(), "/nulle-part/"):
         page.goto(path)
     page.goto(url)
     page.locator("#id_name").fill("Aïcha")

@@ -204,12 +204,14 @@ def test_migration_converts_existing_rows():
     from django.db import connection
     from django.db.migrations.executor import MigrationExecutor
 
+    written = ArticleFactory()  # with today's models, before going back
     executor = MigrationExecutor(connection)
+    # Back to comments 0003 (and the articles migrations that came after it).
     executor.migrate([("comments", "0003_comment_original_text")])
     old_apps = executor.loader.project_state([("comments", "0003_comment_original_text")]).apps
     OldComment = old_apps.get_model("comments", "Comment")
     OldArticle = old_apps.get_model("articles", "Article")
-    article = OldArticle.objects.get(pk=ArticleFactory().pk)
+    article = OldArticle.objects.get(pk=written.pk)
     OldComment.objects.create(
         article=article,
         name="Ancien",

@@ -51,7 +51,7 @@ from django.db import connection
 from articles.models import Article
 from comments.models import Comment
 from comments.scoring import sign_render_time
-from tests.factories import ArticleFactory, CategoryFactory, CommentFactory
+from tests.factories import ArticleFactory, CommentFactory, SectionFactory
 from tests.reliability.postgres import free_port, wait_for_http
 from tools import nginx_recipe
 
@@ -264,11 +264,11 @@ def stylesheet(html):
 
 
 def test_nginx_serves_shared_pages_and_static_files_and_never_personal_ones(edge):
-    section = CategoryFactory(name="Diplomatie", slug="diplomatie")
-    closed = ArticleFactory(title="Un article sans commentaires", category=section)
+    section = SectionFactory(name="Diplomatie", slug="diplomatie")
+    closed = ArticleFactory(title="Un article sans commentaires", section=section)
     closed.comments_open = False
     closed.save()
-    commented = ArticleFactory(title="Un article à commenter", category=section)
+    commented = ArticleFactory(title="Un article à commenter", section=section)
     reader = edge.reader()
 
     # A public page: the second request is answered by nginx, gunicorn sees one.
@@ -361,14 +361,14 @@ def test_a_reader_who_just_posted_sees_their_comment_at_once(edge):
 
 
 def test_changes_reach_every_reader_within_the_micro_cache_lifetime(edge):
-    section = CategoryFactory(name="Monde", slug="monde")
-    discussed = ArticleFactory(title="Le débat continue", category=section)
+    section = SectionFactory(name="Monde", slug="monde")
+    discussed = ArticleFactory(title="Le débat continue", section=section)
     discussed.comments_open = False
     discussed.save()
     held = CommentFactory(
         article=discussed, body="Un avis attendu par la rédaction", status=Comment.Status.PENDING
     )
-    withdrawn = ArticleFactory(title="Un article bientôt retiré", category=section)
+    withdrawn = ArticleFactory(title="Un article bientôt retiré", section=section)
     withdrawn.comments_open = False
     withdrawn.save()
     reader = edge.reader()

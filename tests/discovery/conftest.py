@@ -6,7 +6,7 @@ from django.db import connection
 from django.utils import timezone, translation
 
 from articles.models import Article
-from tests.factories import ArticleFactory, AuthorFactory, CategoryFactory, ImageFactory
+from tests.factories import ArticleFactory, AuthorFactory, ImageFactory, SectionFactory
 
 postgresql_only = pytest.mark.skipif(
     connection.vendor != "postgresql",
@@ -28,16 +28,16 @@ def french_first():
 
 @pytest.fixture
 def sections():
-    afrique = CategoryFactory(name="Afrique", slug="afrique")
-    benin = CategoryFactory(name="Bénin", slug="benin", parent=afrique)
-    monde = CategoryFactory(name="Monde", slug="monde")
+    afrique = SectionFactory(name="Afrique", slug="afrique")
+    benin = SectionFactory(name="Bénin", slug="benin", parent=afrique)
+    monde = SectionFactory(name="Monde", slug="monde")
     return {"afrique": afrique, "benin": benin, "monde": monde}
 
 
 @pytest.fixture
 def hidden_articles(sections):
     """A draft, an article in review and a scheduled one, all about the election."""
-    common = {"category": sections["benin"], "standfirst": "Élection présidentielle secrète."}
+    common = {"section": sections["benin"], "standfirst": "Élection présidentielle secrète."}
     return [
         ArticleFactory(title="Brouillon sur l’élection", status=Article.Status.DRAFT, **common),
         ArticleFactory(title="Relecture de l’élection", status=Article.Status.IN_REVIEW, **common),
@@ -56,7 +56,7 @@ def article(sections):
         title="Élection présidentielle : le Bénin vote dans le calme",
         standfirst="Les électeurs béninois se sont rendus aux urnes dimanche.",
         body="<p>Les bureaux de vote ont ouvert à 7 heures à Cotonou.</p>",
-        category=sections["benin"],
+        section=sections["benin"],
         hero_image=ImageFactory(alt_text="Des électeurs devant un bureau de vote"),
         authors=[AuthorFactory(name="Aïcha Dossou")],
         tags=["Politique", "Élections"],

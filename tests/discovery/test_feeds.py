@@ -95,9 +95,9 @@ def test_no_draft_or_scheduled_article_in_any_feed(client, article, hidden_artic
 
 
 def test_section_feed_includes_subsections_and_nothing_else(client, sections):
-    ArticleFactory(title="Au Bénin", category=sections["benin"])
-    ArticleFactory(title="En Afrique", category=sections["afrique"])
-    ArticleFactory(title="Dans le monde", category=sections["monde"])
+    ArticleFactory(title="Au Bénin", section=sections["benin"])
+    ArticleFactory(title="En Afrique", section=sections["afrique"])
+    ArticleFactory(title="Dans le monde", section=sections["monde"])
     _channel, items = rss_items(client, "/flux/rubrique/afrique/rss/")
     assert sorted(i.findtext("title") for i in items) == ["Au Bénin", "En Afrique"]
     _channel, items = rss_items(client, "/flux/rubrique/afrique/benin/rss/")
@@ -107,7 +107,7 @@ def test_section_feed_includes_subsections_and_nothing_else(client, sections):
 def test_feed_is_newest_first_and_bounded(client, sections):
     now = timezone.now()
     for n in range(35):
-        ArticleFactory(category=sections["monde"], published_at=now - timedelta(hours=n + 1))
+        ArticleFactory(section=sections["monde"], published_at=now - timedelta(hours=n + 1))
     _channel, items = rss_items(client, "/flux/rss/")
     dates = [parsedate_to_datetime(i.findtext("pubDate")) for i in items]
     assert len(items) == 30
@@ -153,7 +153,7 @@ def test_pages_announce_their_feeds(client, article, sections):
 
 def test_feed_query_count_does_not_grow_with_items(client, sections, django_assert_max_num_queries):
     for n in range(10):
-        ArticleFactory(category=sections["benin"], tags=[f"tag{n}", "commun"])
+        ArticleFactory(section=sections["benin"], tags=[f"tag{n}", "commun"])
     # Section tree, articles, authors, tag names.
     with django_assert_max_num_queries(4):
         assert client.get("/flux/rubrique/afrique/rss/").status_code == 200

@@ -76,7 +76,7 @@ def test_article_social_card_uses_the_hero_rendition_and_its_size(client, articl
 
 def test_paginated_lists_keep_the_page_in_canonical_and_alternates(client, sections, settings):
     for _ in range(25):
-        ArticleFactory(category=sections["monde"])
+        ArticleFactory(section=sections["monde"])
     page = read_page(client.get("/rubrique/monde/?page=2"))
     assert page.canonical() == f"{SITE}/rubrique/monde/?page=2"
     assert page.alternates()["en"] == f"{SITE}/en/rubrique/monde/?page=2"
@@ -128,7 +128,7 @@ def test_json_ld_breadcrumbs_match_the_visible_breadcrumbs(client, article):
 def test_json_ld_cannot_be_closed_by_the_content(client, sections):
     article = ArticleFactory(
         title="</script><script>alert(1)</script> & <!-- «citation»",
-        category=sections["benin"],
+        section=sections["benin"],
     )
     response = client.get(article.get_absolute_url())
     text = response.content.decode()

@@ -91,7 +91,7 @@ def test_head_requests_are_not_reads(client, article):
 
 
 def test_reads_of_a_deleted_article_are_dropped(client, sections):
-    gone = ArticleFactory(category=sections["monde"])
+    gone = ArticleFactory(section=sections["monde"])
     read(client, gone)
     Article.objects.filter(pk=gone.pk).delete()
     readership.flush_reads()
@@ -113,10 +113,10 @@ def most_read_titles(response):
 
 def test_home_shows_the_most_read_articles_in_order(client, sections):
     today = timezone.localdate()
-    first = ArticleFactory(title="Le plus lu", category=sections["benin"])
-    second = ArticleFactory(title="Le deuxième", category=sections["monde"])
-    old = ArticleFactory(title="Lu il y a longtemps", category=sections["monde"])
-    ArticleFactory(title="Jamais lu", category=sections["monde"])
+    first = ArticleFactory(title="Le plus lu", section=sections["benin"])
+    second = ArticleFactory(title="Le deuxième", section=sections["monde"])
+    old = ArticleFactory(title="Lu il y a longtemps", section=sections["monde"])
+    ArticleFactory(title="Jamais lu", section=sections["monde"])
     ArticleReadCount.objects.create(article=first, day=today, reads=50)
     ArticleReadCount.objects.create(article=second, day=today - timedelta(days=1), reads=20)
     ArticleReadCount.objects.create(article=old, day=today - timedelta(days=10), reads=900)
@@ -140,7 +140,7 @@ def test_an_article_taken_offline_leaves_the_list_at_once(client, article):
 
 
 def test_article_page_shows_the_others_most_read(client, article, sections):
-    other = ArticleFactory(title="Un autre article", category=sections["monde"])
+    other = ArticleFactory(title="Un autre article", section=sections["monde"])
     for story in (article, other):
         ArticleReadCount.objects.create(article=story, day=timezone.localdate(), reads=5)
     assert most_read_titles(read(client, article)) == ["Un autre article"]
@@ -158,10 +158,10 @@ def test_a_script_reloading_an_article_counts_once_per_window(client, sections, 
     settings.READ_COUNT_FLUSH_SECONDS = 3600
     old = ArticleFactory(
         title="Un vieil article",
-        category=sections["monde"],
+        section=sections["monde"],
         published_at=timezone.now() - timedelta(days=30),
     )
-    fresh = ArticleFactory(title="L’article du jour", category=sections["benin"])
+    fresh = ArticleFactory(title="L’article du jour", section=sections["benin"])
     read(client, fresh, times=3)  # three readers
     script = READER | {"REMOTE_ADDR": "203.0.113.7"}
     for _ in range(200):
@@ -257,9 +257,9 @@ def test_a_read_during_the_admin_transaction_cannot_bring_back_an_unpublished_ar
     from django.test import Client
 
     from comments.models import Comment
-    from tests.factories import CategoryFactory
+    from tests.factories import SectionFactory
 
-    article = ArticleFactory(title="Bientôt retiré", category=CategoryFactory(), tags=[])
+    article = ArticleFactory(title="Bientôt retiré", section=SectionFactory(), tags=[])
     ArticleReadCount.objects.create(article=article, day=timezone.localdate(), reads=10)
     assert readership.most_read() == [article]
     url = article.get_absolute_url()

@@ -31,14 +31,14 @@ def found_titles(client, **params):
 
 
 def test_accents_and_capitals_do_not_matter(client, sections):
-    ArticleFactory(title="Une élection sans surprise", category=sections["benin"])
+    ArticleFactory(title="Une élection sans surprise", section=sections["benin"])
     assert found_titles(client, q="election") == ["Une élection sans surprise"]
     assert found_titles(client, q="ÉLECTION") == ["Une élection sans surprise"]
 
 
 def test_a_word_is_not_found_inside_another_word(client, sections):
-    ArticleFactory(title="La sélection nationale en stage", category=sections["benin"])
-    ArticleFactory(title="Élections municipales à Porto-Novo", category=sections["benin"])
+    ArticleFactory(title="La sélection nationale en stage", section=sections["benin"])
+    ArticleFactory(title="Élections municipales à Porto-Novo", section=sections["benin"])
     assert found_titles(client, q="election") == ["Élections municipales à Porto-Novo"]
     response = client.get(SEARCH, {"q": "election"})
     assert f"{MARK_START}" not in response.text  # markers never reach the page
@@ -46,24 +46,24 @@ def test_a_word_is_not_found_inside_another_word(client, sections):
 
 
 def test_plural_finds_singular_and_singular_finds_plural(client, sections):
-    ArticleFactory(title="Les inondations à Cotonou", category=sections["benin"])
-    ArticleFactory(title="Une élection disputée", category=sections["monde"])
+    ArticleFactory(title="Les inondations à Cotonou", section=sections["benin"])
+    ArticleFactory(title="Une élection disputée", section=sections["monde"])
     assert found_titles(client, q="inondation") == ["Les inondations à Cotonou"]
     assert found_titles(client, q="élections") == ["Une élection disputée"]
 
 
 @postgresql_only
 def test_french_stemming_matches_other_forms_of_a_word(client, sections):
-    ArticleFactory(title="Les présidentielles approchent", category=sections["benin"])
-    ArticleFactory(title="Le gouvernement démissionne", category=sections["benin"])
+    ArticleFactory(title="Les présidentielles approchent", section=sections["benin"])
+    ArticleFactory(title="Le gouvernement démissionne", section=sections["benin"])
     assert found_titles(client, q="présidentiel") == ["Les présidentielles approchent"]
     assert found_titles(client, q="démissionner") == ["Le gouvernement démissionne"]
 
 
 @postgresql_only
 def test_quoted_phrase_and_excluded_word(client, sections):
-    ArticleFactory(title="Le ministre des finances présente le budget", category=sections["benin"])
-    ArticleFactory(title="Les finances du ministre", category=sections["benin"])
+    ArticleFactory(title="Le ministre des finances présente le budget", section=sections["benin"])
+    ArticleFactory(title="Les finances du ministre", section=sections["benin"])
     assert found_titles(client, q='"ministre des finances"') == [
         "Le ministre des finances présente le budget"
     ]
@@ -78,26 +78,26 @@ def test_title_outranks_standfirst_outranks_body_outranks_tags(client, sections)
         standfirst="Rien.",
         body="<p>Rien.</p>",
         tags=["Paludisme"],
-        category=sections["benin"],
+        section=sections["benin"],
         published_at=now - timedelta(hours=1),
     )
     ArticleFactory(
         title="Dans le corps",
         standfirst="Rien.",
         body="<p>Le paludisme recule.</p>",
-        category=sections["benin"],
+        section=sections["benin"],
         published_at=now - timedelta(hours=2),
     )
     ArticleFactory(
         title="Dans le chapeau",
         standfirst="Le paludisme recule.",
-        category=sections["benin"],
+        section=sections["benin"],
         published_at=now - timedelta(hours=3),
     )
     ArticleFactory(
         title="Le paludisme recule",
         standfirst="Rien.",
-        category=sections["benin"],
+        section=sections["benin"],
         published_at=now - timedelta(hours=4),
     )
     assert found_titles(client, q="paludisme") == [
@@ -115,17 +115,17 @@ def test_only_published_articles_are_found(client, article, hidden_articles):
 
 
 def test_section_filter_includes_subsections(client, sections):
-    ArticleFactory(title="Coton au Bénin", category=sections["benin"])
-    ArticleFactory(title="Coton dans le monde", category=sections["monde"])
+    ArticleFactory(title="Coton au Bénin", section=sections["benin"])
+    ArticleFactory(title="Coton dans le monde", section=sections["monde"])
     assert found_titles(client, q="coton", section="afrique") == ["Coton au Bénin"]
     assert found_titles(client, q="coton", section="monde") == ["Coton dans le monde"]
 
 
 def test_date_filter_leaves_out_older_articles(client, sections):
-    ArticleFactory(title="Coton récent", category=sections["benin"])
+    ArticleFactory(title="Coton récent", section=sections["benin"])
     ArticleFactory(
         title="Coton ancien",
-        category=sections["benin"],
+        section=sections["benin"],
         published_at=timezone.now() - timedelta(days=40),
     )
     assert found_titles(client, q="coton", period="7d") == ["Coton récent"]
@@ -134,7 +134,7 @@ def test_date_filter_leaves_out_older_articles(client, sections):
 
 def test_results_are_paginated_and_the_next_page_keeps_the_query(client, sections, settings):
     for n in range(25):
-        ArticleFactory(title=f"Récolte numéro {n}", category=sections["benin"])
+        ArticleFactory(title=f"Récolte numéro {n}", section=sections["benin"])
     response = client.get(SEARCH, {"q": "récolte", "section": "benin"})
     assert len(response.context["articles"]) == 20
     assert "1 of 2" in response.text or "1 sur 2" in response.text
@@ -156,7 +156,7 @@ def test_snippets_escape_the_article(client, sections):
     ArticleFactory(
         title='Le <b onmouseover="alert(1)">scrutin</b> & la <script>x</script> fraude',
         standfirst="Un scrutin <img src=x onerror=alert(2)> contesté.",
-        category=sections["benin"],
+        section=sections["benin"],
     )
     page = client.get(SEARCH, {"q": "scrutin"}).text
     assert "<mark>scrutin</mark>" in page
@@ -301,7 +301,7 @@ def test_a_very_common_word_ranks_the_newest_matches_and_says_so(client, section
     for hours in range(5):
         ArticleFactory(
             title=f"Marché {hours}",
-            category=sections["benin"],
+            section=sections["benin"],
             published_at=now - timedelta(hours=hours + 1),
         )
     response = client.get(SEARCH, {"q": "marché"})

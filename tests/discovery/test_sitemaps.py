@@ -75,7 +75,7 @@ def test_no_draft_or_scheduled_article_in_any_sitemap(client, article, hidden_ar
 def test_article_sitemap_is_paged(client, sections, monkeypatch):
     monkeypatch.setattr(ArticleSitemap, "limit", 2)
     for _ in range(5):
-        ArticleFactory(category=sections["monde"])
+        ArticleFactory(section=sections["monde"])
     index = locations(client, "/sitemap.xml")
     assert f"{SITE}/sitemap-articles.xml?p=3" in index
     assert len(locations(client, "/sitemap-articles.xml?p=3")) == 1
@@ -86,9 +86,9 @@ def test_article_sitemap_is_paged(client, sections, monkeypatch):
 
 def test_news_sitemap_has_the_last_48_hours_in_google_news_format(client, sections):
     now = timezone.now()
-    fresh = ArticleFactory(title="Fraîche & nouvelle", category=sections["benin"])
+    fresh = ArticleFactory(title="Fraîche & nouvelle", section=sections["benin"])
     ArticleFactory(
-        title="Trop ancienne", category=sections["benin"], published_at=now - timedelta(hours=49)
+        title="Trop ancienne", section=sections["benin"], published_at=now - timedelta(hours=49)
     )
     root = parse_xml(client.get("/sitemap-news.xml"))
     [entry] = root.findall(f"{SM}url")
@@ -120,7 +120,7 @@ def test_robots_txt_points_to_both_sitemaps(client):
 
 def test_sitemap_query_counts(client, sections, django_assert_max_num_queries):
     for n in range(10):
-        ArticleFactory(category=sections["benin"], tags=[f"t{n}"])
+        ArticleFactory(section=sections["benin"], tags=[f"t{n}"])
     # Section tree; sections: latest dates, twice; articles: latest date, count; tags and
     # authors: count.
     with django_assert_max_num_queries(7):

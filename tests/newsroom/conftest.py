@@ -6,8 +6,8 @@ from articles.newsroom import roles
 from tests.factories import (
     ArticleFactory,
     AuthorFactory,
-    CategoryFactory,
     ImageFactory,
+    SectionFactory,
     UserFactory,
 )
 
@@ -56,7 +56,7 @@ def moderator(groups):
 
 @pytest.fixture
 def section(db):
-    return CategoryFactory(name="Politique", slug="politique")
+    return SectionFactory(name="Politique", slug="politique")
 
 
 @pytest.fixture
@@ -66,7 +66,7 @@ def ready_draft(journalist, section):
         title="Le budget adopté",
         standfirst="L’Assemblée a voté le budget dans la nuit.",
         body="<p>Les députés ont adopté le texte.</p>",
-        category=section,
+        section=section,
         hero_image=ImageFactory(alt_text="L’hémicycle pendant le vote", credit="AFP"),
         status="draft",
         published_at=None,
@@ -81,7 +81,7 @@ def article_form_data(article, **overrides):
         "slug": article.slug,
         "standfirst": article.standfirst,
         "body": article.body,
-        "category": article.category_id,
+        "section": article.section_id,
         "tags": ", ".join(t.name for t in article.tags.all()) if article.pk else "",
         "authors": [a.pk for a in article.authors.all()] if article.pk else [],
         "hero_image": article.hero_image_id or "",

@@ -14,7 +14,7 @@ def many_articles(section, journalist):
     image = ImageFactory()
     return [
         ArticleFactory(
-            category=section, owner=journalist, authors=authors, hero_image=image, tags=["port"]
+            section=section, owner=journalist, authors=authors, hero_image=image, tags=["port"]
         )
         for _ in range(30)
     ]

@@ -26,8 +26,8 @@ from taggit.models import Tag, TaggedItem
 
 from articles.content.derived import content_written
 from articles.discovery.search import SEARCH_CONFIG, search_document
-from articles.models import Article, Category, Image
-from tests.factories import ArticleFactory, CategoryFactory, ImageFactory
+from articles.models import Article, Image, Section
+from tests.factories import ArticleFactory, ImageFactory, SectionFactory
 
 from .conftest import article_form_data
 
@@ -71,7 +71,7 @@ def found(words):
 
 @pytest.fixture
 def section(db):
-    return CategoryFactory(name="Politique", slug="politique")
+    return SectionFactory(name="Politique", slug="politique")
 
 
 @pytest.fixture
@@ -80,7 +80,7 @@ def story(section):
         title="Le budget adopté",
         standfirst="L’Assemblée a voté dans la nuit.",
         body="<p>Les députés ont voté le texte.</p>",
-        category=section,
+        section=section,
         tags=["Parlement"],
     )
 
@@ -115,7 +115,7 @@ def test_bulk_create_articles_show_on_cached_pages_and_are_found(section, story)
                 title=f"Inondations à Cotonou, bilan {n}",
                 slug=f"inondations-{n}",
                 standfirst="Les pluies ont noyé trois quartiers.",
-                category=section,
+                section=section,
                 status=Article.Status.PUBLISHED,
                 published_at=now,
             )
@@ -189,7 +189,7 @@ def test_updated_title_shows_on_the_cached_page_and_is_found(story, how):
 
 def test_updated_section_name_shows_in_cached_menus(story, section):
     warm("/")
-    Category.objects.filter(pk=section.pk).update(name="Vie politique")
+    Section.objects.filter(pk=section.pk).update(name="Vie politique")
     text, hit = reader_page("/")
     assert not hit and "Vie politique" in text
 
@@ -244,7 +244,7 @@ def test_loaddata_article_tag_and_image(tmp_path, section):
                         "slug": "recolte-riz",
                         "standfirst": "Les coopératives de Malanville se réjouissent.",
                         "body": "<p>Texte.</p>",
-                        "category": section.pk,
+                        "section": section.pk,
                         "hero_image": 9001,
                         "status": "published",
                         "published_at": "2026-11-30T10:00:00Z",
@@ -303,11 +303,11 @@ def test_sql_writes_keep_the_search_vector(story):
         cursor.execute("DELETE FROM taggit_taggeditem WHERE tag_id = %s", [tag.pk])
         assert not vector_matches(story, "cacao")
         cursor.execute(
-            "INSERT INTO articles_article (title, slug, standfirst, body, category_id, status,"
+            "INSERT INTO articles_article (title, slug, standfirst, body, section_id, status,"
             " published_at, created_at, updated_at, is_breaking, comments_open,"
             " comments_premoderated) VALUES (%s, 'sql', '', '', %s, 'published', now(), now(),"
             " now(), false, true, false) RETURNING id",
-            ["Le port de Lomé s’agrandit", story.category_id],
+            ["Le port de Lomé s’agrandit", story.section_id],
         )
         inserted = Article.objects.get(pk=cursor.fetchone()[0])
     assert vector_matches(inserted, "port lome")
@@ -328,7 +328,7 @@ def test_sql_writing_commands_tell_the_cache(story):
 
 @postgresql_only
 def test_trigger_vector_is_the_documented_search_document(story):
-    ArticleFactory(title="Sans étiquette", category=story.category, tags=[])
+    ArticleFactory(title="Sans étiquette", section=story.section, tags=[])
     for article in Article.objects.annotate(document=search_document()):
         assert str(article.search_vector) == str(article.document), article.title
 

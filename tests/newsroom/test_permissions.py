@@ -46,7 +46,7 @@ def test_groups_hold_exactly_the_listed_permissions(groups):
 
 
 def test_journalist_lists_only_own_articles(client, journalist, other_journalist, section):
-    mine = ArticleFactory(title="Mon papier", owner=journalist, status="draft", category=section)
+    mine = ArticleFactory(title="Mon papier", owner=journalist, status="draft", section=section)
     theirs = ArticleFactory(title="Son papier", owner=other_journalist, status="draft")
     client.force_login(journalist)
     response = client.get(CHANGELIST)
@@ -107,7 +107,7 @@ def test_journalist_cannot_publish_through_the_form(client, journalist, ready_dr
 
 
 def test_journalist_own_published_article_is_read_only(client, journalist, section):
-    published = ArticleFactory(title="Déjà en ligne", owner=journalist, category=section)
+    published = ArticleFactory(title="Déjà en ligne", owner=journalist, section=section)
     client.force_login(journalist)
     response = client.get(change_url(published))
     assert response.status_code == 200

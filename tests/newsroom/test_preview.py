@@ -30,7 +30,7 @@ def test_author_previews_a_draft_with_no_cache(client, journalist, ready_draft):
 
 
 def test_editor_previews_a_scheduled_article(client, editor, section):
-    scheduled = ArticleFactory(category=section, published_at=timezone.now() + timedelta(hours=2))
+    scheduled = ArticleFactory(section=section, published_at=timezone.now() + timedelta(hours=2))
     client.force_login(editor)
     assert client.get(preview_url(scheduled)).status_code == 200
 
@@ -52,7 +52,7 @@ def test_unknown_article_is_404(client, editor):
 def test_admin_links_to_preview_for_drafts_and_to_site_for_live_articles(
     client, editor, ready_draft, section
 ):
-    live = ArticleFactory(category=section)
+    live = ArticleFactory(section=section)
     client.force_login(editor)
     draft_page = client.get(reverse("admin:articles_article_change", args=[ready_draft.pk]))
     assert preview_url(ready_draft) in draft_page.text

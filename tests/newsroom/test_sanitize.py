@@ -67,7 +67,7 @@ def test_links_to_other_sites_get_noopener():
 
 def test_article_save_sanitizes_the_body(section):
     article = Article.objects.create(
-        title="Test", category=section, body='<p onclick="x()">Texte</p><script>x()</script>'
+        title="Test", section=section, body='<p onclick="x()">Texte</p><script>x()</script>'
     )
     article.refresh_from_db()
     assert article.body == "<p>Texte</p>"

@@ -8,7 +8,7 @@ from django.urls import reverse
 from django.utils import translation
 
 from articles.models import Article
-from tests.factories import ArticleFactory, AuthorFactory, CategoryFactory
+from tests.factories import ArticleFactory, AuthorFactory, SectionFactory
 
 from .conftest import article_form_data
 
@@ -21,17 +21,17 @@ GO_LIVE = datetime(2026, 12, 1, 7, 0, tzinfo=UTC)
 @pytest.fixture
 def scheduled(db):
     with time_machine.travel(GO_LIVE - timedelta(days=1), tick=False):
-        section = CategoryFactory(name="Économie", slug="economie")
+        section = SectionFactory(name="Économie", slug="economie")
         author = AuthorFactory(name="Awa Diallo")
         older = ArticleFactory(
             title="Le port de Cotonou agrandi",
-            category=section,
+            section=section,
             tags=["port"],
             published_at=GO_LIVE - timedelta(days=3),
         )
         article = ArticleFactory(
             title="Le nouveau budget dévoilé",
-            category=section,
+            section=section,
             tags=["port"],
             authors=[author],
             published_at=GO_LIVE,
@@ -43,7 +43,7 @@ def pages(article, older):
     """Every page where readers could meet the article."""
     return {
         "home": reverse("articles:home"),
-        "section": article.category.get_absolute_url(),
+        "section": article.section.get_absolute_url(),
         "tag": reverse("articles:tag", args=["port"]),
         "author": reverse("articles:author", args=[article.authors.get().slug]),
         "related": older.get_absolute_url(),

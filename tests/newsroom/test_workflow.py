@@ -33,7 +33,7 @@ def test_journalist_writes_and_submits_an_article(client, journalist, section):
         title="Pluies à Cotonou",
         standfirst="Des quartiers inondés.",
         body="<p>Il a plu toute la nuit.</p>",
-        category=section,
+        section=section,
     )
     data = article_form_data(new, slug="", tags="météo, Cotonou", _submit_review="1")
     response = client.post(ADD, data, follow=True)
@@ -145,7 +145,7 @@ def test_typography_rules(text, slips):
 
 
 def test_unpublish_and_send_back(client, editor, ready_draft, section, journalist):
-    published = ArticleFactory(owner=journalist, category=section)
+    published = ArticleFactory(owner=journalist, section=section)
     ready_draft.status = Article.Status.IN_REVIEW
     ready_draft.save()
     client.force_login(editor)
@@ -177,7 +177,7 @@ def live_article(journalist, section):
     return ArticleFactory(
         title="Le budget adopté",
         owner=journalist,
-        category=section,
+        section=section,
         published_at=timezone.now() - timedelta(days=2),
         updated_at=timezone.now() - timedelta(days=2),
         hero_image=ImageFactory(),
@@ -252,7 +252,7 @@ def test_new_article_is_signed_by_the_journalist(client, journalist):
 
 
 def test_tags_field_suggests_existing_tags(client, journalist, section):
-    ArticleFactory(category=section, tags=["économie", "port"])
+    ArticleFactory(section=section, tags=["économie", "port"])
     client.force_login(journalist)
     response = client.get(ADD)
     assert 'list="id_tags-suggestions"' in response.text
@@ -293,7 +293,7 @@ def test_saving_over_a_newer_save_is_refused(client, editor, journalist, ready_d
 
 
 def test_read_only_view_shows_no_form_only_fields(client, journalist, section):
-    published = ArticleFactory(owner=journalist, category=section)
+    published = ArticleFactory(owner=journalist, section=section)
     client.force_login(journalist)
     response = client.get(change_url(published))
     assert "loaded_version" not in response.text

@@ -12,32 +12,32 @@ from django.core.management import call_command
 from taggit.models import Tag, TaggedItem
 
 from articles.content.slugs import SLUG_SHAPE
-from articles.models import Article, Author, Category
-from tests.factories import ArticleFactory, AuthorFactory, CategoryFactory
+from articles.models import Article, Author, Section
+from tests.factories import ArticleFactory, AuthorFactory, SectionFactory
 
 pytestmark = pytest.mark.django_db(transaction=False)
 
 BAD = {
     "articles.article": "été à Paris",
     "articles.author": "jean dupont",
-    "articles.category": "Monde entier",
+    "articles.section": "Monde entier",
     "taggit.tag": "fixture tag",
 }
 
 
 def dump_with_bad_slugs(tmp_path):
     """Make content, write it as a fixture with unaddressable slugs, then delete it."""
-    news = CategoryFactory(name="News", slug="news")
-    monde = CategoryFactory(name="Monde", slug="monde", parent=news)
+    news = SectionFactory(name="News", slug="news")
+    monde = SectionFactory(name="Monde", slug="monde", parent=news)
     author = AuthorFactory(name="Jean Dupont")
-    article = ArticleFactory(title="Été à Paris", category=monde, tags=["Canicule"])
+    article = ArticleFactory(title="Été à Paris", section=monde, tags=["Canicule"])
     article.authors.add(author)
     objects = [news, monde, author, Tag.objects.get(), article, TaggedItem.objects.get()]
     rows = json.loads(serializers.serialize("json", objects))
     for row in rows:
-        if row["model"] in BAD and (row["model"], row["pk"]) != ("articles.category", news.pk):
+        if row["model"] in BAD and (row["model"], row["pk"]) != ("articles.section", news.pk):
             row["fields"]["slug"] = BAD[row["model"]]
-        if row["model"] == "articles.category" and row["pk"] == monde.pk:
+        if row["model"] == "articles.section" and row["pk"] == monde.pk:
             row["fields"]["path"] = "news/Monde entier"
     fixture = tmp_path / "content.json"
     fixture.write_text(json.dumps(rows, ensure_ascii=False), encoding="utf-8")
@@ -53,7 +53,7 @@ def test_a_fixture_with_unaddressable_slugs_loads_into_working_pages(client, tmp
     call_command("loaddata", str(dump_with_bad_slugs(tmp_path)), verbosity=0)
     article = Article.objects.get()
     author = Author.objects.get()
-    section = Category.objects.get(name="Monde")
+    section = Section.objects.get(name="Monde")
     tag = Tag.objects.get()
     assert article.slug == "ete-a-paris"
     assert author.slug == "jean-dupont"
@@ -66,7 +66,7 @@ def test_a_fixture_with_unaddressable_slugs_loads_into_working_pages(client, tmp
         article.get_absolute_url(),
         author.get_absolute_url(),
         section.get_absolute_url(),
-        Category.objects.get(name="News").get_absolute_url(),
+        Section.objects.get(name="News").get_absolute_url(),
         "/tag/fixture-tag/",
         "/flux/rss/",
         "/flux/tag/fixture-tag/rss/",

@@ -8,7 +8,7 @@ import unicodedata
 import pytest
 from django.core.management import call_command
 
-from articles.models import AdSlot, Article, Author, Category, Correction, Image
+from articles.models import AdSlot, Article, Author, Correction, Image, Section
 from comments.forms import CommentForm
 from comments.models import Comment
 from newsportal.textinput import clean_text
@@ -16,9 +16,9 @@ from tests.factories import (
     AdSlotFactory,
     ArticleFactory,
     AuthorFactory,
-    CategoryFactory,
     CommentFactory,
     ImageFactory,
+    SectionFactory,
 )
 
 NFD_ELECTION = unicodedata.normalize("NFD", "élection")
@@ -56,17 +56,17 @@ def test_clean_text_leaves_other_values_alone():
 @pytest.mark.django_db
 @pytest.mark.parametrize(("typed", "multiline", "one_line"), CASES[:10])
 def test_every_model_that_takes_text_stores_it_clean(typed, multiline, one_line):
-    section = CategoryFactory(name=f"Rubrique {typed}", description=typed)
+    section = SectionFactory(name=f"Rubrique {typed}", description=typed)
     author = AuthorFactory(name=f"Auteur {typed}", role=typed, bio=typed)
     image = ImageFactory(alt_text=typed, caption=typed, credit=typed)
     article = ArticleFactory(
-        title=f"Titre {typed}", standfirst=typed, category=section, hero_image=image
+        title=f"Titre {typed}", standfirst=typed, section=section, hero_image=image
     )
     correction = Correction.objects.create(article=article, text=typed)
     ad = AdSlotFactory(name=f"Annonce {typed}", advertiser=typed, text=typed)
     comment = CommentFactory(article=article, name=f"Nom {typed}", body=typed)
 
-    section = Category.objects.get(pk=section.pk)
+    section = Section.objects.get(pk=section.pk)
     assert (section.name, section.description) == (f"Rubrique {one_line}", multiline)
     author = Author.objects.get(pk=author.pk)
     assert (author.name, author.role, author.bio) == (f"Auteur {one_line}", one_line, multiline)
@@ -83,7 +83,7 @@ def test_every_model_that_takes_text_stores_it_clean(typed, multiline, one_line)
 
 @pytest.mark.django_db
 def test_loaddata_imports_are_cleaned_too(tmp_path):
-    section = CategoryFactory()
+    section = SectionFactory()
     fixture = tmp_path / "import.json"
     fixture.write_text(
         json.dumps(
@@ -96,7 +96,7 @@ def test_loaddata_imports_are_cleaned_too(tmp_path):
                         "slug": "import-election",
                         "standfirst": "Chapô\x0bcollé\x00 depuis un traitement de texte",
                         "body": "<p>Corps</p>",
-                        "category": section.pk,
+                        "section": section.pk,
                         "status": "draft",
                         "created_at": "2026-01-01T00:00:00Z",
                         "updated_at": "2026-01-01T00:00:00Z",
@@ -151,13 +151,13 @@ def test_comment_made_only_of_forbidden_characters_is_refused_with_its_error():
 def test_admin_form_stores_clean_text_and_finds_the_nfd_duplicate(admin_client):
     """The admin validates what will be stored: an NFD spelling of an existing section
     name at the same place is the same slug, and a pasted standfirst loses its controls."""
-    Category.objects.create(name="Élection", slug="election")
+    Section.objects.create(name="Élection", slug="election")
     response = admin_client.post(
-        "/admin/articles/category/add/",
+        "/admin/articles/section/add/",
         {"name": unicodedata.normalize("NFD", "Élection"), "slug": "election", "position": 0},
     )
     assert response.status_code == 200  # shown again, with the error
-    assert Category.objects.count() == 1
+    assert Section.objects.count() == 1
     assert "Élection" in response.text
 
 

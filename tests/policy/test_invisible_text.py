@@ -4,7 +4,7 @@ editor « Ce champ ne peut pas être vide. », never an invisible comment or byl
 
 import pytest
 
-from articles.models import Author, Category
+from articles.models import Author, Section
 from newsportal.textinput import is_blank
 from tests.factories import ArticleFactory
 
@@ -33,11 +33,11 @@ def test_the_comment_form_says_required_for_invisible_text(client, text):
 
 @pytest.mark.parametrize("text", INVISIBLE[:3])
 def test_the_admin_refuses_an_invisible_author_or_section_name(admin_client, text):
-    for url in ["/admin/articles/author/add/", "/admin/articles/category/add/"]:
+    for url in ["/admin/articles/author/add/", "/admin/articles/section/add/"]:
         response = admin_client.post(url, {"name": text, "slug": "", "position": 0})
         assert response.status_code == 200
         assert "Ce champ ne peut pas être vide." in response.content.decode()
-    assert not Author.objects.exists() and not Category.objects.exists()
+    assert not Author.objects.exists() and not Section.objects.exists()
 
 
 @pytest.mark.parametrize("text", ["a\u200b", "é", "\u0915\u093f", "👍🏽", "Ⅳ", "ـ"])

@@ -5,8 +5,8 @@ still redirects is never handed to another object."""
 import pytest
 from taggit.models import Tag
 
-from articles.models import Article, Author, Category
-from tests.factories import ArticleFactory, AuthorFactory, CategoryFactory
+from articles.models import Article, Author, Section
+from tests.factories import ArticleFactory, AuthorFactory, SectionFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -25,18 +25,18 @@ def assert_moved(client, old, new):
 
 @pytest.fixture
 def sections():
-    news = CategoryFactory(name="News - Infos", slug="news-infos")
-    diplomatie = CategoryFactory(name="Diplomatie", slug="diplomatie", parent=news)
-    afrique = CategoryFactory(name="Afrique", slug="afrique", parent=diplomatie)
-    ArticleFactory(category=afrique)
+    news = SectionFactory(name="News - Infos", slug="news-infos")
+    diplomatie = SectionFactory(name="Diplomatie", slug="diplomatie", parent=news)
+    afrique = SectionFactory(name="Afrique", slug="afrique", parent=diplomatie)
+    ArticleFactory(section=afrique)
     return news, diplomatie, afrique
 
 
-def rename(category, slug):
-    category = Category.objects.get(pk=category.pk)
-    category.slug = slug
-    category.save()
-    return category
+def rename(section, slug):
+    section = Section.objects.get(pk=section.pk)
+    section.slug = slug
+    section.save()
+    return section
 
 
 def test_a_renamed_section_keeps_its_pages_subsections_and_feeds(client, sections):
@@ -61,10 +61,10 @@ def test_a_renamed_section_keeps_its_pages_subsections_and_feeds(client, section
 
 def test_every_old_path_of_a_section_renamed_twice_and_moved_leads_to_it(client, sections):
     news, diplomatie, afrique = sections
-    monde = CategoryFactory(name="Monde", slug="monde")
+    monde = SectionFactory(name="Monde", slug="monde")
     rename(diplomatie, "relations")
     rename(diplomatie, "relations-internationales")
-    moved = Category.objects.get(pk=afrique.pk)
+    moved = Section.objects.get(pk=afrique.pk)
     moved.parent = monde
     moved.save()
     for old in (
@@ -87,9 +87,9 @@ def test_a_section_renamed_back_takes_its_address_again(client, sections):
 
 
 def test_a_deleted_section_old_address_is_a_404(client):
-    section = CategoryFactory(slug="ephemere")
+    section = SectionFactory(slug="ephemere")
     rename(section, "passagere")
-    Category.objects.get(pk=section.pk).delete()
+    Section.objects.get(pk=section.pk).delete()
     assert client.get("/rubrique/ephemere/").status_code == 404
 
 
@@ -144,7 +144,7 @@ def test_the_editor_is_told_why_the_article_got_a_suffix(admin_client, client):
     old = ArticleFactory(title="Pluies à Cotonou")
     old.slug = "pluies-a-cotonou-bilan"
     old.save()
-    draft = Article(title="Pluies à Cotonou", category=old.category)
+    draft = Article(title="Pluies à Cotonou", section=old.section)
     # The admin's prepopulated slug arrives filled in, as the browser sends it.
     data = article_form_data(draft, slug="pluies-a-cotonou")
     response = admin_client.post("/admin/articles/article/add/", data, follow=True)
@@ -160,18 +160,18 @@ def test_a_new_section_never_takes_the_old_address_of_another(admin_client, clie
     news, diplomatie, _afrique = sections
     rename(diplomatie, "relations")
     response = admin_client.post(
-        "/admin/articles/category/add/",
+        "/admin/articles/section/add/",
         {"name": "Diplomatie", "slug": "diplomatie", "parent": news.pk, "position": 0},
         follow=True,
     )
     assert response.status_code == 200
-    created = Category.objects.exclude(pk=diplomatie.pk).get(parent=news, name="Diplomatie")
+    created = Section.objects.exclude(pk=diplomatie.pk).get(parent=news, name="Diplomatie")
     assert created.slug == "diplomatie-2"
     messages = [str(m) for m in response.context["messages"]]
     assert any("diplomatie-2" in m for m in messages), messages
     assert_moved(client, "/rubrique/news-infos/diplomatie/", "/rubrique/news-infos/relations/")
     # Elsewhere in the tree the same slug is free.
-    elsewhere = CategoryFactory(name="Diplomatie", slug="diplomatie")
+    elsewhere = SectionFactory(name="Diplomatie", slug="diplomatie")
     assert elsewhere.slug == "diplomatie"
 
 

@@ -4,7 +4,7 @@ used to fail: it refuses it in any query."""
 
 import pytest
 
-from tests.factories import ArticleFactory, AuthorFactory, CategoryFactory, CommentFactory
+from tests.factories import ArticleFactory, AuthorFactory, CommentFactory, SectionFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -39,9 +39,9 @@ PUBLIC = [
 ADMIN = [
     "/admin/articles/article/?q={v}",
     "/admin/articles/article/?status__exact={v}",
-    "/admin/articles/article/?category__id__exact={v}",
+    "/admin/articles/article/?section__id__exact={v}",
     "/admin/articles/article/?q={v}&o={v}&p={v}",
-    "/admin/articles/category/?q={v}",
+    "/admin/articles/section/?q={v}",
     "/admin/articles/author/?q={v}",
     "/admin/articles/image/?q={v}",
     "/admin/taggit/tag/?q={v}",
@@ -55,10 +55,10 @@ ADMIN = [
 
 @pytest.fixture
 def content():
-    afrique = CategoryFactory(name="Afrique", slug="afrique")
+    afrique = SectionFactory(name="Afrique", slug="afrique")
     author = AuthorFactory(name="Awa Diallo", slug="awa-diallo")
     article = ArticleFactory(
-        title="Un article", slug="un-article", category=afrique, tags=["CEDEAO"], authors=[author]
+        title="Un article", slug="un-article", section=afrique, tags=["CEDEAO"], authors=[author]
     )
     CommentFactory(article=article)
     return article

@@ -5,8 +5,8 @@ is refused with a form error in the admin and by save(), never a 500 or a loop."
 import pytest
 from django.core.exceptions import ValidationError
 
-from articles.models import Category
-from tests.factories import CategoryFactory
+from articles.models import Section
+from tests.factories import SectionFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -16,16 +16,16 @@ TOO_LONG = "caractères ; 255 au plus sont possibles"
 
 @pytest.fixture
 def tree():
-    news = CategoryFactory(name="News", slug="news")
-    monde = CategoryFactory(name="Monde", slug="monde", parent=news)
-    afrique = CategoryFactory(name="Afrique", slug="afrique", parent=monde)
+    news = SectionFactory(name="News", slug="news")
+    monde = SectionFactory(name="Monde", slug="monde", parent=news)
+    afrique = SectionFactory(name="Afrique", slug="afrique", parent=monde)
     return news, monde, afrique
 
 
-def change(admin_client, category, **fields):
-    data = {"name": category.name, "slug": category.slug, "position": 0, "parent": ""}
+def change(admin_client, section, **fields):
+    data = {"name": section.name, "slug": section.slug, "position": 0, "parent": ""}
     data.update(fields)
-    return admin_client.post(f"/admin/articles/category/{category.pk}/change/", data)
+    return admin_client.post(f"/admin/articles/section/{section.pk}/change/", data)
 
 
 @pytest.mark.parametrize("where", ["self", "child", "grandchild"])
@@ -35,8 +35,8 @@ def test_a_section_cannot_move_under_itself_in_the_admin(admin_client, tree, whe
     response = change(admin_client, news, parent=target.pk)
     assert response.status_code == 200
     assert CYCLE in response.content.decode()
-    assert Category.objects.get(pk=news.pk).parent_id is None
-    assert Category.objects.get(pk=afrique.pk).path == "news/monde/afrique"
+    assert Section.objects.get(pk=news.pk).parent_id is None
+    assert Section.objects.get(pk=afrique.pk).path == "news/monde/afrique"
 
 
 def test_save_refuses_a_loop(tree):
@@ -44,48 +44,48 @@ def test_save_refuses_a_loop(tree):
     news.parent = afrique
     with pytest.raises(ValidationError):
         news.save()
-    assert Category.objects.get(pk=news.pk).path == "news"
-    assert Category.objects.get(pk=afrique.pk).path == "news/monde/afrique"
+    assert Section.objects.get(pk=news.pk).path == "news"
+    assert Section.objects.get(pk=afrique.pk).path == "news/monde/afrique"
 
 
 def test_a_section_can_still_move_elsewhere(admin_client, tree):
     _news, monde, _afrique = tree
-    other = CategoryFactory(name="Sport", slug="sport")
+    other = SectionFactory(name="Sport", slug="sport")
     response = change(admin_client, monde, parent=other.pk)
     assert response.status_code == 302
-    assert Category.objects.get(name="Afrique").path == "sport/monde/afrique"
+    assert Section.objects.get(name="Afrique").path == "sport/monde/afrique"
 
 
 def test_nested_long_names_get_a_form_error(admin_client, client):
     parent = None
     for level in range(3):
-        parent = Category.objects.create(name=f"{level}" + "x" * 74, parent=parent)
+        parent = Section.objects.create(name=f"{level}" + "x" * 74, parent=parent)
     response = admin_client.post(
-        "/admin/articles/category/add/",
+        "/admin/articles/section/add/",
         {"name": "y" * 75, "slug": "", "parent": parent.pk, "position": 0},
     )
     assert response.status_code == 200
     assert TOO_LONG in response.content.decode()
     assert "y" * 75 in response.content.decode()  # the text typed is kept
-    assert Category.objects.count() == 3
+    assert Section.objects.count() == 3
     with pytest.raises(ValidationError):
-        Category.objects.create(name="y" * 75, parent=parent)
+        Section.objects.create(name="y" * 75, parent=parent)
     assert client.get(parent.get_absolute_url()).status_code == 200
 
 
 @pytest.mark.parametrize("how", ["rename", "move"])
 def test_a_parent_change_that_pushes_a_subsection_too_far_is_refused(admin_client, how):
-    top = CategoryFactory(name="Top", slug="top")
-    mid = Category.objects.create(name="m" * 75, parent=top)
-    low = Category.objects.create(name="l" * 75, parent=mid)
-    deep = Category.objects.create(name="d" * 75, parent=low)
+    top = SectionFactory(name="Top", slug="top")
+    mid = Section.objects.create(name="m" * 75, parent=top)
+    low = Section.objects.create(name="l" * 75, parent=mid)
+    deep = Section.objects.create(name="d" * 75, parent=low)
     assert len(deep.path) == 3 + 3 * 76
     if how == "rename":
         response = change(admin_client, top, slug="t" * 40)
     else:
-        host = Category.objects.create(name="h" * 40)
+        host = Section.objects.create(name="h" * 40)
         response = change(admin_client, top, parent=host.pk)
     assert response.status_code == 200
     assert TOO_LONG in response.content.decode()
-    assert Category.objects.get(pk=deep.pk).path == deep.path
-    assert Category.objects.get(pk=top.pk).path == "top"
+    assert Section.objects.get(pk=deep.pk).path == deep.path
+    assert Section.objects.get(pk=top.pk).path == "top"

@@ -16,7 +16,7 @@ from django.core.management import call_command
 from comments.models import Comment
 from comments.moderation import hold_for_moderation_notice
 from tests.discovery.pages import read_page
-from tests.factories import ArticleFactory, AuthorFactory, CategoryFactory
+from tests.factories import ArticleFactory, AuthorFactory, SectionFactory
 
 ROOT = Path(__file__).resolve().parents[2]
 PRODUCTION = {"SECRET_KEY": "x" * 50, "ALLOWED_HOSTS": "news.example.org"}
@@ -106,8 +106,8 @@ def served_on_8102(settings):
 @pytest.mark.django_db
 def test_pages_feeds_and_sitemaps_use_the_address(client, served_on_8102):
     author = AuthorFactory(name="Awa Diallo")
-    section = CategoryFactory(name="Afrique", slug="afrique")
-    article = ArticleFactory(category=section, authors=[author], tags=["CEDEAO"])
+    section = SectionFactory(name="Afrique", slug="afrique")
+    article = ArticleFactory(section=section, authors=[author], tags=["CEDEAO"])
     texts = []
     page = read_page(client.get(article.get_absolute_url()))
     assert page.canonical() == DEV + article.get_absolute_url()

@@ -7,8 +7,8 @@ import pytest
 from django.db import connection
 from taggit.models import Tag
 
-from articles.models import Article, Author, Category
-from tests.factories import ArticleFactory, AuthorFactory, CategoryFactory
+from articles.models import Article, Author, Section
+from tests.factories import ArticleFactory, AuthorFactory, SectionFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -38,14 +38,14 @@ SITEMAPS = [
 @pytest.fixture
 def stored_before_the_policy(request):
     bad = request.param
-    afrique = CategoryFactory(name="Afrique", slug="afrique")
-    benin = CategoryFactory(name="Bénin", slug="benin", parent=afrique)
+    afrique = SectionFactory(name="Afrique", slug="afrique")
+    benin = SectionFactory(name="Bénin", slug="benin", parent=afrique)
     author = AuthorFactory(name="Awa Diallo", slug="awa-diallo")
-    article = ArticleFactory(category=benin, tags=["CEDEAO"], authors=[author])
+    article = ArticleFactory(section=benin, tags=["CEDEAO"], authors=[author])
     Article.objects.filter(pk=article.pk).update(
         title=f"Titre{bad}collé", standfirst=f"Un chapô{bad}venu d’un traitement de texte"
     )
-    Category.objects.filter(pk=benin.pk).update(name=f"Bé{bad}nin")
+    Section.objects.filter(pk=benin.pk).update(name=f"Bé{bad}nin")
     Author.objects.filter(pk=author.pk).update(name=f"Awa{bad}Diallo")
     Tag.objects.filter(slug="cedeao").update(name=f"CEDEAO{bad}")
     return bad

@@ -41,10 +41,10 @@ pytestmark = [
 SETUP = """
 from datetime import timedelta
 from django.utils import timezone
-from articles.models import Article, Category
-section = Category.objects.create(name="Politique", slug="politique")
+from articles.models import Article, Section
+section = Section.objects.create(name="Politique", slug="politique")
 article = Article.objects.create(
-    title="Panne de base de données", category=section, status="published",
+    title="Panne de base de données", section=section, status="published",
     published_at=timezone.now() - timedelta(hours=1), standfirst="Un chapeau.",
     body="<p>Un paragraphe.</p>", comments_open=True,
 )

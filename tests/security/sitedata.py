@@ -4,17 +4,17 @@ from tests.factories import (
     AdSlotFactory,
     ArticleFactory,
     AuthorFactory,
-    CategoryFactory,
     CommentFactory,
     ImageFactory,
+    SectionFactory,
 )
 
 
 def build_site():
-    news = CategoryFactory(name="News - Infos", slug="news-infos", position=1)
-    diplomatie = CategoryFactory(name="Diplomatie", slug="diplomatie", parent=news)
-    afrique = CategoryFactory(name="Afrique", slug="afrique", position=2)
-    benin = CategoryFactory(name="Bénin", slug="benin", parent=afrique)
+    news = SectionFactory(name="News - Infos", slug="news-infos", position=1)
+    diplomatie = SectionFactory(name="Diplomatie", slug="diplomatie", parent=news)
+    afrique = SectionFactory(name="Afrique", slug="afrique", position=2)
+    benin = SectionFactory(name="Bénin", slug="benin", parent=afrique)
     author = AuthorFactory(name="Awa Diallo")
     image = ImageFactory(alt_text="Une salle de conférence", credit="Rédaction")
     articles = []
@@ -22,14 +22,14 @@ def build_site():
         articles.append(
             ArticleFactory(
                 title=f"Le sommet de Cotonou, épisode {number}",
-                category=diplomatie if number % 2 else benin,
+                section=diplomatie if number % 2 else benin,
                 hero_image=image if number == 0 else None,
                 tags=["diplomatie", "CEDEAO"] if number % 3 else ["économie"],
                 authors=[author],
                 is_breaking=number == 0,
             )
         )
-    ArticleFactory(title="Brouillon secret", status="draft", category=benin)
+    ArticleFactory(title="Brouillon secret", status="draft", section=benin)
     for article in articles[:3]:
         CommentFactory.create_batch(3, article=article)
     AdSlotFactory()

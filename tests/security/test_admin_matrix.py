@@ -11,7 +11,7 @@ from django.contrib.auth.models import Group
 from django.urls import reverse
 
 from articles.newsroom import roles
-from tests.factories import ArticleFactory, CategoryFactory, CommentFactory, UserFactory
+from tests.factories import ArticleFactory, CommentFactory, SectionFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -25,7 +25,7 @@ def objects():
     owner.groups.add(Group.objects.get(name=roles.JOURNALISTS))
     draft = ArticleFactory(owner=owner, status="draft")
     comment = CommentFactory()
-    return {"owner": owner, "draft": draft, "comment": comment, "section": CategoryFactory()}
+    return {"owner": owner, "draft": draft, "comment": comment, "section": SectionFactory()}
 
 
 def urls(objects):
@@ -36,8 +36,8 @@ def urls(objects):
         "own draft": reverse("admin:articles_article_change", args=[draft.pk]),
         "article delete": reverse("admin:articles_article_delete", args=[draft.pk]),
         "article history": reverse("admin:articles_article_history", args=[draft.pk]),
-        "sections": reverse("admin:articles_category_changelist"),
-        "section add": reverse("admin:articles_category_add"),
+        "sections": reverse("admin:articles_section_changelist"),
+        "section add": reverse("admin:articles_section_add"),
         "ad slots": reverse("admin:articles_adslot_changelist"),
         "comments": reverse("admin:comments_comment_changelist"),
         "comment": reverse("admin:comments_comment_change", args=[comment.pk]),

@@ -102,7 +102,7 @@ def pages(article, admin_client):
     return {
         "home": reverse("articles:home"),
         "article": article.get_absolute_url(),
-        "section": article.category.get_absolute_url(),
+        "section": article.section.get_absolute_url(),
         "404": "/nulle-part/",
         "admin login": reverse("admin:login"),
     }

@@ -6,7 +6,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.urls import reverse
 
 from articles import demo
-from articles.models import AdSlot, Article, Category, Image
+from articles.models import AdSlot, Article, Image, Section
 
 
 class Command(BaseCommand):
@@ -76,7 +76,7 @@ class Command(BaseCommand):
                 )
             )
         self.stdout.write(
-            f"Now: {Category.objects.count()} sections, "
+            f"Now: {Section.objects.count()} sections, "
             f"{Article.objects.published().count()} published articles, "
             f"{Image.objects.count()} images, {AdSlot.objects.count()} ad slots.\n"
             f"Admin: {settings.SITE_URL.rstrip('/')}{reverse('admin:index')}  users: "

@@ -14,7 +14,7 @@ from django.db import connection, transaction
 from django.utils import timezone
 from taggit.models import Tag, TaggedItem
 
-from articles.models import AdSlot, Article, Author, Category, Image
+from articles.models import AdSlot, Article, Author, Image, Section
 from comments.models import Comment
 from newsportal import pagecache
 
@@ -61,9 +61,9 @@ class Command(BaseCommand):
         now = timezone.now()
         sections = []
         for position, ((name, slug), children) in enumerate(SECTIONS.items()):
-            root = Category.objects.create(name=name, slug=slug, position=position)
+            root = Section.objects.create(name=name, slug=slug, position=position)
             sections.append(root)
-            sections += [Category.objects.create(name=n, slug=s, parent=root) for n, s in children]
+            sections += [Section.objects.create(name=n, slug=s, parent=root) for n, s in children]
         authors = [Author.objects.create(name=f"Journaliste {n}", slug=f"j-{n}") for n in range(20)]
         images = Image.objects.bulk_create(
             # Listed renditions (set right below, once the ids are known): the files do
@@ -91,7 +91,7 @@ class Command(BaseCommand):
                 slug=FEATURED_SLUG if n == 0 else f"depeche-{n}",
                 standfirst=" ".join(rng.choice(WORDS) for _ in range(25)).capitalize() + ".",
                 body=body,
-                category=sections[n % len(sections)] if n else sections[1],
+                section=sections[n % len(sections)] if n else sections[1],
                 hero_image=images[n % len(images)],
                 status=Article.Status.PUBLISHED,
                 published_at=now - timedelta(minutes=10 + n * 37),

@@ -29,7 +29,7 @@ from django.test import Client, override_settings
 from django.test.utils import CaptureQueriesContext
 
 from articles.discovery.pagination import cursor_for
-from articles.models import Article, Category
+from articles.models import Article, Section
 from comments.models import Comment
 
 COMMENT_BATCH = 500_000
@@ -132,8 +132,8 @@ class Command(BaseCommand):
         rng = random.Random(6)
         client = Client()
         client.cookies["sessionid"] = "scale"  # no page cache: the rendering is measured
-        section = Category.objects.get(path="banc-d-essai")
-        published = Article.objects.published().filter(category=section)
+        section = Section.objects.get(path="banc-d-essai")
+        published = Article.objects.published().filter(section=section)
         total = Article.objects.count()
         comments = Comment.objects.count()
         first = published.order_by("pk").values_list("pk", flat=True).first()

@@ -2,7 +2,7 @@
 
     createdb np_bench
     DATABASE_URL=postgres://…/np_bench manage.py migrate
-    DATABASE_URL=postgres://…/np_bench manage.py bench_search --articles 1000000
+    DATABASE_URL=postgres://…/np_bench BENCHMARKS=true manage.py bench_search --articles 1000000
 
 The articles are made by the database itself (`generate_series`, one INSERT … SELECT
 per batch of 100,000), with French words drawn from Faker's French word list (skewed,
@@ -35,7 +35,7 @@ from articles.discovery.search import (
     search_articles,
     websearch,
 )
-from articles.models import Article, Category
+from articles.models import Article, Section
 
 BENCH_SECTION = "banc-d-essai"
 BATCH = 100_000
@@ -158,7 +158,7 @@ class Command(BaseCommand):
     # Filling ---------------------------------------------------------------------------
 
     def section(self):
-        section, _created = Category.objects.get_or_create(
+        section, _created = Section.objects.get_or_create(
             slug=BENCH_SECTION, parent=None, defaults={"name": "Banc d'essai", "position": 99}
         )
         return section
@@ -166,12 +166,12 @@ class Command(BaseCommand):
     def clean(self):
         with connection.cursor() as cursor:
             cursor.execute(
-                "DELETE FROM articles_article WHERE slug LIKE 'bench-%%' AND category_id IN "
-                "(SELECT id FROM articles_category WHERE path = %s)",
+                "DELETE FROM articles_article WHERE slug LIKE 'bench-%%' AND section_id IN "
+                "(SELECT id FROM articles_section WHERE path = %s)",
                 [BENCH_SECTION],
             )
             self.stdout.write(f"Deleted {cursor.rowcount} generated articles.")
-        Category.objects.filter(path=BENCH_SECTION).delete()
+        Section.objects.filter(path=BENCH_SECTION).delete()
         content_written()  # deleted with SQL: no signal told the page cache
 
     def fill(self, count, body_words):
@@ -211,7 +211,7 @@ class Command(BaseCommand):
         for offset in range(start, count, BATCH):
             size = min(BATCH, count - offset)
             params = {
-                "category": section.pk,
+                "section": section.pk,
                 "first": offset + 1,
                 "last": offset + size,
                 "pool": POOL_SIZE,
@@ -329,11 +329,11 @@ WITH generated AS (
     JOIN bench_body b4 ON b4.id = abs(hashint4(n * 11 + 3)) %% %(pool)s
 )
 INSERT INTO articles_article (
-    title, slug, standfirst, body, category_id, status, published_at, created_at, updated_at,
+    title, slug, standfirst, body, section_id, status, published_at, created_at, updated_at,
     is_breaking, comments_open, comments_premoderated, search_vector
 )
 SELECT
-    title, 'bench-' || n, standfirst, body, %(category)s,
+    title, 'bench-' || n, standfirst, body, %(section)s,
     CASE WHEN n %% 50 = 0 THEN 'draft' ELSE 'published' END,
     CASE WHEN n %% 100 = 1 THEN now() + interval '2 days'
          ELSE now() - interval '1095 days' * (1 - n::float / %(total)s)
