@@ -138,7 +138,6 @@ def test_the_database_refuses_an_empty_slug(model):
         model.objects.filter(pk=obj.pk).update(slug="")
 
 
-
 class AppsOf0007:
     """Today's models under the names migration 0007 knew: Category became Section in
     0010, with the same fields that 0007 reads and writes."""
