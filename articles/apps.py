@@ -9,9 +9,8 @@ class ArticlesConfig(AppConfig):
     def ready(self):
         # Connect the signals: page and section-tree caches, renditions of loaded
         # images, read counts, search's SQLite functions.
-        from articles import caching  # noqa: F401
-        from articles.content import derived, sections  # noqa: F401
-        from articles.discovery import readership, search  # noqa: F401
+        from articles import caching, derived  # noqa: F401
+        from articles.discovery import readership, search, sections  # noqa: F401
         from newsportal import pagecache
 
         caching.connect()

@@ -30,16 +30,16 @@ from newsportal.textinput import InputPolicyModel
 
 
 def _content_written(image_ids=()):
-    # articles.content.derived receives it: caches and renditions follow the write.
+    # articles.derived receives it: caches and renditions follow the write.
     signals.content_written.send(sender=Article, image_ids=list(image_ids))
 
 
 class ContentQuerySet(models.QuerySet):
-    """A queryset whose bulk writes keep derived data right (articles.content.derived).
+    """A queryset whose bulk writes keep derived data right (articles.derived).
 
     `update()` and `bulk_create()` send no model signal (nor does `bulk_update()`,
     which calls `update()`): after writing, they call
-    articles.content.derived.content_written(), which renews cached pages and the section tree.
+    articles.derived.content_written(), which renews cached pages and the section tree.
     Search vectors need nothing here: the database keeps them (migration 0009).
     """
 

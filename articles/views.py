@@ -13,15 +13,15 @@ from taggit.models import Tag
 
 from articles import caching
 from articles.caching import article_page_valid_until, comment_scope
-from articles.content.labels import tags_and_authors
-from articles.content.sections import section_tree
 from articles.discovery import metadata
 from articles.discovery.home import section_blocks
+from articles.discovery.labels import tags_and_authors
 from articles.discovery.pagination import CURSOR_PARAMETER, CappedPaginator, KeysetPage, cursor_for
 from articles.discovery.readership import count_read, most_read
 from articles.discovery.redirects import old_author, old_section, old_tag, redirect_old_address
 from articles.discovery.related import related_articles
 from articles.discovery.search import SearchForm, attach_snippets, results_capped, search_articles
+from articles.discovery.sections import section_tree
 from articles.models import (
     BREAKING_NEWS_AGE,
     AdSlot,

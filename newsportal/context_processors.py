@@ -4,7 +4,7 @@ from django.utils.functional import SimpleLazyObject
 
 def site(request):
     """The site's name and menu, for every template; the menu loads only when used."""
-    from articles.content.sections import section_tree
+    from articles.discovery.sections import section_tree
 
     return {
         "site_name": settings.SITE_NAME,

@@ -14,7 +14,6 @@ from django.db.models import Q
 from django.utils import timezone
 from taggit.models import Tag, TaggedItem
 
-from articles.content.derived import content_written
 from articles.content.sanitize import sanitize_html
 from articles.content.slugs import french_slugify
 from articles.demo.drawing import draw_banner, draw_photo, hex_rgb
@@ -32,6 +31,7 @@ from articles.demo.plan import (
     build_plan,
     section_paths,
 )
+from articles.derived import content_written
 from articles.models import AdSlot, Article, Author, Image, Section
 
 
@@ -174,7 +174,7 @@ def load_articles(plan, sections, authors, images, tags, now):
         batch_size=500,
     )
     # Tags, bylines and links went in with bulk_create, which sends no signal: tell the
-    # caches (search vectors follow by themselves: articles.content.derived).
+    # caches (search vectors follow by themselves: articles.derived).
     content_written()
     return articles
 

@@ -17,9 +17,9 @@ from django.utils.feedgenerator import Atom1Feed, Enclosure, Rss201rev2Feed
 from django.utils.translation import gettext as _
 from taggit.models import Tag, TaggedItem
 
-from articles.content.sections import section_tree
 from articles.discovery.metadata import absolute_url, hero_rendition
 from articles.discovery.redirects import old_author, old_section, old_tag, redirect_old_address
+from articles.discovery.sections import section_tree
 from articles.models import Article, Author
 from newsportal.pagecache import shared
 from newsportal.textinput import xml_text

@@ -150,7 +150,7 @@ def update_search_vectors(articles=None):
     """
     if connection.vendor != "postgresql":
         return 0
-    from articles.content.derived import content_written
+    from articles.derived import content_written
 
     articles = Article.objects.all() if articles is None else articles
     # Writing NULL makes the trigger compute the vector again.

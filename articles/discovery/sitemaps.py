@@ -20,7 +20,7 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from taggit.models import Tag
 
-from articles.content.sections import section_tree
+from articles.discovery.sections import section_tree
 from articles.models import Article, Author
 from newsportal.pagecache import shared
 from newsportal.textinput import xml_text

@@ -90,8 +90,8 @@ def test_article_page_query_count_does_not_grow_with_comments(
     CommentFactory.create_batch(count, article=article)
     # Warm the section menu and « most read », as in production; the page's fragments
     # (related articles, comment list) stay cold so that every query is counted.
-    from articles.content.sections import section_tree
     from articles.discovery.readership import most_read
+    from articles.discovery.sections import section_tree
 
     section_tree()
     most_read()

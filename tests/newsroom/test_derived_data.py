@@ -24,7 +24,7 @@ from PIL import Image as PILImage
 from reversion.models import Version
 from taggit.models import Tag, TaggedItem
 
-from articles.content.derived import content_written
+from articles.derived import content_written
 from articles.discovery.search import SEARCH_CONFIG, search_document
 from articles.models import Article, Image, Section
 from tests.factories import ArticleFactory, ImageFactory, SectionFactory

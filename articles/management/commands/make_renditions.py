@@ -1,6 +1,6 @@
 from django.core.management.base import BaseCommand
 
-from articles.content.derived import content_written, refresh_renditions
+from articles.derived import content_written, refresh_renditions
 from articles.models import Image
 
 

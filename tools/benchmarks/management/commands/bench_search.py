@@ -27,7 +27,7 @@ from django.core.paginator import Paginator
 from django.db import connection, transaction
 from faker.providers.lorem.fr_FR import Provider as FrenchLorem
 
-from articles.content.derived import content_written
+from articles.derived import content_written
 from articles.discovery.search import (
     SEARCH_CONFIG,
     attach_snippets,

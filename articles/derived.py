@@ -11,7 +11,7 @@ What is derived from the content, and what keeps it right:
   `bulk_create()` and `update(file=…)` (articles.models.ContentQuerySet), an image
   loaded by `loaddata` (the receiver below), `manage.py make_renditions`.
 - **Cached pages and the cached section tree**: model signals for saves and deletes
-  (newsportal.pagecache, articles.content.sections); every write that sends no signal calls
+  (newsportal.pagecache, articles.discovery.sections); every write that sends no signal calls
   `content_written()`, the one entry point: the content querysets' `update()`,
   `bulk_create()` and `bulk_update()`, the demo seed (taggit's and the many-to-many
   tables), management commands that write with SQL.
@@ -26,7 +26,7 @@ from django.db import models
 from django.db.models.signals import post_save
 from django.dispatch import receiver
 
-from articles.content.sections import forget_section_tree
+from articles.discovery.sections import forget_section_tree
 from articles.media.renditions import make_renditions, rendition_widths
 from articles.models import Article, Image
 from articles.signals import content_written as content_written_signal
