@@ -12,7 +12,7 @@ the text; the article's id is a parameter.
 from django.db import connection
 from taggit.models import Tag, TaggedItem
 
-from articles.discovery.related import ARTICLE_TYPE
+from articles.content.tagging import ARTICLE_CONTENT_TYPE
 from articles.models import Article, Author
 
 
@@ -23,7 +23,7 @@ def _sql():
     return (
         f"SELECT 'tag', t.id, t.name, t.slug FROM {tag} t "
         f"JOIN {tagged} i ON i.tag_id = t.id "
-        f"WHERE i.object_id = %s AND i.content_type_id = {ARTICLE_TYPE} "
+        f"WHERE i.object_id = %s AND i.content_type_id = {ARTICLE_CONTENT_TYPE} "
         "UNION ALL "
         f"SELECT 'author', a.id, a.name, a.slug FROM {author} a "
         f"JOIN {bylines} b ON b.author_id = a.id WHERE b.article_id = %s"

@@ -25,6 +25,7 @@ from django.db.models.expressions import RawSQL
 from django.utils import timezone
 from taggit.models import TaggedItem
 
+from articles.content.tagging import ARTICLE_CONTENT_TYPE
 from articles.models import Article
 
 
@@ -35,14 +36,6 @@ def _tables():
         "picks": quote(Article.related_articles.through._meta.db_table),
         "tagged": quote(TaggedItem._meta.db_table),
     }
-
-
-# The content type of articles, found by name in the same query (no extra round trip,
-# and no process-wide id that a test database could change).
-ARTICLE_TYPE = (
-    "(SELECT ct.id FROM django_content_type ct WHERE ct.app_label = 'articles' "
-    "AND ct.model = 'article')"
-)
 
 
 def related_articles(article, tag_ids, limit=None):
@@ -56,7 +49,7 @@ def related_articles(article, tag_ids, limit=None):
     tags_in = ", ".join(["%s"] * len(tag_ids))
     shares_tag = (
         f"EXISTS (SELECT 1 FROM {tables['tagged']} t WHERE t.object_id = {{row}} "
-        f"AND t.content_type_id = {ARTICLE_TYPE} AND t.tag_id IN ({tags_in}))"
+        f"AND t.content_type_id = {ARTICLE_CONTENT_TYPE} AND t.tag_id IN ({tags_in}))"
     )
 
     members = [
