@@ -3,10 +3,10 @@
 The article page is held to a query budget (see docs/performance.md); tags and authors
 are two short lists of (name, slug) that a UNION ALL brings back in one round trip.
 
-The query is SQL text, as in articles/discovery/related.py and for the same reason: built from
-two querysets and a union, it cost the ORM more Python (about 1.5 ms on each cold
-article page) than PostgreSQL took to run it. Only table names and placeholders go into
-the text; the article's id is a parameter.
+The query is SQL text, as in articles/discovery/related.py and for the same reason: built
+from two querysets and a union, it cost the ORM more Python on each cold article page
+than PostgreSQL took to run it (docs/benchmarks.md). Only table names and placeholders
+go into the text; the article's id is a parameter.
 """
 
 from django.db import connection

@@ -12,9 +12,10 @@ articles, and then those can take at most that many of its candidates' places.
 
 The candidates and the rank are written in SQL (RawSQL) inside an ORM query, which
 still loads the cards (for_listing: section, photo, deferred body). Built with the ORM
-(three subqueries in a UNION, two Exists, a Case), the query took the ORM about 6 ms
-of Python to put together on every cold article page, more than PostgreSQL took to
-run it; the same SQL as text costs nothing to build. The SQL is plain enough for
+(three subqueries in a UNION, two Exists, a Case), the query cost more Python to put
+together on every cold article page than PostgreSQL took to run it (the figures:
+docs/benchmarks.md, "Figures behind choices in the code"); the same SQL as text costs
+next to nothing to build. The SQL is plain enough for
 SQLite and PostgreSQL alike (LIMIT sits in subqueries of the UNION, which both allow).
 """
 
