@@ -246,7 +246,8 @@ class Section(InputPolicyModel, models.Model):
 
 
 class Author(InputPolicyModel, models.Model):
-    """A byline: a staff member, a correspondent or an agency."""
+    """An author: a staff member, a correspondent or an agency, named in the byline of
+    the articles they sign."""
 
     name = models.CharField(_("name"), max_length=120)
     slug = models.SlugField(

@@ -190,7 +190,7 @@ class ArticleDetailView(CachedPageMixin, DetailView):
         )
 
     def get(self, request, *args, **kwargs):
-        # The article, its corrections, tags and bylines: kept in this process for the
+        # The article, its corrections, tags and authors: kept in this process for the
         # page generation (a logged-in reader's page makes no query for them).
         found = per_generation(request, f"article:{kwargs['slug']}", self.load_article)
         if found is not None:

@@ -8,8 +8,8 @@
 - A name that leaves nothing (« ??? ») gets a stable fallback: the kind of object and
   a short digest of the name (« !!! » → `tag-3894b0d5`), the same every time.
 - A slug is unique among the live objects of its kind *and* among the old slugs that
-  still redirect to one of them: an address that leads to a story is never handed to
-  another one; the newcomer gets `-2`, `-3`…
+  still redirect to one of them: an address that leads to an article (a section, a tag,
+  an author) is never handed to another one; the newcomer gets `-2`, `-3`…
 """
 
 import hashlib

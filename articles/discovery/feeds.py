@@ -1,6 +1,6 @@
 """RSS 2.0 and Atom feeds: the whole site, each section (with its subsections), each tag,
 each author. Published articles only, newest first, with the full standfirst, the
-authors, the section and tags as categories, and the hero photo as an enclosure.
+authors, the section and tags as categories, and the hero image as an enclosure.
 
 Links use SITE_URL, like the canonical links of the pages, so a feed fetched through
 an internal host name still points readers to the public site.

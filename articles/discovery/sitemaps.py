@@ -169,7 +169,7 @@ def index(request):
     entries = []
     for name, sitemap_class in SITEMAPS.items():
         sitemap = sitemap_class()
-        location = site_url(reverse("sitemap-section", kwargs={"section": name}))
+        location = site_url(reverse("sitemap-part", kwargs={"part": name}))
         lastmod = sitemap.get_latest_lastmod()
         entries.append(sitemap_views.SitemapIndexItem(location, lastmod))
         entries += [
@@ -182,8 +182,10 @@ def index(request):
 
 
 @_in_default_language
-def section(request, section):
-    return sitemap_views.sitemap(request, SITEMAPS, section=section)
+def part(request, part):
+    """One of SITEMAPS (`sections`, `articles`, `tags`, `authors`): what Django's sitemap
+    view calls a "section", a word this project keeps for the site's sections."""
+    return sitemap_views.sitemap(request, SITEMAPS, section=part)
 
 
 @_in_default_language

@@ -11,7 +11,7 @@ from newsportal.siteurl import site_url
 
 class Command(BaseCommand):
     help = (
-        "Load the demo newsroom once: sections, bylines, drawn photos, articles, ad slots "
+        "Load the demo newsroom once: sections, authors, drawn photos, articles, ad slots "
         "and one account per role. Running it again creates nothing. Passwords come from "
         "DEMO_PASSWORD (or DEMO_<USERNAME>_PASSWORD) or are generated and printed once."
     )
