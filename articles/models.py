@@ -142,10 +142,7 @@ class Section(InputPolicyModel, models.Model):
             if old_path and old_path != self.path:
                 # The old address keeps answering (301), then the whole subtree moves,
                 # each subsection keeping its own old address.
-                SectionRedirect.objects.filter(old_path=self.path).delete()
-                SectionRedirect.objects.update_or_create(
-                    old_path=old_path, defaults={"section": self}
-                )
+                SectionRedirect.keep(self, old_path, self.path)
                 for child in self.children.all():
                     child.save()
 
@@ -229,22 +226,28 @@ class Section(InputPolicyModel, models.Model):
             self.slug_notice = SlugNotice(wanted, self.slug, holder)
 
     def ancestor_paths(self):
+        """The paths of the section's ancestors, root first (a list of str).
+
+        « news-infos/diplomatie/afrique » gives ["news-infos", "news-infos/diplomatie"].
+        The one definition of a section's ancestors: `ancestors()` reads them from the
+        database, the section tree (articles.discovery.sections) from memory.
+        """
         parts = self.path.split("/")
         return ["/".join(parts[:i]) for i in range(1, len(parts))]
 
     def ancestors(self):
-        """Return the ancestors, root first, in one query."""
+        """Return the ancestors (Sections), root first, in one query."""
         paths = self.ancestor_paths()
-        if not paths:
-            return []
-        return sorted(Section.objects.filter(path__in=paths), key=lambda c: c.depth)
+        found = {s.path: s for s in Section.objects.filter(path__in=paths)} if paths else {}
+        return [found[path] for path in paths if path in found]
 
     def path_names(self):
         return [c.name for c in self.ancestors()] + [self.name]
 
 
 class Author(InputPolicyModel, models.Model):
-    """A byline: a staff member, a correspondent or an agency."""
+    """An author: a staff member, a correspondent or an agency, named in the byline of
+    the articles they sign."""
 
     name = models.CharField(_("name"), max_length=120)
     slug = models.SlugField(
@@ -287,11 +290,7 @@ class Author(InputPolicyModel, models.Model):
         if self.pk:
             old_slug = Author.objects.filter(pk=self.pk).values_list("slug", flat=True).first()
         super().save(*args, **kwargs)
-        if old_slug and old_slug != self.slug:
-            AuthorSlugRedirect.objects.filter(old_slug=self.slug).delete()
-            AuthorSlugRedirect.objects.update_or_create(
-                old_slug=old_slug, defaults={"author": self}
-            )
+        AuthorSlugRedirect.keep(self, old_slug, self.slug)
 
     def get_absolute_url(self):
         return reverse("articles:author", kwargs={"slug": self.slug})
@@ -553,11 +552,7 @@ class Article(InputPolicyModel, models.Model):
         if self.pk:
             old_slug = Article.objects.filter(pk=self.pk).values_list("slug", flat=True).first()
         super().save(*args, **kwargs)
-        if old_slug and old_slug != self.slug:
-            ArticleSlugRedirect.objects.filter(old_slug=self.slug).delete()
-            ArticleSlugRedirect.objects.update_or_create(
-                old_slug=old_slug, defaults={"article": self}
-            )
+        ArticleSlugRedirect.keep(self, old_slug, self.slug)
 
     def get_absolute_url(self):
         return reverse("articles:detail", kwargs={"slug": self.slug})
@@ -616,21 +611,68 @@ class Correction(InputPolicyModel, models.Model):
         return f"{self.article} ({self.published_at:%Y-%m-%d})"
 
 
-class ArticleSlugRedirect(models.Model):
-    """An old slug that answers with a permanent redirect after a rename."""
+class OldAddress(models.Model):
+    """An address a renamed or moved object had, still answering with a 301 to it.
+
+    A subclass has a unique `old_<ADDRESS>` column (`old_slug`, or `old_path` for a
+    section) and a foreign key named `TARGET` to the object it leads to. The pages and
+    feeds find the object with `leads_to()` (articles.discovery.redirects); a save that
+    changes the address records it with `keep()`. Abstract: each subclass keeps its
+    own table.
+    """
+
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    ADDRESS = "slug"
+    TARGET = None
+
+    class Meta:
+        abstract = True
+
+    def __str__(self):
+        target = getattr(self, self.TARGET)
+        return f"{getattr(self, f'old_{self.ADDRESS}')} → {getattr(target, self.ADDRESS)}"
+
+    @classmethod
+    def leads_to(cls, address, among=None):
+        """The object an old `address` (a slug, or a section's path) leads to, or None.
+
+        `among` (a queryset of the target model) narrows the answer down, e.g. to the
+        published articles.
+        """
+        found = cls._default_manager.filter(**{f"old_{cls.ADDRESS}": address})
+        if among is not None:
+            found = found.filter(**{f"{cls.TARGET}__in": among})
+        found = found.select_related(cls.TARGET)[:1]
+        return getattr(found[0], cls.TARGET) if found else None
+
+    @classmethod
+    def keep(cls, target, old, new):
+        """After `target` moved from address `old` to `new`, `old` keeps leading to it.
+
+        `new` is `target`'s own address again, so a row that kept it as an old address
+        (of `target` or another object) goes. Nothing happens when `old` is empty or
+        equals `new`.
+        """
+        if not old or old == new:
+            return
+        column = f"old_{cls.ADDRESS}"
+        cls._default_manager.filter(**{column: new}).delete()
+        cls._default_manager.update_or_create(**{column: old}, defaults={cls.TARGET: target})
+
+
+class ArticleSlugRedirect(OldAddress):
+    """An old slug of an article that answers with a 301."""
 
     old_slug = models.SlugField(max_length=200, unique=True)
     article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="old_slugs")
-    created_at = models.DateTimeField(auto_now_add=True)
 
+    TARGET = "article"
     objects = ContentQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("old slug")
         verbose_name_plural = _("old slugs")
-
-    def __str__(self):
-        return f"{self.old_slug} → {self.article.slug}"
 
 
 def _addressable(slug):
@@ -671,7 +713,7 @@ def slug_before_save(sender, instance, raw=False, **kwargs):
             instance.path, instance.depth = instance.slug, 0
 
 
-class SectionRedirect(models.Model):
+class SectionRedirect(OldAddress):
     """An old path of a section (« news-infos/diplomatie ») that answers with a 301.
 
     Renaming or moving a section records one for the section and one for each of its
@@ -682,53 +724,48 @@ class SectionRedirect(models.Model):
     section = models.ForeignKey(
         Section, on_delete=models.CASCADE, related_name="old_paths", verbose_name=_("section")
     )
-    created_at = models.DateTimeField(auto_now_add=True)
+
+    ADDRESS = "path"
+    TARGET = "section"
 
     class Meta:
         verbose_name = _("old section address")
         verbose_name_plural = _("old section addresses")
 
-    def __str__(self):
-        return f"{self.old_path} → {self.section.path}"
 
-
-class AuthorSlugRedirect(models.Model):
+class AuthorSlugRedirect(OldAddress):
     """An old slug of an author that answers with a 301 (page and feeds)."""
 
     old_slug = models.SlugField(max_length=120, unique=True)
     author = models.ForeignKey(
         Author, on_delete=models.CASCADE, related_name="old_slugs", verbose_name=_("author")
     )
-    created_at = models.DateTimeField(auto_now_add=True)
+
+    TARGET = "author"
 
     class Meta:
         verbose_name = _("old author address")
         verbose_name_plural = _("old author addresses")
 
-    def __str__(self):
-        return f"{self.old_slug} → {self.author.slug}"
 
-
-class TagSlugRedirect(models.Model):
+class TagSlugRedirect(OldAddress):
     """An old slug of a tag that answers with a 301 (page and feeds)."""
 
     old_slug = models.SlugField(max_length=100, unique=True)
     tag = models.ForeignKey(
         "taggit.Tag", on_delete=models.CASCADE, related_name="old_slugs", verbose_name=_("tag")
     )
-    created_at = models.DateTimeField(auto_now_add=True)
+
+    TARGET = "tag"
 
     class Meta:
         verbose_name = _("old tag address")
         verbose_name_plural = _("old tag addresses")
 
-    def __str__(self):
-        return f"{self.old_slug} → {self.tag.slug}"
 
-
-register_redirects(Article, ArticleSlugRedirect, "article")
-register_redirects(Author, AuthorSlugRedirect, "author")
-register_redirects(Tag, TagSlugRedirect, "tag")
+register_redirects(Article, ArticleSlugRedirect)
+register_redirects(Author, AuthorSlugRedirect)
+register_redirects(Tag, TagSlugRedirect)
 
 
 class AdSlotQuerySet(ContentQuerySet):

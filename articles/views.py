@@ -1,7 +1,7 @@
 from django.conf import settings
 from django.db.models import Exists, OuterRef
 from django.http import Http404
-from django.shortcuts import get_object_or_404, redirect
+from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from django.utils.cache import patch_cache_control, patch_vary_headers
 from django.utils.decorators import method_decorator
@@ -18,7 +18,7 @@ from articles.discovery.home import section_blocks
 from articles.discovery.labels import tags_and_authors
 from articles.discovery.pagination import CURSOR_PARAMETER, CappedPaginator, KeysetPage, cursor_for
 from articles.discovery.readership import count_read, most_read
-from articles.discovery.redirects import old_author, old_section, old_tag, redirect_old_address
+from articles.discovery.redirects import old_address, redirect_old_address
 from articles.discovery.related import related_articles
 from articles.discovery.search import SearchForm, attach_snippets, results_capped, search_articles
 from articles.discovery.sections import section_tree
@@ -28,7 +28,10 @@ from articles.models import (
     Article,
     ArticleSlugRedirect,
     Author,
+    AuthorSlugRedirect,
     Correction,
+    SectionRedirect,
+    TagSlugRedirect,
 )
 from articles.newsroom.publishing import can_preview
 from newsportal.pagecache import CachedPageMixin, per_generation
@@ -105,7 +108,7 @@ class SectionView(ArticleListView):
         self.tree = section_tree(self.request)
         self.section = self.tree.by_path.get(kwargs["path"].strip("/"))
         if self.section is None:
-            return redirect_old_address(request, old_section(kwargs["path"]))
+            return redirect_old_address(request, old_address(SectionRedirect, kwargs["path"]))
         return super().get(request, *args, **kwargs)
 
     def get_queryset(self):
@@ -127,7 +130,7 @@ class TagView(ArticleListView):
     def get(self, request, *args, **kwargs):
         self.tag = Tag.objects.filter(slug=kwargs["slug"]).first()
         if self.tag is None:
-            return redirect_old_address(request, old_tag(kwargs["slug"]))
+            return redirect_old_address(request, old_address(TagSlugRedirect, kwargs["slug"]))
         return super().get(request, *args, **kwargs)
 
     def get_queryset(self):
@@ -143,7 +146,7 @@ class AuthorView(ArticleListView):
     def get(self, request, *args, **kwargs):
         self.author = Author.objects.filter(slug=kwargs["slug"]).first()
         if self.author is None:
-            return redirect_old_address(request, old_author(kwargs["slug"]))
+            return redirect_old_address(request, old_address(AuthorSlugRedirect, kwargs["slug"]))
         return super().get(request, *args, **kwargs)
 
     def get_queryset(self):
@@ -187,19 +190,19 @@ class ArticleDetailView(CachedPageMixin, DetailView):
         )
 
     def get(self, request, *args, **kwargs):
-        # The article, its corrections, tags and bylines: kept in this process for the
+        # The article, its corrections, tags and authors: kept in this process for the
         # page generation (a logged-in reader's page makes no query for them).
         found = per_generation(request, f"article:{kwargs['slug']}", self.load_article)
         if found is not None:
             self.object, self.labels, self.corrections = found
         else:
             # A renamed article keeps answering at its old address.
-            old = ArticleSlugRedirect.objects.filter(
-                old_slug=kwargs["slug"], article__in=Article.objects.published()
-            ).select_related("article")
-            if old_slug := old.first():
-                return redirect(old_slug.article, permanent=True)
-            raise Http404(_("No article at this address."))
+            renamed = old_address(
+                ArticleSlugRedirect, kwargs["slug"], among=Article.objects.published()
+            )
+            if renamed is None:
+                raise Http404(_("No article at this address."))
+            return redirect_old_address(request, renamed)
         count_read(request, self.object)
         response = self.render_to_response(self.get_context_data(object=self.object))
         response.page_cache_extra = {"article_pk": self.object.pk}

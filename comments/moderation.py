@@ -10,6 +10,8 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from newsportal.siteurl import site_url
+
 from .models import Comment
 from .reasons import describe_all
 
@@ -79,7 +81,7 @@ def hold_for_moderation_notice(comment):
     recipients = moderator_emails()
     if not recipients:
         return 0
-    queue = f"{settings.SITE_URL.rstrip('/')}/admin/comments/comment/?status__exact=pending"
+    queue = site_url("/admin/comments/comment/?status__exact=pending")
     subject = _("[%(site)s] A comment waits for moderation on « %(title)s »") % {
         "site": settings.SITE_NAME,
         "title": comment.article.title,

@@ -1,6 +1,8 @@
 from django.conf import settings
 from django.utils.functional import SimpleLazyObject
 
+from newsportal.siteurl import site_url
+
 
 def site(request):
     """The site's name and menu, for every template; the menu loads only when used."""
@@ -8,6 +10,6 @@ def site(request):
 
     return {
         "site_name": settings.SITE_NAME,
-        "site_url": settings.SITE_URL.rstrip("/"),
+        "site_url": site_url(),
         "section_tree": SimpleLazyObject(lambda: section_tree(request)),
     }

@@ -10,6 +10,7 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 import environ
+from django.urls import reverse
 from django.utils.csp import CSP
 from django.utils.translation import gettext_lazy as _
 
@@ -248,6 +249,11 @@ CRISPY_TEMPLATE_PACK = "bootstrap5"
 TAGGIT_CASE_INSENSITIVE = True
 # Tag slugs follow the portal's slug policy (articles.content.tagging, docs/input.md), not
 # TAGGIT_STRIP_UNICODE_WHEN_SLUGIFYING, which needs unidecode (GPL) to transliterate.
+# taggit's Tag has no page of its own; ours is /tag/<slug>/, and tag.get_absolute_url()
+# names it for the pages, feeds, sitemaps and old addresses alike.
+ABSOLUTE_URL_OVERRIDES = {
+    "taggit.tag": lambda tag: reverse("articles:tag", kwargs={"slug": tag.slug}),
+}
 
 # Image renditions: widths made once per uploaded image, never during a page view.
 RENDITION_WIDTHS = [360, 720, 1080, 1440]

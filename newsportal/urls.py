@@ -20,7 +20,7 @@ urlpatterns = [
     path("robots.txt", sitemaps.robots_txt, name="robots-txt"),
     path("sitemap.xml", sitemaps.index, name="sitemap"),
     path("sitemap-news.xml", sitemaps.news, name="sitemap-news"),
-    path("sitemap-<slug:section>.xml", sitemaps.section, name="sitemap-section"),
+    path("sitemap-<slug:part>.xml", sitemaps.part, name="sitemap-part"),
 ]
 urlpatterns += i18n_patterns(
     path("admin/", admin.site.urls),

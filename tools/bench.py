@@ -86,6 +86,11 @@ def run(*args, env=None, **kwargs):
     return subprocess.run(args, cwd=ROOT, env=env, check=True, **kwargs)
 
 
+def output(*args, env=None):
+    """What a program run as `run` prints (str)."""
+    return run(*args, env=env, capture_output=True, text=True).stdout
+
+
 def ensure_wrk():
     if shutil.which("wrk"):
         return
@@ -128,12 +133,7 @@ def server_env(port, static_root):
 def prepare_database(env):
     admin = f"{PG}/postgres"
     if os.environ.get("BENCH_REUSE_DATABASE"):
-        names = subprocess.run(
-            ["psql", admin, "-tAc", "SELECT datname FROM pg_database"],
-            capture_output=True,
-            text=True,
-            check=True,
-        ).stdout.split()
+        names = output("psql", admin, "-tAc", "SELECT datname FROM pg_database").split()
         if DATABASE in names:
             print(f"database {DATABASE}: kept as it is (BENCH_REUSE_DATABASE)")
             run(PYTHON, "manage.py", "migrate", "--noinput", "-v0", env=env)
@@ -143,17 +143,7 @@ def prepare_database(env):
     run(PYTHON, "manage.py", "migrate", "--noinput", "-v0", env=env)
     # The benchmark commands are tooling, installed only on demand (tools/benchmarks).
     run(PYTHON, "manage.py", "bench_dataset", env={**env, "BENCHMARKS": "true"})
-    if (
-        "update_search_vectors"
-        in subprocess.run(
-            [PYTHON, "manage.py", "help", "--commands"],
-            cwd=ROOT,
-            env=env,
-            capture_output=True,
-            text=True,
-            check=True,
-        ).stdout
-    ):
+    if "update_search_vectors" in output(PYTHON, "manage.py", "help", "--commands", env=env):
         run(PYTHON, "manage.py", "update_search_vectors", env=env)
 
 
@@ -187,15 +177,7 @@ def public_article(env):
         "from articles.models import Article; "
         "print(Article.objects.published().order_by('published_at').first().get_absolute_url())"
     )
-    out = subprocess.run(
-        [PYTHON, "manage.py", "shell", "-c", code],
-        cwd=ROOT,
-        env=env,
-        capture_output=True,
-        text=True,
-        check=True,
-    ).stdout
-    return out.strip().splitlines()[-1]
+    return output(PYTHON, "manage.py", "shell", "-c", code, env=env).strip().splitlines()[-1]
 
 
 def load():

@@ -8,8 +8,8 @@
 - A name that leaves nothing (« ??? ») gets a stable fallback: the kind of object and
   a short digest of the name (« !!! » → `tag-3894b0d5`), the same every time.
 - A slug is unique among the live objects of its kind *and* among the old slugs that
-  still redirect to one of them: an address that leads to a story is never handed to
-  another one; the newcomer gets `-2`, `-3`…
+  still redirect to one of them: an address that leads to an article (a section, a tag,
+  an author) is never handed to another one; the newcomer gets `-2`, `-3`…
 """
 
 import hashlib
@@ -58,14 +58,15 @@ def first_free(base, used):
     return slug
 
 
-# model -> (redirect model, name of its foreign key to the model); filled by each model
-# module, so that `unique_slug` knows which old slugs still lead somewhere.
+# model -> its old-address model (articles.models.OldAddress, with `old_slug` and a
+# foreign key named TARGET); filled by the model module, so that `unique_slug` knows
+# which old slugs still lead somewhere.
 REDIRECTS = {}
 
 
-def register_redirects(model, redirect_model, target):
-    """Declare that `redirect_model.old_slug` rows keep old slugs of `model` (via `target`)."""
-    REDIRECTS[model] = (redirect_model, target)
+def register_redirects(model, redirect_model):
+    """Declare that `redirect_model.old_slug` rows keep old slugs of `model`."""
+    REDIRECTS[model] = redirect_model
 
 
 def slugs_in_use(model, prefix, exclude_pk=None):
@@ -75,10 +76,10 @@ def slugs_in_use(model, prefix, exclude_pk=None):
         taken = taken.exclude(pk=exclude_pk)
     used = set(taken.values_list("slug", flat=True))
     if model in REDIRECTS:
-        redirect_model, target = REDIRECTS[model]
+        redirect_model = REDIRECTS[model]
         redirects = redirect_model._default_manager.filter(old_slug__startswith=prefix)
         if exclude_pk:
-            redirects = redirects.exclude(**{f"{target}_id": exclude_pk})
+            redirects = redirects.exclude(**{f"{redirect_model.TARGET}_id": exclude_pk})
         used |= set(redirects.values_list("old_slug", flat=True))
     return used
 
@@ -101,12 +102,8 @@ def redirect_holder(model, slug, exclude_pk=None):
     """The object of `model` that an old `slug` still redirects to (not `exclude_pk`), or None."""
     if model not in REDIRECTS or not slug:
         return None
-    redirect_model, target = REDIRECTS[model]
-    held = redirect_model._default_manager.filter(old_slug=slug)
-    if exclude_pk:
-        held = held.exclude(**{f"{target}_id": exclude_pk})
-    found = held.select_related(target).first()
-    return getattr(found, target) if found else None
+    others = model._default_manager.exclude(pk=exclude_pk) if exclude_pk else None
+    return REDIRECTS[model].leads_to(slug, among=others)
 
 
 class SlugNotice:

@@ -10,17 +10,39 @@
   instead of an empty slug. Swapping in a custom tag model would have moved every tag
   to a new table for the same result.
 - Old addresses: a renamed tag keeps its old slug as a `TagSlugRedirect` (301).
+- Articles' tags: taggit keeps the tags of every tagged model in one table
+  (`TaggedItem`), told apart by content type; `ARTICLE_CONTENT_TYPE` and
+  `article_tag_items()` are the one way this project picks the articles' rows.
 """
 
 from django import forms
 from django.apps import apps
+from django.db.models.expressions import RawSQL
 from django.utils.translation import gettext_lazy as _
 from taggit.forms import TagField
 from taggit.managers import TaggableManager, _TaggableManager
-from taggit.models import Tag
+from taggit.models import Tag, TaggedItem
 
 from articles.content.slugs import SLUG_SHAPE, claim_slug, make_slug, unique_slug
 from newsportal.textinput import clean_text
+
+# The id of the articles' content type, as an SQL subquery for raw SQL and the ORM alike:
+# found by name in the query that needs it (no extra round trip, and no id kept in the
+# process that another database, a test's, could change).
+ARTICLE_CONTENT_TYPE = (
+    "(SELECT ct.id FROM django_content_type ct "
+    "WHERE ct.app_label = 'articles' AND ct.model = 'article')"
+)
+
+
+def article_tag_items():
+    """taggit's TaggedItem rows that tag an article (a queryset), never another model's.
+
+    Filter it by `object_id` (an article's pk) or `tag`; `tag__name` reaches the name.
+    """
+    # A constant: no value from outside goes into the SQL text.
+    return TaggedItem.objects.filter(content_type_id=RawSQL(ARTICLE_CONTENT_TYPE, ()))  # noqa: S611
+
 
 TAG_SLUG_LENGTH = 100
 # taggit's Tag.name column.
@@ -133,7 +155,4 @@ def after_tag_save(sender, instance, raw=False, **kwargs):
     """post_save of Tag: a changed slug keeps redirecting from the old one."""
     # Looked up by name: articles.models imports this module for its tag manager.
     TagSlugRedirect = apps.get_model("articles", "TagSlugRedirect")
-    old_slug = getattr(instance, "_old_slug", None)
-    if old_slug and old_slug != instance.slug:
-        TagSlugRedirect.objects.filter(old_slug=instance.slug).delete()
-        TagSlugRedirect.objects.update_or_create(old_slug=old_slug, defaults={"tag": instance})
+    TagSlugRedirect.keep(instance, getattr(instance, "_old_slug", None), instance.slug)

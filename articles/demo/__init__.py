@@ -1,4 +1,4 @@
-"""Demo content: the section tree, bylines, tags, articles, drawn photos and ad slots.
+"""Demo content: the section tree, authors, tags, articles, drawn photos and ad slots.
 
 Everything comes from one seed (Faker's fr_FR locale and a `random.Random`), so every
 machine gets the same tree, the same titles and the same pictures; only the dates

@@ -53,7 +53,7 @@ def ensure_sections():
 
 
 def ensure_authors(plan):
-    """Create the demo bylines where missing (by slug); return them in plan order."""
+    """Create the demo authors where missing (by slug); return them in plan order."""
     authors = []
     for name, role in plan.authors:
         author, _ = Author.objects.get_or_create(
@@ -173,7 +173,7 @@ def load_articles(plan, sections, authors, images, tags, now):
         ],
         batch_size=500,
     )
-    # Tags, bylines and links went in with bulk_create, which sends no signal: tell the
+    # Tags, authors and links went in with bulk_create, which sends no signal: tell the
     # caches (search vectors follow by themselves: articles.derived).
     content_written()
     return articles
@@ -228,7 +228,7 @@ def load_demo(seed=DEFAULT_SEED, articles=DEFAULT_ARTICLES, images=DEFAULT_IMAGE
         authors = ensure_authors(plan)
         report.users = ensure_users(authors, environ or {})
         report.ad_slots = ensure_ad_slots(now, with_images=images > 0)
-        # Bylines depend on the seed only, slugs also on --articles: checking both means
+        # Authors depend on the seed only, slugs also on --articles: checking both means
         # a rerun with another --articles does not add a second demo beside the first.
         report.loaded_before = (
             Article.objects.filter(Q(slug__in=plan.slugs) | Q(authors__in=authors))

@@ -183,7 +183,7 @@ KIND_TAGS = {
     "opinions": ["société civile", "jeunesse", "gouvernement", "éducation"],
 }
 # (feminine?, role, preferred section slugs); the first two get the demo users.
-BYLINES = [
+AUTHORS = [
     (False, "Journaliste, service Politique", ["politique", "news-infos", "diplomatie"]),
     (True, "Rédactrice en chef adjointe", ["news-infos", "economie", "opinions"]),
     (False, "Correspondant à Niamey", ["niger", "afrique"]),
@@ -195,7 +195,7 @@ BYLINES = [
 ]
 
 DEMO_USERS = [
-    # username, group, superuser, index into BYLINES of the author it signs as
+    # username, group, superuser, index into AUTHORS of the author it signs as
     ("admin", None, True, None),
     ("journaliste", roles.JOURNALISTS, False, 0),
     ("editeur", roles.EDITORS, False, 1),
@@ -266,7 +266,7 @@ class ArticlePlan:
     body: str
     section_path: str
     tags: list
-    authors: list  # indexes into the bylines
+    authors: list  # indexes into AUTHORS
     photo: int | None
     status: str
     age: timedelta | None  # before the load time; negative means scheduled
@@ -384,7 +384,7 @@ def build_plan(seed=DEFAULT_SEED, articles=DEFAULT_ARTICLES, images=DEFAULT_IMAG
 
     authors = [
         (fake.name_female() if feminine else fake.name_male(), role)
-        for feminine, role, _ in BYLINES
+        for feminine, role, _ in AUTHORS
     ]
 
     roots = [s[1] for s in SECTIONS]
@@ -434,11 +434,11 @@ def build_plan(seed=DEFAULT_SEED, articles=DEFAULT_ARTICLES, images=DEFAULT_IMAG
         tags = rng.sample(KIND_TAGS[kind], min(2, len(KIND_TAGS[kind])))
         tags += rng.sample([t for t in TAGS if t not in tags], rng.randint(1, 3))
         slug_leaf = path.rsplit("/", 1)[-1]
-        preferred = [i for i, b in enumerate(BYLINES) if slug_leaf in b[2] or path in b[2]]
-        first = rng.choice(preferred or range(len(BYLINES)))
-        byline = [first]
+        preferred = [i for i, b in enumerate(AUTHORS) if slug_leaf in b[2] or path in b[2]]
+        first = rng.choice(preferred or range(len(AUTHORS)))
+        signed_by = [first]
         if rng.random() < 0.2:
-            byline.append(rng.choice([i for i in range(len(BYLINES)) if i != first]))
+            signed_by.append(rng.choice([i for i in range(len(AUTHORS)) if i != first]))
         root = path.split("/")[0]
         own_photos = [i for i, p in enumerate(photos) if p.section == root]
         photo = rng.choice(own_photos or range(len(photos))) if photos else None
@@ -450,7 +450,7 @@ def build_plan(seed=DEFAULT_SEED, articles=DEFAULT_ARTICLES, images=DEFAULT_IMAG
                 body=_body(values, rng, fake),
                 section_path=path,
                 tags=tags,
-                authors=byline,
+                authors=signed_by,
                 photo=photo,
                 status=status,
                 age=age,

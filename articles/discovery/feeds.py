@@ -1,6 +1,6 @@
 """RSS 2.0 and Atom feeds: the whole site, each section (with its subsections), each tag,
 each author. Published articles only, newest first, with the full standfirst, the
-authors, the section and tags as categories, and the hero photo as an enclosure.
+authors, the section and tags as categories, and the hero image as an enclosure.
 
 Links use SITE_URL, like the canonical links of the pages, so a feed fetched through
 an internal host name still points readers to the public site.
@@ -15,13 +15,16 @@ from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils.feedgenerator import Atom1Feed, Enclosure, Rss201rev2Feed
 from django.utils.translation import gettext as _
-from taggit.models import Tag, TaggedItem
+from django.utils.translation import gettext_lazy
+from taggit.models import Tag
 
-from articles.discovery.metadata import absolute_url, hero_rendition
-from articles.discovery.redirects import old_author, old_section, old_tag, redirect_old_address
 from articles.discovery.sections import section_tree
-from articles.models import Article, Author
+from articles.content.tagging import article_tag_items
+from articles.discovery.metadata import hero_rendition
+from articles.discovery.redirects import old_address, redirect_old_address
+from articles.models import Article, Author, AuthorSlugRedirect, SectionRedirect, TagSlugRedirect
 from newsportal.pagecache import shared
+from newsportal.siteurl import site_host, site_url
 from newsportal.textinput import xml_text
 
 FEED_ITEMS = 30
@@ -72,7 +75,7 @@ class ArticleFeed(Feed):
         return settings.SITE_NAME
 
     def link(self, obj):
-        return absolute_url(reverse("articles:home"))
+        return site_url(reverse("articles:home"))
 
     def description(self, obj):
         return _("The latest news from %(site)s.") % {"site": settings.SITE_NAME}
@@ -96,11 +99,11 @@ class ArticleFeed(Feed):
         )
         # The tag names of all items in one light query (no Tag objects, no prefetch).
         tags = {}
-        for article_id, name in TaggedItem.objects.filter(
-            content_type__app_label="articles",
-            content_type__model="article",
-            object_id__in=[article.pk for article in articles],
-        ).values_list("object_id", "tag__name"):
+        for article_id, name in (
+            article_tag_items()
+            .filter(object_id__in=[article.pk for article in articles])
+            .values_list("object_id", "tag__name")
+        ):
             tags.setdefault(article_id, []).append(name)
         for article in articles:
             article.feed_tags = sorted(tags.get(article.pk, []), key=str.lower)
@@ -115,12 +118,11 @@ class ArticleFeed(Feed):
         return item.standfirst
 
     def item_link(self, item):
-        return absolute_url(item.get_absolute_url())
+        return site_url(item.get_absolute_url())
 
     def item_guid(self, item):
         # Stable across slug changes: a renamed article is not a new item to readers.
-        host = settings.SITE_URL.split("://", 1)[-1].split("/", 1)[0].split(":", 1)[0]
-        return f"tag:{host},{item.published_at:%Y-%m-%d}:article/{item.pk}"
+        return f"tag:{site_host()},{item.published_at:%Y-%m-%d}:article/{item.pk}"
 
     item_guid_is_permalink = False
 
@@ -143,15 +145,36 @@ class ArticleFeed(Feed):
             return []
         return [
             Enclosure(
-                absolute_url(rendition["url_jpeg"]),
+                site_url(rendition["url_jpeg"]),
                 str(rendition_size_in_bytes(rendition)),
                 "image/jpeg",
             )
         ]
 
 
-class SectionFeed(ArticleFeed):
+class OneObjectFeed(ArticleFeed):
+    """The articles of one section, tag or author (`obj`), found by its address.
+
+    Subclasses give `articles(obj)` and `about`, the feed's description: a translated
+    text with %(name)s (the object's name) and %(site)s (SITE_NAME).
+    """
+
+    about = None
+
+    def title(self, obj):
+        return f"{obj.name} – {settings.SITE_NAME}"
+
+    def link(self, obj):
+        return site_url(obj.get_absolute_url())
+
+    def description(self, obj):
+        return self.about % {"name": obj.name, "site": settings.SITE_NAME}
+
+
+class SectionFeed(OneObjectFeed):
     """A section's articles, its subsections' included."""
+
+    about = gettext_lazy("The latest news of the section %(name)s on %(site)s.")
 
     def get_object(self, request, path):
         section = section_tree().by_path.get(path.strip("/"))
@@ -159,57 +182,25 @@ class SectionFeed(ArticleFeed):
             raise Http404(_("No section at this address."))
         return section
 
-    def title(self, obj):
-        return f"{obj.name} – {settings.SITE_NAME}"
-
-    def link(self, obj):
-        return absolute_url(obj.get_absolute_url())
-
-    def description(self, obj):
-        return _("The latest news of the section %(name)s on %(site)s.") % {
-            "name": obj.name,
-            "site": settings.SITE_NAME,
-        }
-
     def articles(self, obj):
         return Article.objects.published().filter(section_id__in=section_tree().subtree_ids(obj))
 
 
-class TagFeed(ArticleFeed):
+class TagFeed(OneObjectFeed):
+    about = gettext_lazy("The latest articles tagged %(name)s on %(site)s.")
+
     def get_object(self, request, slug):
         return get_object_or_404(Tag, slug=slug)
-
-    def title(self, obj):
-        return f"{obj.name} – {settings.SITE_NAME}"
-
-    def link(self, obj):
-        return absolute_url(reverse("articles:tag", kwargs={"slug": obj.slug}))
-
-    def description(self, obj):
-        return _("The latest articles tagged %(name)s on %(site)s.") % {
-            "name": obj.name,
-            "site": settings.SITE_NAME,
-        }
 
     def articles(self, obj):
         return Article.objects.published().filter(tags=obj)
 
 
-class AuthorFeed(ArticleFeed):
+class AuthorFeed(OneObjectFeed):
+    about = gettext_lazy("The latest articles by %(name)s on %(site)s.")
+
     def get_object(self, request, slug):
         return get_object_or_404(Author, slug=slug)
-
-    def title(self, obj):
-        return f"{obj.name} – {settings.SITE_NAME}"
-
-    def link(self, obj):
-        return absolute_url(obj.get_absolute_url())
-
-    def description(self, obj):
-        return _("The latest articles by %(name)s on %(site)s.") % {
-            "name": obj.name,
-            "site": settings.SITE_NAME,
-        }
 
     def articles(self, obj):
         return Article.objects.published().filter(authors=obj)
@@ -227,11 +218,12 @@ class FeedFormatConverter:
         return value
 
 
-def feed_view(feed_class, old_address=None):
+def feed_view(feed_class, redirect_model=None):
     """Return one view serving `feed_class` as RSS (`rss`) or Atom (`atom`).
 
-    `old_address(key)` (optional) finds the object an old path or slug leads to: the
-    feed then answers 301 to its new address, like the object's page.
+    `redirect_model` (optional, an articles.models.OldAddress) keeps the old addresses
+    of the feed's object: a path or slug found there answers 301 to the same feed at
+    the object's new address, in the same format, like the object's page.
     """
     atom_class = type(f"{feed_class.__name__}Atom", (feed_class,), {"feed_type": Atom1Feed})
     feeds = {"rss": feed_class(), "atom": atom_class()}
@@ -240,32 +232,19 @@ def feed_view(feed_class, old_address=None):
         try:
             return feeds[fmt](request, **kwargs)
         except Http404:
-            if old_address is None:
+            if redirect_model is None:
                 raise
-            return old_address(request, fmt, **kwargs)
+        [(key, address)] = kwargs.items()  # ("path", …) for a section, ("slug", …) otherwise
+        target = old_address(redirect_model, address)
+        url = target and reverse(
+            request.resolver_match.view_name, kwargs={key: getattr(target, key), "fmt": fmt}
+        )
+        return redirect_old_address(request, target, url)
 
     return view
 
 
-def _old_section_feed(request, fmt, path):
-    section = old_section(path)
-    url = section and reverse("articles:section-feed", kwargs={"path": section.path, "fmt": fmt})
-    return redirect_old_address(request, section, url)
-
-
-def _old_tag_feed(request, fmt, slug):
-    tag = old_tag(slug)
-    url = tag and reverse("articles:tag-feed", kwargs={"slug": tag.slug, "fmt": fmt})
-    return redirect_old_address(request, tag, url)
-
-
-def _old_author_feed(request, fmt, slug):
-    author = old_author(slug)
-    url = author and reverse("articles:author-feed", kwargs={"slug": author.slug, "fmt": fmt})
-    return redirect_old_address(request, author, url)
-
-
 site_feed = feed_view(ArticleFeed)
-section_feed = feed_view(SectionFeed, _old_section_feed)
-tag_feed = feed_view(TagFeed, _old_tag_feed)
-author_feed = feed_view(AuthorFeed, _old_author_feed)
+section_feed = feed_view(SectionFeed, SectionRedirect)
+tag_feed = feed_view(TagFeed, TagSlugRedirect)
+author_feed = feed_view(AuthorFeed, AuthorSlugRedirect)

@@ -1,32 +1,32 @@
-"""An article's tags and bylines, fetched together in one query.
+"""An article's tags and authors, fetched together in one query.
 
 The article page is held to a query budget (see docs/performance.md); tags and authors
 are two short lists of (name, slug) that a UNION ALL brings back in one round trip.
 
-The query is SQL text, as in articles/discovery/related.py and for the same reason: built from
-two querysets and a union, it cost the ORM more Python (about 1.5 ms on each cold
-article page) than PostgreSQL took to run it. Only table names and placeholders go into
-the text; the article's id is a parameter.
+The query is SQL text, as in articles/discovery/related.py and for the same reason: built
+from two querysets and a union, it cost the ORM more Python on each cold article page
+than PostgreSQL took to run it (docs/benchmarks.md). Only table names and placeholders
+go into the text; the article's id is a parameter.
 """
 
 from django.db import connection
 from taggit.models import Tag, TaggedItem
 
-from articles.discovery.related import ARTICLE_TYPE
+from articles.content.tagging import ARTICLE_CONTENT_TYPE
 from articles.models import Article, Author
 
 
 def _sql():
     quote = connection.ops.quote_name
     tag, tagged = quote(Tag._meta.db_table), quote(TaggedItem._meta.db_table)
-    author, bylines = quote(Author._meta.db_table), quote(Article.authors.through._meta.db_table)
+    author, signed = quote(Author._meta.db_table), quote(Article.authors.through._meta.db_table)
     return (
         f"SELECT 'tag', t.id, t.name, t.slug FROM {tag} t "
         f"JOIN {tagged} i ON i.tag_id = t.id "
-        f"WHERE i.object_id = %s AND i.content_type_id = {ARTICLE_TYPE} "
+        f"WHERE i.object_id = %s AND i.content_type_id = {ARTICLE_CONTENT_TYPE} "
         "UNION ALL "
         f"SELECT 'author', a.id, a.name, a.slug FROM {author} a "
-        f"JOIN {bylines} b ON b.author_id = a.id WHERE b.article_id = %s"
+        f"JOIN {signed} b ON b.author_id = a.id WHERE b.article_id = %s"
     )
 
 

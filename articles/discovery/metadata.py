@@ -11,12 +11,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-
-def absolute_url(url):
-    """Return `url` on the public site (SITE_URL) unless it is already absolute."""
-    if url.startswith(("http://", "https://")):
-        return url
-    return settings.SITE_URL.rstrip("/") + url
+from newsportal.siteurl import site_url
 
 
 def hero_rendition(image):
@@ -34,7 +29,7 @@ OG_LOCALES = {"fr": "fr_FR", "en": "en_GB"}
 
 def static_image(image):
     return {
-        "url": absolute_url(static(image["path"])),
+        "url": site_url(static(image["path"])),
         "width": image["width"],
         "height": image["height"],
     }
@@ -46,7 +41,7 @@ def social_image(image=None):
     if rendition is None:
         return {**static_image(DEFAULT_SOCIAL_IMAGE), "alt": settings.SITE_NAME}
     return {
-        "url": absolute_url(rendition["url_jpeg"]),
+        "url": site_url(rendition["url_jpeg"]),
         "width": rendition["width"],
         "height": rendition["height"],
         "alt": image.alt_text,
@@ -76,7 +71,7 @@ def breadcrumb_list(items, page_url):
                 "@type": "ListItem",
                 "position": position,
                 "name": name,
-                "item": absolute_url(url or page_url),
+                "item": site_url(url or page_url),
             }
             for position, (name, url) in enumerate(items, 1)
         ],
@@ -87,13 +82,13 @@ def publisher():
     return {
         "@type": "NewsMediaOrganization",
         "name": settings.SITE_NAME,
-        "url": absolute_url(reverse("articles:home")),
+        "url": site_url(reverse("articles:home")),
         "logo": {"@type": "ImageObject", **static_image(LOGO)},
     }
 
 
 def news_article(article, authors, tags, corrections=()):
-    url = absolute_url(article.get_absolute_url())
+    url = site_url(article.get_absolute_url())
     data = {
         "@context": "https://schema.org",
         "@type": "NewsArticle",
@@ -105,7 +100,7 @@ def news_article(article, authors, tags, corrections=()):
         "datePublished": _iso(article.published_at or article.updated_at),
         "dateModified": _iso(max(filter(None, (article.updated_at, article.published_at)))),
         "author": [
-            {"@type": "Person", "name": author.name, "url": absolute_url(author.get_absolute_url())}
+            {"@type": "Person", "name": author.name, "url": site_url(author.get_absolute_url())}
             for author in authors
         ]
         or [{"@type": "Organization", "name": settings.SITE_NAME}],

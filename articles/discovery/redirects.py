@@ -1,34 +1,23 @@
 """Old addresses of sections, tags and authors: each keeps answering with a 301.
 
 A renamed article keeps its old slugs (ArticleSlugRedirect); sections, tags and authors
-keep theirs in SectionRedirect, TagSlugRedirect and AuthorSlugRedirect. The pages
-(articles.views) and the feeds (articles.discovery.feeds) both look them up here.
+keep theirs in SectionRedirect, TagSlugRedirect and AuthorSlugRedirect, all of them
+`articles.models.OldAddress`. The pages (articles.views) and the feeds
+(articles.discovery.feeds) both look them up here.
 """
 
 from django.http import Http404, HttpResponsePermanentRedirect
-from django.urls import reverse
 from django.utils.translation import gettext as _
-from taggit.models import Tag
-
-from articles.models import AuthorSlugRedirect, SectionRedirect, TagSlugRedirect
 
 
-def old_section(path):
-    """The section an old path (« news-infos/diplomatie ») still leads to, or None."""
-    found = SectionRedirect.objects.filter(old_path=path.strip("/")).select_related("section")
-    return found[0].section if found else None
+def old_address(redirect_model, address, among=None):
+    """The object an old address still leads to, or None.
 
-
-def old_tag(slug):
-    """The tag an old slug still leads to, or None."""
-    found = TagSlugRedirect.objects.filter(old_slug=slug).select_related("tag")
-    return found[0].tag if found else None
-
-
-def old_author(slug):
-    """The author an old slug still leads to, or None."""
-    found = AuthorSlugRedirect.objects.filter(old_slug=slug).select_related("author")
-    return found[0].author if found else None
+    `redirect_model` is one of the OldAddress models; `address` is a slug, or a section's
+    path with or without its slashes (« news-infos/diplomatie/ »); `among` (a queryset)
+    narrows the answer down, e.g. to published articles.
+    """
+    return redirect_model.leads_to(address.strip("/"), among=among)
 
 
 def redirect_old_address(request, target, url=None):
@@ -39,12 +28,7 @@ def redirect_old_address(request, target, url=None):
     """
     if target is None:
         raise Http404(_("Nothing at this address."))
-    if url is None:
-        url = (
-            reverse("articles:tag", kwargs={"slug": target.slug})
-            if isinstance(target, Tag)
-            else target.get_absolute_url()
-        )
+    url = url or target.get_absolute_url()
     if query := request.META.get("QUERY_STRING"):
         url = f"{url}?{query}"
     return HttpResponsePermanentRedirect(url)

@@ -12,9 +12,10 @@ articles, and then those can take at most that many of its candidates' places.
 
 The candidates and the rank are written in SQL (RawSQL) inside an ORM query, which
 still loads the cards (for_listing: section, photo, deferred body). Built with the ORM
-(three subqueries in a UNION, two Exists, a Case), the query took the ORM about 6 ms
-of Python to put together on every cold article page, more than PostgreSQL took to
-run it; the same SQL as text costs nothing to build. The SQL is plain enough for
+(three subqueries in a UNION, two Exists, a Case), the query cost more Python to put
+together on every cold article page than PostgreSQL took to run it (the figures:
+docs/benchmarks.md, "Figures behind choices in the code"); the same SQL as text costs
+next to nothing to build. The SQL is plain enough for
 SQLite and PostgreSQL alike (LIMIT sits in subqueries of the UNION, which both allow).
 """
 
@@ -25,6 +26,7 @@ from django.db.models.expressions import RawSQL
 from django.utils import timezone
 from taggit.models import TaggedItem
 
+from articles.content.tagging import ARTICLE_CONTENT_TYPE
 from articles.models import Article
 
 
@@ -35,14 +37,6 @@ def _tables():
         "picks": quote(Article.related_articles.through._meta.db_table),
         "tagged": quote(TaggedItem._meta.db_table),
     }
-
-
-# The content type of articles, found by name in the same query (no extra round trip,
-# and no process-wide id that a test database could change).
-ARTICLE_TYPE = (
-    "(SELECT ct.id FROM django_content_type ct WHERE ct.app_label = 'articles' "
-    "AND ct.model = 'article')"
-)
 
 
 def related_articles(article, tag_ids, limit=None):
@@ -56,7 +50,7 @@ def related_articles(article, tag_ids, limit=None):
     tags_in = ", ".join(["%s"] * len(tag_ids))
     shares_tag = (
         f"EXISTS (SELECT 1 FROM {tables['tagged']} t WHERE t.object_id = {{row}} "
-        f"AND t.content_type_id = {ARTICLE_TYPE} AND t.tag_id IN ({tags_in}))"
+        f"AND t.content_type_id = {ARTICLE_CONTENT_TYPE} AND t.tag_id IN ({tags_in}))"
     )
 
     members = [

@@ -49,8 +49,8 @@ from django.utils import timezone
 from django.utils.html import escape
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
-from taggit.models import TaggedItem
 
+from articles.content.tagging import article_tag_items
 from articles.models import Article
 
 SEARCH_CONFIG = "french_unaccent"
@@ -122,11 +122,8 @@ def query_terms(query):
 def search_document():
     """Return the weighted `tsvector` expression of an article (title A … tags D)."""
     tag_names = Subquery(
-        TaggedItem.objects.filter(
-            content_type__app_label="articles",
-            content_type__model="article",
-            object_id=OuterRef("pk"),
-        )
+        article_tag_items()
+        .filter(object_id=OuterRef("pk"))
         .order_by()
         .values("object_id")
         .annotate(names=StringAgg("tag__name", Value(" ")))
@@ -293,11 +290,9 @@ def _search_fallback(articles, query, order):
     )
     rank = Value(0)
     for term in (f" {term}" for term in terms):
-        tagged = TaggedItem.objects.filter(
-            content_type__app_label="articles",
-            content_type__model="article",
-            object_id=OuterRef("pk"),
-        ).alias(folded_tag=Fold("tag__name"))
+        tagged = (
+            article_tag_items().filter(object_id=OuterRef("pk")).alias(folded_tag=Fold("tag__name"))
+        )
         has_tag = Exists(tagged.filter(folded_tag__contains=term))
         articles = articles.filter(
             Q(folded_title__contains=term)

@@ -38,14 +38,8 @@ class SectionTree:
         return self.children.get(section.pk, [])
 
     def ancestors(self, section):
-        """Return the ancestors of `section`, root first."""
-        chain = []
-        parent_id = section.parent_id
-        while parent_id is not None and parent_id in self.by_id:
-            parent = self.by_id[parent_id]
-            chain.append(parent)
-            parent_id = parent.parent_id
-        return chain[::-1]
+        """Return the ancestors of `section`, root first (as Section.ancestor_paths says)."""
+        return [self.by_path[path] for path in section.ancestor_paths() if path in self.by_path]
 
     def root_of(self, section):
         ancestors = self.ancestors(section)

@@ -8,7 +8,6 @@ asks for; pages carry their `hreflang` alternates themselves. Links use SITE_URL
 """
 
 from datetime import timedelta
-from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.contrib.sitemaps import Sitemap
@@ -21,8 +20,10 @@ from django.utils import timezone, translation
 from taggit.models import Tag
 
 from articles.discovery.sections import section_tree
+from articles.content.tagging import article_tag_items
 from articles.models import Article, Author
 from newsportal.pagecache import shared
+from newsportal.siteurl import site_scheme, site_url
 from newsportal.textinput import xml_text
 
 ARTICLES_PER_SITEMAP = 5000
@@ -33,12 +34,14 @@ NEWS_SITEMAP_LIMIT = 1000  # Google News reads at most 1,000 URLs per sitemap.
 class PublicSitemap(Sitemap):
     """A sitemap whose URLs are on SITE_URL, not on whatever host the request used."""
 
+    # Django writes each URL as f"{protocol}://{domain}{location}": with these two it is
+    # site_url(location), the address every other link names.
     @property
     def protocol(self):
-        return urlsplit(settings.SITE_URL).scheme or "https"
+        return site_scheme()
 
     def get_domain(self, site=None):
-        return urlsplit(settings.SITE_URL).netloc
+        return site_url().partition("://")[2]
 
 
 class SectionSitemap(PublicSitemap):
@@ -97,17 +100,13 @@ class TagSitemap(PublicSitemap):
     def items(self):
         return (
             Tag.objects.filter(
-                taggit_taggeditem_items__content_type__app_label="articles",
-                taggit_taggeditem_items__content_type__model="article",
-                taggit_taggeditem_items__object_id__in=Article.objects.published().values("pk"),
+                pk__in=article_tag_items()
+                .filter(object_id__in=Article.objects.published().values("pk"))
+                .values("tag_id")
             )
             .exclude(slug="")
-            .distinct()
             .order_by("slug")
         )
-
-    def location(self, item):
-        return reverse("articles:tag", kwargs={"slug": item.slug})
 
 
 class AuthorSitemap(PublicSitemap):
@@ -167,11 +166,10 @@ def _in_default_language(view):
 @_in_default_language
 def index(request):
     # Django's index view names the request's host; ours names SITE_URL, like the rest.
-    site_url = settings.SITE_URL.rstrip("/")
     entries = []
     for name, sitemap_class in SITEMAPS.items():
         sitemap = sitemap_class()
-        location = site_url + reverse("sitemap-section", kwargs={"section": name})
+        location = site_url(reverse("sitemap-part", kwargs={"part": name}))
         lastmod = sitemap.get_latest_lastmod()
         entries.append(sitemap_views.SitemapIndexItem(location, lastmod))
         entries += [
@@ -184,8 +182,10 @@ def index(request):
 
 
 @_in_default_language
-def section(request, section):
-    return sitemap_views.sitemap(request, SITEMAPS, section=section)
+def part(request, part):
+    """One of SITEMAPS (`sections`, `articles`, `tags`, `authors`): what Django's sitemap
+    view calls a "section", a word this project keeps for the site's sections."""
+    return sitemap_views.sitemap(request, SITEMAPS, section=part)
 
 
 @_in_default_language
@@ -195,7 +195,6 @@ def news(request):
 
 @_in_default_language
 def robots_txt(request):
-    site_url = settings.SITE_URL.rstrip("/")
     disallowed = []
     for code, _name in settings.LANGUAGES:
         with translation.override(code):
@@ -205,8 +204,8 @@ def robots_txt(request):
         "User-agent: *",
         *(f"Disallow: {path}" for path in dict.fromkeys(disallowed)),
         "",
-        f"Sitemap: {site_url}{reverse('sitemap')}",
-        f"Sitemap: {site_url}{reverse('sitemap-news')}",
+        f"Sitemap: {site_url(reverse('sitemap'))}",
+        f"Sitemap: {site_url(reverse('sitemap-news'))}",
         "",
     ]
     return HttpResponse("\n".join(lines), content_type="text/plain; charset=utf-8")

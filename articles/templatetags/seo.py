@@ -11,6 +11,7 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import get_language
 
 from articles.discovery.metadata import OG_LOCALES, social_image
+from newsportal.siteurl import site_url
 
 register = template.Library()
 
@@ -67,12 +68,11 @@ def language_alternates(context):
     request = context.get("request")
     if request is None or getattr(request, "resolver_match", None) is None:
         return ""
-    site_url = settings.SITE_URL.rstrip("/")
     page = request.GET.get("page", "")
     query = f"?page={page}" if page.isdigit() and page != "1" else ""
     links, default = [], None
     for code, _name in settings.LANGUAGES:
-        href = f"{site_url}{translate_url(request.path, code)}{query}"
+        href = site_url(translate_url(request.path, code)) + query
         links.append(format_html('<link rel="alternate" hreflang="{}" href="{}">', code, href))
         if code == settings.LANGUAGE_CODE:
             default = href

@@ -30,7 +30,7 @@ class ReaderLinks(Urlizer):
 
 urlize_reader_text = ReaderLinks()
 # Everything Urlizer could turn into a link has one of these; most comments have none,
-# and urlize costs about half a millisecond per comment.
+# and urlize costs far more than escaping (docs/benchmarks.md).
 MAY_LINK_RE = re.compile(r"://|www\.|@|\.(?:com|edu|gov|int|mil|net|org)\b", re.IGNORECASE)
 
 

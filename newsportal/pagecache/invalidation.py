@@ -1,12 +1,12 @@
 """Generation changes pushed to every worker, so that a page-cache hit needs no round trip.
 
 A page-cache hit must know the current generations (newsportal.pagecache): asking Redis
-costs a round trip per hit, a third of a hit's time. Instead each process keeps the
-generations it has read, and listens on a Redis pub/sub channel where every process
-that starts a generation or renews a scope publishes the key it changed (after writing
-it). A listening process forgets that key as soon as the message arrives (well under a
-millisecond on one machine), and reads it again on the next hit: a change shows
-everywhere at once, as with a round trip per hit.
+costs a round trip per hit, a large part of a hit's time (docs/benchmarks.md). Instead
+each process keeps the generations it has read, and listens on a Redis pub/sub channel
+where every process that starts a generation or renews a scope publishes the key it
+changed (after writing it). A listening process forgets that key as soon as the message
+arrives, and reads it again on the next hit: a change shows everywhere at once, as with
+a round trip per hit.
 
 Correctness rests on three rules:
 

@@ -132,7 +132,7 @@ def test_article_page_shows_everything_a_reader_expects(client, site):
     months = ["janvier", "février", "mars", "avril", "mai", "juin", "juillet", "août",
               "septembre", "octobre", "novembre", "décembre"]  # fmt: skip
     assert f"{local.day} {months[local.month - 1]} {local.year}" in html
-    # Hero picture with WebP srcset, intrinsic size, caption and credit; eager, not lazy.
+    # Hero image with WebP srcset, intrinsic size, caption and credit; eager, not lazy.
     hero = re.search(r'<figure class="article-hero">.*?</figure>', html, re.S).group(0)
     assert 'type="image/webp"' in hero and "720w" in hero
     assert 'width="720"' in hero and 'height="' in hero

@@ -202,3 +202,23 @@ def test_a_new_tag_never_takes_the_old_address_of_another(admin_client, client):
     assert Tag.objects.get(name="Sahel central").slug == "sahel-3"
     assert any("sahel-3" in str(m) for m in response.context["messages"])
     assert_moved(client, "/tag/sahel/", "/tag/sahel-region/")
+
+
+def test_a_renamed_article_keeps_its_query_string_like_every_old_address(client):
+    article = ArticleFactory(title="Pluies à Cotonou", slug="pluies")
+    article.slug = "pluies-cotonou"
+    article.save()
+    # The comment pages' parameter: the one query parameter an article page reads.
+    assert_moved(
+        client, "/article/pluies/?commentaires=2", "/article/pluies-cotonou/?commentaires=2"
+    )
+    assert_moved(client, "/article/pluies/", "/article/pluies-cotonou/")
+
+
+def test_the_old_address_of_an_article_taken_offline_is_a_404(client):
+    article = ArticleFactory(title="Pluies à Cotonou", slug="pluies")
+    article.slug = "pluies-cotonou"
+    article.status = Article.Status.DRAFT
+    article.save()
+    assert client.get("/article/pluies/").status_code == 404
+    assert client.get("/article/pluies-cotonou/").status_code == 404

@@ -5,7 +5,9 @@ is refused with a form error in the admin and by save(), never a 500 or a loop."
 import pytest
 from django.core.exceptions import ValidationError
 
+from articles.discovery.sections import section_tree
 from articles.models import Section
+from tests.discovery.pages import read_page
 from tests.factories import SectionFactory
 
 pytestmark = pytest.mark.django_db
@@ -89,3 +91,20 @@ def test_a_parent_change_that_pushes_a_subsection_too_far_is_refused(admin_clien
     assert TOO_LONG in response.content.decode()
     assert Section.objects.get(pk=deep.pk).path == deep.path
     assert Section.objects.get(pk=top.pk).path == "top"
+
+
+def test_breadcrumbs_and_the_admin_name_the_same_ancestors_after_a_move(admin_client, client, tree):
+    """The page's breadcrumbs (the cached tree) and the section's name in the admin (the
+    database) both read the ancestors from the section's path: they agree after a move."""
+    news, monde, afrique = tree
+    sport = SectionFactory(name="Sport", slug="sport")
+    assert change(admin_client, monde, parent=sport.pk).status_code == 302
+    afrique = Section.objects.get(pk=afrique.pk)
+    page = read_page(client.get(afrique.get_absolute_url()))
+    assert page.breadcrumbs[1:] == ["Sport", "Monde", "Afrique"]
+    assert str(afrique) == "Sport › Monde › Afrique"
+    assert [s.name for s in section_tree().ancestors(afrique)] == ["Sport", "Monde"]
+    assert [s.name for s in afrique.ancestors()] == ["Sport", "Monde"]
+    changelist = admin_client.get("/admin/articles/section/").content.decode()
+    assert "Sport › Monde › Afrique" in changelist
+    assert "News › Monde" not in changelist

@@ -151,3 +151,47 @@ def test_seed_demo_prints_the_admin_address(served_on_8102):
     call_command("seed_demo", "--articles", "3", "--no-images", stdout=out)
     assert f"Admin: {DEV}/admin/" in out.getvalue()
     assert ":8000" not in out.getvalue()
+
+
+@pytest.mark.django_db
+def test_a_trailing_slash_and_a_port_give_one_spelling_of_every_link(client, settings):
+    """Every link to the site is joined by one helper: no doubled slash, the port kept,
+    and the feed's item ids name the host alone (RFC 4151 tag URIs)."""
+    settings.SITE_URL = "https://news.example.org:8443/"
+    settings.COMMENTS_MODERATOR_EMAILS = ["moderation@example.test"]
+    author = AuthorFactory(name="Awa Diallo")
+    section = SectionFactory(name="Afrique", slug="afrique")
+    article = ArticleFactory(section=section, authors=[author], tags=["CEDEAO"])
+    texts = {}
+    for url in (
+        article.get_absolute_url(),
+        "/",
+        "/rubrique/afrique/",
+        "/tag/cedeao/",
+        "/flux/rss/",
+        "/flux/atom/",
+        "/sitemap.xml",
+        "/sitemap-articles.xml",
+        "/sitemap-tags.xml",
+        "/sitemap-news.xml",
+        "/robots.txt",
+    ):
+        response = client.get(url)
+        assert response.status_code == 200, url
+        texts[url] = response.text
+    hold_for_moderation_notice(Comment.objects.create(article=article, name="Awa", body="Bonjour"))
+    texts["e-mail"] = mail.outbox[0].body
+
+    links = {
+        (where, link)
+        for where, text in texts.items()
+        for link in re.findall(r"https?://news\.example\.org[^\s\"'<>]*", text)
+    }
+    assert {where for where, _link in links} == set(texts)
+    for where, link in links:
+        assert link.startswith("https://news.example.org:8443/"), (where, link)
+        assert "//" not in link.removeprefix("https://"), (where, link)
+    assert read_page(client.get(article.get_absolute_url())).canonical() == (
+        "https://news.example.org:8443" + article.get_absolute_url()
+    )
+    assert f"tag:news.example.org,{article.published_at:%Y-%m-%d}:article/" in texts["/flux/rss/"]

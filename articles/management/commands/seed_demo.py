@@ -1,17 +1,17 @@
 import os
 import time
 
-from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.urls import reverse
 
 from articles import demo
 from articles.models import AdSlot, Article, Image, Section
+from newsportal.siteurl import site_url
 
 
 class Command(BaseCommand):
     help = (
-        "Load the demo newsroom once: sections, bylines, drawn photos, articles, ad slots "
+        "Load the demo newsroom once: sections, authors, drawn photos, articles, ad slots "
         "and one account per role. Running it again creates nothing. Passwords come from "
         "DEMO_PASSWORD (or DEMO_<USERNAME>_PASSWORD) or are generated and printed once."
     )
@@ -79,6 +79,6 @@ class Command(BaseCommand):
             f"Now: {Section.objects.count()} sections, "
             f"{Article.objects.published().count()} published articles, "
             f"{Image.objects.count()} images, {AdSlot.objects.count()} ad slots.\n"
-            f"Admin: {settings.SITE_URL.rstrip('/')}{reverse('admin:index')}  users: "
+            f"Admin: {site_url(reverse('admin:index'))}  users: "
             + ", ".join(username for username, *_ in demo.DEMO_USERS)
         )

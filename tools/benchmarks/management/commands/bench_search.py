@@ -309,7 +309,8 @@ def percentile(values, pct):
 # order follows publication), 2 % drafts and 1 % scheduled. Its weighted vector is the
 # concatenation of the pooled sequences' vectors: `||` shifts positions as to_tsvector()
 # on the joined text would, so the result is the vector articles.discovery.search makes (no tags
-# here), without analysing 1,000,000 bodies one by one (about 0.6 ms each here).
+# here), without analysing 1,000,000 bodies one by one (docs/benchmarks.md says what that
+# would cost).
 FILL_SQL = """
 WITH generated AS (
     SELECT n,

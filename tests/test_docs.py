@@ -1,0 +1,130 @@
+"""README.md and docs/*.md name only what exists, so that their map of the code cannot rot.
+
+Checked: every file or folder named in backticks (`articles/discovery/feeds.py`,
+`newsportal/pagecache/`), every relative link target, and every dotted name of a
+project module or object (`articles.models.ContentQuerySet`), or an app's model or
+permission (`articles.Image`, `articles.publish_article`).
+"""
+
+import importlib
+import re
+from pathlib import Path
+
+import pytest
+from django.apps import apps
+
+ROOT = Path(__file__).resolve().parent.parent
+DOCS = [ROOT / "README.md", *sorted((ROOT / "docs").glob("*.md"))]
+# Made when the portal or the suite runs, never in the repository (.gitignore).
+GENERATED = ("artifacts/", "media/", "staticfiles/")
+PACKAGES = ("articles", "comments", "newsportal", "tools")
+
+IN_BACKTICKS = re.compile(r"`([^`\s]+)`")
+TOP_LEVEL = ("articles", "comments", "newsportal", "tools", "tests")
+TOP_LEVEL += ("templates", "static", "docs", "locale")
+# A path in the prose, from one of the repository's top-level folders.
+IN_PROSE = re.compile(rf"(?<![\w/.`-])((?:{'|'.join(TOP_LEVEL)})/[\w./-]*[\w/])")
+LINK = re.compile(r"\]\(([^)\s]+)\)")
+DOTTED = re.compile(rf"^(?:{'|'.join(PACKAGES)})(?:\.[A-Za-z_]\w*)+$")
+# A file name (`articles.py`) is not a dotted name.
+FILE_NAME = re.compile(r"\.(?:py|md|html|txt|xml|css|js|json|conf|toml|po)$")
+
+
+def named_paths(text):
+    """The repository paths named in `text`: in backticks (anything from a top-level
+    folder, a folder ending with "/", a file with an extension; a pytest node id names
+    its file), or in the prose from a top-level folder. URL paths (`/rubrique/…`), URLs,
+    parent paths and patterns are not repository paths."""
+    yield from IN_PROSE.findall(text)
+    for token in IN_BACKTICKS.findall(text):
+        token = token.split("::", 1)[0]
+        if "/" not in token or token.startswith(("/", "..")) or "://" in token:
+            continue
+        if any(mark in token for mark in "…<>*{}=|?$%"):
+            continue
+        top_level = token.split("/", 1)[0] in TOP_LEVEL
+        if top_level or token.endswith("/") or re.search(r"\.[A-Za-z0-9]+$", token):
+            yield token
+
+
+def linked_paths(text):
+    """The relative link targets of `text` (Markdown links), without their #anchor."""
+    for target in LINK.findall(text):
+        if target.startswith(("http://", "https://", "mailto:", "#")):
+            continue
+        yield target.split("#", 1)[0]
+
+
+def dotted_names(text):
+    """The dotted names of the project's modules and objects in backticks."""
+    return [
+        token
+        for token in IN_BACKTICKS.findall(text)
+        if DOTTED.match(token) and not FILE_NAME.search(token)
+    ]
+
+
+def resolves(name):
+    """Whether a dotted name is a module, an object in one, or an app's model or permission."""
+    parts = name.split(".")
+    for length in range(len(parts), 1, -1):
+        module_path = ROOT.joinpath(*parts[:length])
+        if module_path.with_suffix(".py").exists() or (module_path / "__init__.py").exists():
+            found = importlib.import_module(".".join(parts[:length]))
+            for attribute in parts[length:]:
+                if not hasattr(found, attribute):
+                    return False
+                found = getattr(found, attribute)
+            return True
+    if len(parts) != 2:
+        return False
+    app_label, name = parts
+    models = apps.get_app_config(app_label).get_models()
+    codenames = {
+        codename
+        for model in models
+        for codename in [
+            *(f"{action}_{model._meta.model_name}" for action in model._meta.default_permissions),
+            *(codename for codename, _label in model._meta.permissions),
+        ]
+    }
+    model_names = {model.__name__ for model in apps.get_app_config(app_label).get_models()}
+    return name in codenames or name in model_names
+
+
+def missing(doc):
+    text = doc.read_text()
+    absent = [
+        path
+        for path in named_paths(text)
+        if not path.startswith(GENERATED) and not (ROOT / path).exists()
+    ]
+    absent += [target for target in linked_paths(text) if not (doc.parent / target).exists()]
+    absent += [name for name in dotted_names(text) if not resolves(name)]
+    return absent
+
+
+@pytest.mark.parametrize("doc", DOCS, ids=lambda doc: doc.name)
+def test_every_named_path_and_module_exists(doc):
+    assert missing(doc) == []
+
+
+def test_the_check_reads_the_map_and_catches_a_stale_entry(tmp_path):
+    readme = (ROOT / "README.md").read_text()
+    paths = set(named_paths(readme))
+    assert {"articles/discovery/feeds.py", "newsportal/pagecache/", "comments/"} <= paths
+    assert "/rubrique/news-infos/diplomatie/" not in paths
+    stale = tmp_path / "stale.md"
+    stale.write_text(
+        "`articles/search.py`, `articles/discovery/`, `articles.related.related_articles`,\n"
+        "`articles.models.Nothing`, `articles.publish_article`, [guide](missing.md),\n"
+        "`articles/0007_input`, and in prose articles/related.py or `/rubrique/afrique/`.\n"
+    )
+    assert missing(stale) == [
+        "articles/related.py",
+        "articles/search.py",
+        "articles/0007_input",
+        "missing.md",
+        "articles.related.related_articles",
+        "articles.models.Nothing",
+    ]
