@@ -2,20 +2,6 @@ from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
 
-def renew_comment_scope(sender, instance, **kwargs):
-    """A comment was saved or deleted: its article's page (comment scope) is stale."""
-    from articles.caching import comments_changed
-
-    comments_changed([instance.article_id])
-
-
-def comments_closing(article):
-    """When an article's open comments close by themselves: its stored page ends then."""
-    from .moderation import closes_at
-
-    return closes_at(article) if article.comments_open else None
-
-
 class CommentsConfig(AppConfig):
     name = "comments"
     verbose_name = _("Comments")
@@ -28,13 +14,16 @@ class CommentsConfig(AppConfig):
         from newsportal.textinput import apply_before_save
 
         from .models import PAGE_PARAMETER, Comment
+        from .moderation import comments_closing
+        from .signals import renew_comment_scope
         from .templatetags.comments import clean_comment_page
 
         # Every save stores the name and text under the input policy (docs/input.md).
         pre_save.connect(apply_before_save, sender=Comment, dispatch_uid="input-policy")
-        # A posted, approved or removed comment renews its article's page only.
+        # A published, moderated, edited or removed comment renews its article's page only.
         post_save.connect(renew_comment_scope, sender=Comment, dispatch_uid="pagecache")
         post_delete.connect(renew_comment_scope, sender=Comment, dispatch_uid="pagecache")
+        # A stored article page ends when its open comments close by themselves.
         register_article_page_bound(comments_closing)
         article_page_parameters.append(PAGE_PARAMETER)
         # A page of an article's comments.

@@ -1,9 +1,9 @@
 """Captcha providers behind one interface, chosen by COMMENTS_CAPTCHA_PROVIDER.
 
-A provider turns what the reader's browser sent into a `Verdict`: a score from 0.0
-(a robot) to 1.0 (a human) with the reasons, or "unavailable" when the provider could
-not answer, in which case the comment is held for a moderator, never published, never
-lost. Every solution or token is accepted once only (`spend_once`).
+A provider turns what the reader's browser sent into a `Verdict` (comments.scoring): a
+score from 0.0 (a robot) to 1.0 (a human) with the reasons, or "unavailable" when the
+provider could not answer, in which case the comment is held for a moderator, never
+published, never lost. Every solution or token is accepted once only (`spend_once`).
 
 - `builtin`: an ALTCHA proof-of-work (the `altcha` package, protocol v2, served by
   `comments.views.altcha_challenge` and solved by the widget in static/vendor/altcha),
@@ -25,11 +25,9 @@ import time
 import urllib.error
 import urllib.parse
 import urllib.request
-from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 
 import altcha
-from django.conf import settings
 from django.core import signing
 from django.db import IntegrityError, transaction
 from django.templatetags.static import static
@@ -38,41 +36,12 @@ from django.utils import timezone
 from django.utils.crypto import constant_time_compare, salted_hmac
 from django.utils.translation import gettext
 
-from newsportal.clientip import client_ip
-
+from .conf import settings
 from .models import SpentToken
 from .reasons import reason
+from .scoring import Verdict
 
 logger = logging.getLogger(__name__)
-
-
-@dataclass(frozen=True)
-class Verdict:
-    """What the captcha provider thinks of one submission."""
-
-    provider: str
-    score: float | None
-    # Stored reasons (comments.reasons): dicts with a code and its figures.
-    reasons: list[dict] = field(default_factory=list)
-    # A passed check (a solved proof of work, a right answer to the question): the
-    # portal's signals may hold such a comment, never refuse it (comments.moderation).
-    passed: bool = False
-
-    @property
-    def unavailable(self):
-        return self.score is None
-
-    @classmethod
-    def failed(cls, provider, code, **figures):
-        return cls(provider, 0.0, [reason(code, **figures)])
-
-    @classmethod
-    def provider_unavailable(cls, provider, detail):
-        return cls(
-            provider,
-            None,
-            [reason("captcha_unavailable"), reason("provider_error", detail=detail)],
-        )
 
 
 def _digest(kind, value):
@@ -115,8 +84,14 @@ class CaptchaProvider:
         """
         return {"stylesheets": [], "scripts": []}
 
-    def verify(self, request, data):
-        """Return the Verdict for one POST (`data` is request.POST)."""
+    def verify(self, data, sender):
+        """The Verdict (comments.scoring) on one post.
+
+        `data`: what the form sent (request.POST or a dict of str); `sender`: what the
+        portal knows of the client (comments.posting.Sender: its IP address and the host
+        name the form was posted to). Never raises for what a client sends: a provider
+        that cannot answer gives an unavailable verdict.
+        """
         raise NotImplementedError
 
 
@@ -216,7 +191,7 @@ class BuiltinProvider(NoScriptQuestion, CaptchaProvider):
             ],
         }
 
-    def verify(self, request, data):
+    def verify(self, data, sender):
         if payload := data.get("altcha", "").strip():
             return self._verify_proof_of_work(payload)
         if token := data.get("question_token", "").strip():
@@ -264,10 +239,10 @@ class RecaptchaProvider(NoScriptQuestion, CaptchaProvider):
             ],
         }
 
-    def expected_hostnames(self, request):
-        return settings.COMMENTS_RECAPTCHA_HOSTNAMES or [request.get_host().rsplit(":", 1)[0]]
+    def expected_hostnames(self, sender):
+        return settings.COMMENTS_RECAPTCHA_HOSTNAMES or [sender.host]
 
-    def verify(self, request, data):
+    def verify(self, data, sender):
         token = data.get("g-recaptcha-response", "").strip()
         if not token:
             if question_token := data.get("question_token", "").strip():
@@ -278,12 +253,12 @@ class RecaptchaProvider(NoScriptQuestion, CaptchaProvider):
         if not spend_once("recaptcha", token, timezone.now() + timedelta(seconds=max_age * 2)):
             return Verdict.failed(self.name, "recaptcha_token_used")
         try:
-            answer = self.siteverify(token, client_ip(request))
+            answer = self.siteverify(token, sender.ip_address)
         except (OSError, ValueError, http.client.HTTPException) as error:
             # URLError, HTTPError (5xx), timeouts, cut connections and unreadable bodies.
             logger.warning("reCAPTCHA siteverify failed: %r", error)
             return Verdict.provider_unavailable(self.name, f"siteverify: {error}"[:200])
-        return self.judge(answer, request)
+        return self.judge(answer, sender)
 
     def siteverify(self, token, remote_ip):
         body = urllib.parse.urlencode(
@@ -305,7 +280,7 @@ class RecaptchaProvider(NoScriptQuestion, CaptchaProvider):
             raise ValueError("siteverify answered without a verdict")
         return answer
 
-    def judge(self, answer, request):
+    def judge(self, answer, sender):
         if answer.get("success") is not True:
             codes = answer.get("error-codes") or []
             if not isinstance(codes, list):
@@ -325,7 +300,7 @@ class RecaptchaProvider(NoScriptQuestion, CaptchaProvider):
             return Verdict.failed(
                 self.name, "recaptcha_wrong_action", value=str(answer.get("action"))[:40]
             )
-        if answer.get("hostname") not in self.expected_hostnames(request):
+        if answer.get("hostname") not in self.expected_hostnames(sender):
             return Verdict.failed(
                 self.name, "recaptcha_wrong_hostname", value=str(answer.get("hostname"))[:80]
             )

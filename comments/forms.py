@@ -1,25 +1,31 @@
 from crispy_forms.helper import FormHelper
 from crispy_forms.layout import Div, Field, Layout
 from django import forms
-from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
 from newsportal.textinput import CharField as PolicyCharField
 
+from .conf import settings
+from .models import Comment
 from .scoring import sign_render_time
 
 
 class CommentForm(forms.Form):
+    """What a reader sends under an article: name, comment, the honeypot and the form stamp.
+
+    `article` (keyword) is the article commented on: the stamp is signed for it. The
+    name's limit is the model field's; the comment's is COMMENTS_BODY_MAX_LENGTH, read
+    when the form is made (a setting changed in a test applies to the next form).
+    A bound form keeps the stamp it was sent with in `stamp`, and shows a fresh one.
+    """
+
     name = PolicyCharField(
         label=_("Name"),
-        max_length=settings.COMMENTS_NAME_MAX_LENGTH,
+        max_length=Comment._meta.get_field("name").max_length,
         widget=forms.TextInput(attrs={"autocomplete": "name"}),
     )
-    comment = PolicyCharField(
-        label=_("Comment"),
-        max_length=settings.COMMENTS_BODY_MAX_LENGTH,
-        widget=forms.Textarea(attrs={"rows": 5}),
-    )
+    # Made for each form in __init__: its limit is a setting, read then.
+    comment = PolicyCharField(label=_("Comment"), widget=forms.Textarea(attrs={"rows": 5}))
     # The honeypot: hidden from people (off screen, out of the tab order, aria-hidden),
     # filled in by robots that fill in every field.
     website = forms.CharField(
@@ -32,6 +38,11 @@ class CommentForm(forms.Form):
     def __init__(self, *args, article, **kwargs):
         super().__init__(*args, **kwargs)
         self.article = article
+        self.fields["comment"] = PolicyCharField(
+            label=_("Comment"),
+            max_length=settings.COMMENTS_BODY_MAX_LENGTH,
+            widget=forms.Textarea(attrs={"rows": 5}),
+        )
         # A fresh stamp on every rendering, a rejected form included.
         self.initial["rendered_at"] = sign_render_time(article.pk)
         if self.is_bound:

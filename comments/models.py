@@ -1,12 +1,13 @@
 import hashlib
 
-from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from newsportal.textinput import InputPolicyModel, apply_to_instance
+
+from .conf import settings
 
 # The query parameter of the article page that picks a page of comments.
 PAGE_PARAMETER = "commentaires"

@@ -3,7 +3,6 @@
 import logging
 from datetime import timedelta
 
-from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.mail import send_mail
 from django.db.models import Q
@@ -12,6 +11,7 @@ from django.utils.translation import gettext as _
 
 from newsportal.siteurl import site_url
 
+from .conf import settings
 from .models import Comment
 from .reasons import describe_all
 
@@ -26,7 +26,17 @@ def closes_at(article):
     return article.published_at + timedelta(days=days)
 
 
+def comments_closing(article):
+    """When an article's open comments close by themselves (an aware datetime), or None.
+
+    Registered with articles.caching.register_article_page_bound: a stored article
+    page ends then, so that it never shows an open form on a closed article.
+    """
+    return closes_at(article) if article.comments_open else None
+
+
 def comments_are_open(article, now=None):
+    """Whether readers may comment on `article` now (an aware datetime; default: now)."""
     closing = closes_at(article)
     return article.comments_open and (closing is None or (now or timezone.now()) < closing)
 
@@ -36,22 +46,22 @@ def is_premoderated(article):
     return settings.COMMENTS_PREMODERATION or article.comments_premoderated
 
 
-def decide(article, assessment):
-    """Rejected (None), held (PENDING) or published (APPROVED).
+def decide(article, verdict):
+    """Rejected (None), held (PENDING) or published (APPROVED), for a `Verdict` (comments.scoring).
 
     A passed captcha check (a solved proof of work, a right answer to the question) is
     at worst held: many mobile readers share one carrier IP, so the portal's signals
     about the client (recent posts, links, duplicates, an old form) may lower its score
     but never refuse it. Only a signal no person gives (honeypot, forged stamp, sent
-    too fast) still refuses it.
+    too fast) still refuses it. Thresholds: COMMENTS_REJECT_BELOW, COMMENTS_PUBLISH_FROM.
     """
-    if assessment.captcha_unavailable:
+    if verdict.unavailable:
         return Comment.Status.PENDING
-    if assessment.score < settings.COMMENTS_REJECT_BELOW:
-        if assessment.passed and not assessment.robot_signal:
+    if verdict.score < settings.COMMENTS_REJECT_BELOW:
+        if verdict.passed and not verdict.robot_signal:
             return Comment.Status.PENDING
         return None
-    if assessment.score >= settings.COMMENTS_PUBLISH_FROM and not is_premoderated(article):
+    if verdict.score >= settings.COMMENTS_PUBLISH_FROM and not is_premoderated(article):
         return Comment.Status.APPROVED
     return Comment.Status.PENDING
 

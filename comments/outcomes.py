@@ -9,7 +9,7 @@ reader's session remembers:
   shown to that reader only, in their place after the published ones.
 
 The session cookie (`SESSION_COOKIE_NAME`) is the proof: a request carrying it never
-gets a page from the page cache (`articles.pagecache.is_cacheable`), its page is
+gets a page from the page cache (`newsportal.pagecache.is_cacheable`), its page is
 answered `private, no-store` and never stored, and an HTTP cache in front bypasses it
 too. Once none of the reader's comments waits any more, an anonymous reader's session
 is flushed and the cookie deleted, so the reader's pages are shared again.

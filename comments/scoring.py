@@ -1,20 +1,21 @@
 """The portal's own risk signals, combined with the captcha verdict into one score.
 
-The captcha provider gives a score from 0.0 to 1.0; each signal here takes a penalty
-off it and records a reason a moderator can read. `comments.moderation.decide` turns
-the result into rejected, held or published with the thresholds from the settings.
+The captcha provider gives a `Verdict` (a score from 0.0 to 1.0 with its reasons); each
+signal here takes a penalty off it and records a reason a moderator can read.
+`comments.moderation.decide` turns the result into rejected, held or published with the
+thresholds from the settings.
 """
 
 import re
 import secrets
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import timedelta
 
-from django.conf import settings
 from django.core import signing
 from django.utils import timezone
 
+from .conf import settings
 from .models import Comment, text_digest
 from .reasons import reason
 
@@ -35,7 +36,7 @@ def sign_render_time(article_id, at=None):
     """The hidden form field that tells, on POST, when the form was shown."""
     moment = int(at if at is not None else time.time())
     # A nonce makes each rendering's stamp unique: a stamp that stored a comment once
-    # marks any later post of the same form as a resubmission (comments.views).
+    # marks any later post of the same form as a resubmission (comments.posting).
     return signing.Signer(salt=STAMP_SALT).sign_object(
         {"a": article_id, "t": moment, "n": secrets.token_hex(6)}
     )
@@ -52,30 +53,59 @@ def form_age(stamp, article_id):
     return time.time() - value.get("t", 0)
 
 
-@dataclass
-class Assessment:
-    """The captcha verdict and the portal's signals, as one score with its reasons."""
+@dataclass(frozen=True)
+class Verdict:
+    """A score from 0.0 (a robot) to 1.0 (a human) with the reasons for it.
 
+    One value for every step: a captcha provider returns one (comments.captcha), `assess`
+    returns another with the portal's own signals taken into account, and
+    `comments.moderation.decide` turns that into rejected, held or published.
+    """
+
+    # The captcha provider that gave the first score ("builtin", "recaptcha").
     provider: str
+    # None: the provider could not answer (the comment is held, never lost).
     score: float | None
     # Stored reasons (comments.reasons): dicts with a code and its figures.
     reasons: list[dict] = field(default_factory=list)
-    # The captcha check was passed (a proof of work, a right answer to the question).
+    # A passed check (a solved proof of work, a right answer to the question): the
+    # portal's signals may hold such a comment, never refuse it (comments.moderation).
     passed: bool = False
     # A signal only robots give (honeypot, forged stamp, sent too fast) fired.
     robot_signal: bool = False
 
     @property
-    def captcha_unavailable(self):
+    def unavailable(self):
+        """Whether the provider could not answer (no score)."""
         return self.score is None
+
+    @classmethod
+    def failed(cls, provider, code, **figures):
+        """A failed check: score 0.0, one reason (`code` and its figures)."""
+        return cls(provider, 0.0, [reason(code, **figures)])
+
+    @classmethod
+    def provider_unavailable(cls, provider, detail):
+        """The provider could not be reached or did not give a verdict (`detail`: why)."""
+        return cls(
+            provider,
+            None,
+            [reason("captcha_unavailable"), reason("provider_error", detail=detail)],
+        )
 
 
 def assess(verdict, *, article, body, honeypot, stamp, ip_address, now=None):
-    """Combine the captcha verdict with the portal's own signals."""
+    """The captcha's `verdict` with the portal's own signals: a new Verdict.
+
+    Each signal that fires adds its reason and takes its penalty off the score (kept
+    between 0.0 and 1.0, rounded to 3 places); an unavailable verdict stays unavailable
+    (score None) with the reasons added. `stamp` is the form's signed render time,
+    `ip_address` the client's (None: unknown), `now` an aware datetime (default: now).
+    """
     now = now or timezone.now()
     reasons = list(verdict.reasons)
     penalty = 0.0
-    robot_signal = False
+    robot_signal = verdict.robot_signal
 
     if honeypot.strip():
         reasons.append(reason("honeypot"))
@@ -114,9 +144,5 @@ def assess(verdict, *, article, body, honeypot, stamp, ip_address, now=None):
             reasons.append(reason("recent_posts", count=recent))
             penalty += PENALTY_RECENT_POSTS
 
-    if verdict.unavailable:
-        return Assessment(verdict.provider, None, reasons, robot_signal=robot_signal)
-    score = round(min(max(verdict.score - penalty, 0.0), 1.0), 3)
-    return Assessment(
-        verdict.provider, score, reasons, passed=verdict.passed, robot_signal=robot_signal
-    )
+    score = None if verdict.unavailable else round(min(max(verdict.score - penalty, 0.0), 1.0), 3)
+    return replace(verdict, score=score, reasons=reasons, robot_signal=robot_signal)

@@ -5,6 +5,7 @@ next to `manage.py`); docs/configuration.md lists them. With DEBUG off there is 
 insecure default: a missing SECRET_KEY or ALLOWED_HOSTS stops the start.
 """
 
+import os
 import sys
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -274,50 +275,53 @@ READ_COUNT_FLUSH_SECONDS = env.int("READ_COUNT_FLUSH_SECONDS", default=60)
 # once per article in this many seconds (articles/discovery/readership.py).
 READ_COUNT_WINDOW_SECONDS = env.int("READ_COUNT_WINDOW_SECONDS", default=3600)
 
-# Comments (docs/comments.md). Scores run from 0.0 (a robot) to 1.0 (a human).
-COMMENTS_CAPTCHA_PROVIDER = env.str("COMMENTS_CAPTCHA_PROVIDER", default="builtin")
-if COMMENTS_CAPTCHA_PROVIDER not in {"builtin", "recaptcha"}:
+# Comments (docs/comments.md): their defaults live in the app (comments/conf.py); a
+# COMMENTS_* variable an operator sets overrides one, read with its type here.
+_comments_environment = {
+    "COMMENTS_CAPTCHA_PROVIDER": env.str,
+    "COMMENTS_REJECT_BELOW": env.float,
+    "COMMENTS_PUBLISH_FROM": env.float,
+    "COMMENTS_PREMODERATION": env.bool,
+    "COMMENTS_CLOSE_AFTER_DAYS": env.int,
+    "COMMENTS_PER_PAGE": env.int,
+    "COMMENTS_BODY_MAX_LENGTH": env.int,
+    "COMMENTS_RATE_LIMIT": env.int,
+    "COMMENTS_RATE_WINDOW": env.int,
+    "COMMENTS_MIN_SUBMIT_SECONDS": env.int,
+    "COMMENTS_MAX_FORM_AGE": env.int,
+    "COMMENTS_MAX_LINKS": env.int,
+    "COMMENTS_RECENT_POSTS_LIMIT": env.int,
+    "COMMENTS_RECENT_POSTS_WINDOW": env.int,
+    "COMMENTS_MODERATOR_EMAILS": env.list,
+    "COMMENTS_NOJS_SCORE": env.float,
+    "COMMENTS_ALTCHA_HMAC_KEY": env.str,
+    "COMMENTS_ALTCHA_COST": env.int,
+    "COMMENTS_ALTCHA_MIN_COUNTER": env.int,
+    "COMMENTS_ALTCHA_MAX_COUNTER": env.int,
+    "COMMENTS_ALTCHA_EXPIRES": env.int,
+    "COMMENTS_RECAPTCHA_SITE_KEY": env.str,
+    "COMMENTS_RECAPTCHA_SECRET_KEY": env.str,
+    "COMMENTS_RECAPTCHA_VERIFY_URL": env.str,
+    "COMMENTS_RECAPTCHA_MIN_SCORE": env.float,
+    "COMMENTS_RECAPTCHA_ACTION": env.str,
+    "COMMENTS_RECAPTCHA_HOSTNAMES": env.list,
+    "COMMENTS_RECAPTCHA_MAX_AGE": env.int,
+    "COMMENTS_RECAPTCHA_TIMEOUT": env.float,
+}
+_comments = {name: read(name) for name, read in _comments_environment.items() if name in os.environ}
+globals().update(_comments)
+# Fail at start rather than at the first comment: an unknown provider, or reCAPTCHA
+# without its keys.
+_captcha_provider = _comments.get("COMMENTS_CAPTCHA_PROVIDER")
+if _captcha_provider not in {None, "builtin", "recaptcha"}:
     sys.exit("newsportal: COMMENTS_CAPTCHA_PROVIDER must be builtin or recaptcha.")
-COMMENTS_REJECT_BELOW = env.float("COMMENTS_REJECT_BELOW", default=0.3)
-COMMENTS_PUBLISH_FROM = env.float("COMMENTS_PUBLISH_FROM", default=0.7)
-COMMENTS_PREMODERATION = env.bool("COMMENTS_PREMODERATION", default=False)
-COMMENTS_CLOSE_AFTER_DAYS = env.int("COMMENTS_CLOSE_AFTER_DAYS", default=30)
-COMMENTS_PER_PAGE = env.int("COMMENTS_PER_PAGE", default=50)
-COMMENTS_NAME_MAX_LENGTH = 80
-COMMENTS_BODY_MAX_LENGTH = env.int("COMMENTS_BODY_MAX_LENGTH", default=3000)
-COMMENTS_RATE_LIMIT = env.int("COMMENTS_RATE_LIMIT", default=10)
-COMMENTS_RATE_WINDOW = env.int("COMMENTS_RATE_WINDOW", default=600)
-COMMENTS_MIN_SUBMIT_SECONDS = env.int("COMMENTS_MIN_SUBMIT_SECONDS", default=3)
-COMMENTS_MAX_FORM_AGE = env.int("COMMENTS_MAX_FORM_AGE", default=24 * 3600)
-COMMENTS_MAX_LINKS = env.int("COMMENTS_MAX_LINKS", default=2)
-COMMENTS_RECENT_POSTS_LIMIT = env.int("COMMENTS_RECENT_POSTS_LIMIT", default=3)
-COMMENTS_RECENT_POSTS_WINDOW = env.int("COMMENTS_RECENT_POSTS_WINDOW", default=600)
-COMMENTS_MODERATOR_EMAILS = env.list("COMMENTS_MODERATOR_EMAILS", default=[])
-COMMENTS_NOJS_SCORE = env.float("COMMENTS_NOJS_SCORE", default=0.6)
-# builtin: ALTCHA proof of work (PBKDF2/SHA-256); the counter range sets the work.
-COMMENTS_ALTCHA_HMAC_KEY = env.str("COMMENTS_ALTCHA_HMAC_KEY", default="")
-COMMENTS_ALTCHA_COST = env.int("COMMENTS_ALTCHA_COST", default=5000)
-COMMENTS_ALTCHA_MIN_COUNTER = env.int("COMMENTS_ALTCHA_MIN_COUNTER", default=500)
-COMMENTS_ALTCHA_MAX_COUNTER = env.int("COMMENTS_ALTCHA_MAX_COUNTER", default=5000)
-COMMENTS_ALTCHA_EXPIRES = env.int("COMMENTS_ALTCHA_EXPIRES", default=1200)
-# recaptcha: Google reCAPTCHA v3, verified server side.
-COMMENTS_RECAPTCHA_SITE_KEY = env.str("COMMENTS_RECAPTCHA_SITE_KEY", default="")
-COMMENTS_RECAPTCHA_SECRET_KEY = env.str("COMMENTS_RECAPTCHA_SECRET_KEY", default="")
-if COMMENTS_CAPTCHA_PROVIDER == "recaptcha" and not (
-    COMMENTS_RECAPTCHA_SITE_KEY and COMMENTS_RECAPTCHA_SECRET_KEY
+if _captcha_provider == "recaptcha" and not (
+    _comments.get("COMMENTS_RECAPTCHA_SITE_KEY") and _comments.get("COMMENTS_RECAPTCHA_SECRET_KEY")
 ):
     sys.exit(
         "newsportal: COMMENTS_CAPTCHA_PROVIDER=recaptcha needs COMMENTS_RECAPTCHA_SITE_KEY "
         "and COMMENTS_RECAPTCHA_SECRET_KEY."
     )
-COMMENTS_RECAPTCHA_VERIFY_URL = env.str(
-    "COMMENTS_RECAPTCHA_VERIFY_URL", default="https://www.google.com/recaptcha/api/siteverify"
-)
-COMMENTS_RECAPTCHA_MIN_SCORE = env.float("COMMENTS_RECAPTCHA_MIN_SCORE", default=0.5)
-COMMENTS_RECAPTCHA_ACTION = env.str("COMMENTS_RECAPTCHA_ACTION", default="comment")
-COMMENTS_RECAPTCHA_HOSTNAMES = env.list("COMMENTS_RECAPTCHA_HOSTNAMES", default=[])
-COMMENTS_RECAPTCHA_MAX_AGE = env.int("COMMENTS_RECAPTCHA_MAX_AGE", default=120)
-COMMENTS_RECAPTCHA_TIMEOUT = env.float("COMMENTS_RECAPTCHA_TIMEOUT", default=3.0)
 # Reader links become https:// (Django 2028 default, opted into now).
 URLIZE_ASSUME_HTTPS = True
 
@@ -384,7 +388,7 @@ SECURE_CSP = {
     "base-uri": [CSP.SELF],
     "form-action": [CSP.SELF],
 }
-if COMMENTS_CAPTCHA_PROVIDER == "recaptcha":
+if _captcha_provider == "recaptcha":
     # Google's script, its iframe and its calls; only when the site uses reCAPTCHA.
     _google = ["https://www.google.com", "https://www.gstatic.com"]
     SECURE_CSP["script-src"] += _google

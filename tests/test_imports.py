@@ -128,3 +128,12 @@ def test_the_product_ships_no_benchmark_tooling():
     for app in PACKAGES:
         assert not list((ROOT / app).rglob("bench_*.py")), app
     assert list((ROOT / "tools" / "benchmarks").rglob("bench_*.py"))
+
+
+def test_the_comment_model_imports_no_comment_logic():
+    """comments.models is the app's bottom layer: scoring, captcha, moderation and the
+    posting policy import it, never the reverse (not even inside a function)."""
+    graph = import_graph()
+    own = {t for t in graph["comments.models"] if t.split(".")[0] == "comments"}
+    assert own <= {"comments.conf"}, own
+    assert "comments.models" in graph["comments.scoring"]

@@ -18,10 +18,10 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from taggit.models import Tag
 
-from articles.discovery.sections import section_tree
 from articles.content.tagging import article_tag_items
 from articles.discovery.metadata import hero_rendition
 from articles.discovery.redirects import old_address, redirect_old_address
+from articles.discovery.sections import section_tree
 from articles.models import Article, Author, AuthorSlugRedirect, SectionRedirect, TagSlugRedirect
 from newsportal.pagecache import shared
 from newsportal.siteurl import site_host, site_url

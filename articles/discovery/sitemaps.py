@@ -19,8 +19,8 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from taggit.models import Tag
 
-from articles.discovery.sections import section_tree
 from articles.content.tagging import article_tag_items
+from articles.discovery.sections import section_tree
 from articles.models import Article, Author
 from newsportal.pagecache import shared
 from newsportal.siteurl import site_scheme, site_url

@@ -2,7 +2,6 @@ import math
 import re
 
 from django import template
-from django.conf import settings
 from django.core.paginator import Page, Paginator
 from django.db.models import Count, Window
 from django.middleware.csrf import get_token
@@ -15,6 +14,7 @@ from newsportal.pagecache import scope_token
 
 from .. import outcomes
 from ..captcha import get_provider
+from ..conf import settings
 from ..forms import CommentForm
 from ..models import PAGE_PARAMETER, Comment
 from ..moderation import closes_at, comments_are_open, is_premoderated

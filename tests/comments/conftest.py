@@ -179,7 +179,7 @@ def refusals(caplog):
     """The log of refused comments, with their score and reasons."""
     import logging
 
-    caplog.set_level(logging.INFO, logger="comments.views")
+    caplog.set_level(logging.INFO, logger="comments.posting")
     return caplog
 
 

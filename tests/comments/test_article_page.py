@@ -3,6 +3,7 @@
 import pytest
 from django.urls import reverse
 
+from comments.conf import settings as comment_settings
 from comments.models import Comment
 from tests.factories import ArticleFactory, CommentFactory
 
@@ -101,7 +102,7 @@ def test_article_page_query_count_does_not_grow_with_comments(
         response = client.get(article.get_absolute_url())
 
     assert f"{count} comment" in response.text
-    shown = min(count, settings.COMMENTS_PER_PAGE)
+    shown = min(count, comment_settings.COMMENTS_PER_PAGE)
     assert response.text.count('class="comment"') == shown
 
 

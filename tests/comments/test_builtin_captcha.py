@@ -8,6 +8,7 @@ import pytest
 import time_machine
 from django.urls import reverse
 
+from comments.conf import settings as comment_settings
 from comments.models import Comment
 from comments.scoring import sign_render_time
 
@@ -88,7 +89,7 @@ def test_expired_challenge_is_rejected(
     settings, article, comment_data, post_comment, solve_altcha, refusals
 ):
     payload = solve_altcha()
-    later = time.time() + settings.COMMENTS_ALTCHA_EXPIRES + 60
+    later = time.time() + comment_settings.COMMENTS_ALTCHA_EXPIRES + 60
     with time_machine.travel(later, tick=False):
         response = post_comment(
             comment_data(altcha=payload, rendered_at=sign_render_time(article.pk, at=later - 60))

@@ -8,6 +8,7 @@ from django.conf import settings as django_settings
 from django.test import Client
 from django.urls import reverse
 
+from comments.conf import settings as comment_settings
 from comments.models import Comment
 from comments.scoring import sign_render_time
 from tests.factories import CommentFactory
@@ -197,7 +198,7 @@ def test_right_answer_on_a_shared_ip_is_held_never_refused(
 
     assert response.status_code == 302
     comment = Comment.objects.get(status="pending")
-    assert comment.score < settings.COMMENTS_REJECT_BELOW
+    assert comment.score < comment_settings.COMMENTS_REJECT_BELOW
     assert {"code": "recent_posts", "count": recent} in comment.reasons
 
 

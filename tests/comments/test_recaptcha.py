@@ -48,7 +48,7 @@ def test_good_score_publishes_and_siteverify_gets_secret_and_client_ip(
 def test_failed_check_rejects_and_keeps_reader_text(
     siteverify, comment_data, post_comment, caplog, scenario, reason
 ):
-    caplog.set_level(logging.INFO, logger="comments.views")
+    caplog.set_level(logging.INFO, logger="comments.posting")
 
     response = post_comment(comment_data(**{"g-recaptcha-response": token(scenario)}))
 

@@ -1,0 +1,24 @@
+"""The comments app's receivers, each for the Comment model only, connected in
+CommentsConfig.ready().
+
+Readers see an article's approved comments, kept in the page cache under the article's
+comment scope (articles.caching.comment_scope). A save or delete that may change them
+renews that scope; the moderators' bulk decisions use `update()`, which sends no
+signal, and renew it themselves (comments.admin).
+"""
+
+from articles.caching import comments_changed
+
+from .models import Comment
+
+
+def renew_comment_scope(sender, instance, created=False, **kwargs):
+    """post_save and post_delete of a Comment: its article's page may be stale.
+
+    A new comment that readers do not see (held for a moderator) changes nothing on the
+    page, so a wave of held spam does not renew it; any other save or delete does (a
+    status, a name or a text may have changed what readers see).
+    """
+    if created and instance.status != Comment.Status.APPROVED:
+        return
+    comments_changed([instance.article_id])
