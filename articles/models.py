@@ -69,7 +69,8 @@ class Section(InputPolicyModel, models.Model):
     """A section of the site; a tree of any depth (News - Infos › Diplomatie).
 
     `path` is the materialized path of slugs ("news-infos/diplomatie"): ancestors,
-    descendants and the URL all come from it without one query per level.
+    descendants and the URL all come from it without one query per level. `full_name`
+    is the same path in names, which `str()` gives without a query.
     """
 
     name = models.CharField(_("name"), max_length=80)
@@ -92,6 +93,9 @@ class Section(InputPolicyModel, models.Model):
     )
     path = models.CharField(max_length=255, unique=True, editable=False)
     depth = models.PositiveSmallIntegerField(default=0, editable=False)
+    # The names from the root down (« News - Infos › Diplomatie »), kept by save() beside
+    # `path`: the admin's lists, filters and pickers print a section without a query.
+    full_name = models.TextField(_("full name"), editable=False, default="")
     position = models.PositiveSmallIntegerField(
         _("position in the menu"), default=0, help_text=_("Lower numbers come first.")
     )
@@ -119,33 +123,43 @@ class Section(InputPolicyModel, models.Model):
         ]
 
     def __str__(self):
-        return " › ".join(self.path_names()) if self.parent_id else self.name
+        # A row loaded raw from a fixture without the column has no full name yet.
+        return self.full_name or self.name
 
     # The `path` column (and SectionRedirect.old_path) holds this many characters.
     PATH_MAX_LENGTH = 255
+    # Between the names of a full name.
+    SEPARATOR = " › "
 
     def save(self, *args, **kwargs):
         """Save the section, recompute its path and move its subtree with it.
+
+        The full name follows the path: a rename or a move saves the subsections
+        again, so that theirs follow too.
 
         Raises ValidationError (nothing written) when the parent is the section itself
         or one of its subsections, or when the path of the section or of one of its
         subsections would exceed PATH_MAX_LENGTH characters.
         """
-        old_path = self.path
+        old_path, old_full_name = self.path, self.full_name
         parent = self.parent
         self._claim_slug(parent)
         self.path = f"{parent.path}/{self.slug}" if parent else self.slug
         self.depth = parent.depth + 1 if parent else 0
+        self.full_name = self.SEPARATOR.join([str(parent), self.name]) if parent else self.name
         self._check_place(parent, self.path)
+        moved = bool(old_path) and old_path != self.path
+        renamed = bool(old_full_name) and old_full_name != self.full_name
         with transaction.atomic():
             super().save(*args, **kwargs)
-            if old_path and old_path != self.path:
+            if moved:
                 # The old address keeps answering (301), then the whole subtree moves,
                 # each subsection keeping its own old address.
                 SectionRedirect.objects.filter(old_path=self.path).delete()
                 SectionRedirect.objects.update_or_create(
                     old_path=old_path, defaults={"section": self}
                 )
+            if moved or renamed:
                 for child in self.children.all():
                     child.save()
 
@@ -238,9 +252,6 @@ class Section(InputPolicyModel, models.Model):
         if not paths:
             return []
         return sorted(Section.objects.filter(path__in=paths), key=lambda c: c.depth)
-
-    def path_names(self):
-        return [c.name for c in self.ancestors()] + [self.name]
 
 
 class Author(InputPolicyModel, models.Model):
@@ -644,7 +655,8 @@ def slug_before_save(sender, instance, raw=False, **kwargs):
     them, so a fixture with « été à Paris » or « jean dupont » as a slug would reach
     the pages (NoReverseMatch). Here such a slug (empty, or not `SLUG_SHAPE`) is made
     again from its own text by the policy; for a section the path is rebuilt from the
-    stored parent. A slug of the right shape is left as it is.
+    stored parent, and a missing full name made from it. A slug of the right shape is
+    left as it is.
     """
     if isinstance(instance, Article):
         if not _addressable(instance.slug):
@@ -654,9 +666,17 @@ def slug_before_save(sender, instance, raw=False, **kwargs):
             claim_slug(instance, instance.name, fallback="auteur", max_length=120)
     elif isinstance(instance, Section):
         segments = (instance.path or "").split("/")
-        if _addressable(instance.slug) and all(map(_addressable, segments)):
+        addressable = _addressable(instance.slug) and all(map(_addressable, segments))
+        if addressable and instance.full_name:
             return
         parent = Section.objects.filter(pk=instance.parent_id).first()
+        if not instance.full_name:
+            # A fixture from before the column: the names from the stored parent (one
+            # that comes later in the fixture leaves the section's own name).
+            names = [str(parent), instance.name] if parent else [instance.name]
+            instance.full_name = Section.SEPARATOR.join(names)
+        if addressable:
+            return
         instance._claim_slug(parent)
         if parent is not None:
             instance.path = f"{parent.path}/{instance.slug}"
