@@ -418,17 +418,47 @@ LISTING_FETCH_MODE = models.FETCH_PEERS
 BREAKING_NEWS_AGE = timedelta(hours=48)
 
 
+def live_q(at=None):
+    """What "visible to readers" means, as a Q on Article: published, and the
+    publication time reached at `at` (an aware datetime; now by default).
+
+    The only definition of it. `Article.objects.published()` filters with it, the page
+    cache's schedule and the related articles' SQL compile it, `Article.is_live` says
+    the same of one article in memory. A scheduled article turns visible by itself
+    when its time comes, with no cron.
+    """
+    return Q(status=Article.Status.PUBLISHED, published_at__lte=at or timezone.now())
+
+
+def scheduled_q(at=None):
+    """Published by the desk with a publication time after `at` (now by default): the
+    articles that `live_q` will let through by themselves later, as a Q on Article."""
+    return Q(status=Article.Status.PUBLISHED, published_at__gt=at or timezone.now())
+
+
+def breaking_q(at=None):
+    """Breaking news still in the home page's strip at `at` (now by default): visible
+    (`live_q`), flagged, and published less than BREAKING_NEWS_AGE before, as a Q."""
+    at = at or timezone.now()
+    return live_q(at) & Q(is_breaking=True, published_at__gte=at - BREAKING_NEWS_AGE)
+
+
 class ArticleQuerySet(ContentQuerySet):
     def published(self, at=None):
-        """Articles readers may see: published, and their publication time reached.
+        """Articles readers may see at `at` (now by default): `live_q`."""
+        return self.filter(live_q(at))
 
-        The only definition of "visible to readers"; a scheduled article turns
-        visible by itself when its time comes, with no cron.
-        """
-        return self.filter(
-            status=Article.Status.PUBLISHED,
-            published_at__lte=at or timezone.now(),
-        )
+    def scheduled(self, at=None):
+        """Articles that go live by themselves after `at` (now by default): `scheduled_q`."""
+        return self.filter(scheduled_q(at))
+
+    def breaking(self, at=None):
+        """Breaking news in the home page's strip at `at` (now by default): `breaking_q`."""
+        return self.filter(breaking_q(at))
+
+    def unpublished(self):
+        """Drafts and articles in review: neither live nor scheduled."""
+        return self.exclude(status=Article.Status.PUBLISHED)
 
     def for_listing(self):
         """Load what an article card shows, in the same query."""
@@ -579,6 +609,7 @@ class Article(InputPolicyModel, models.Model):
 
     @property
     def is_scheduled(self):
+        """Whether the article goes live by itself later (`scheduled_q`, in memory)."""
         return (
             self.status == self.Status.PUBLISHED
             and self.published_at is not None
@@ -587,7 +618,7 @@ class Article(InputPolicyModel, models.Model):
 
     @property
     def is_live(self):
-        """Whether readers can see the article now (the same rule as `published()`)."""
+        """Whether readers can see the article now (`live_q`, in memory, no query)."""
         return self.status == self.Status.PUBLISHED and not self.is_scheduled
 
     @property
