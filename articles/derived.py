@@ -10,6 +10,9 @@ What is derived from the content, and what keeps it right:
   bypass it go through `refresh_renditions()`: the content querysets'
   `bulk_create()` and `update(file=…)` (articles.models.ContentQuerySet), an image
   loaded by `loaddata` (the receiver below), `manage.py make_renditions`.
+- **Section paths, depths and full names**: `Section.save()`, which saves the
+  subsections again after a rename or a move; rows loaded by `loaddata` are completed
+  by `articles.models.slug_before_save`.
 - **Cached pages and the cached section tree**: model signals for saves and deletes
   (newsportal.pagecache, articles.discovery.sections); every write that sends no signal calls
   `content_written()`, the one entry point: the content querysets' `update()`,

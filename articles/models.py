@@ -69,7 +69,8 @@ class Section(InputPolicyModel, models.Model):
     """A section of the site; a tree of any depth (News - Infos › Diplomatie).
 
     `path` is the materialized path of slugs ("news-infos/diplomatie"): ancestors,
-    descendants and the URL all come from it without one query per level.
+    descendants and the URL all come from it without one query per level. `full_name`
+    is the same path in names, which `str()` gives without a query.
     """
 
     name = models.CharField(_("name"), max_length=80)
@@ -92,6 +93,9 @@ class Section(InputPolicyModel, models.Model):
     )
     path = models.CharField(max_length=255, unique=True, editable=False)
     depth = models.PositiveSmallIntegerField(default=0, editable=False)
+    # The names from the root down (« News - Infos › Diplomatie »), kept by save() beside
+    # `path`: the admin's lists, filters and pickers print a section without a query.
+    full_name = models.TextField(_("full name"), editable=False, default="")
     position = models.PositiveSmallIntegerField(
         _("position in the menu"), default=0, help_text=_("Lower numbers come first.")
     )
@@ -119,30 +123,40 @@ class Section(InputPolicyModel, models.Model):
         ]
 
     def __str__(self):
-        return " › ".join(self.path_names()) if self.parent_id else self.name
+        # A row loaded raw from a fixture without the column has no full name yet.
+        return self.full_name or self.name
 
     # The `path` column (and SectionRedirect.old_path) holds this many characters.
     PATH_MAX_LENGTH = 255
+    # Between the names of a full name.
+    SEPARATOR = " › "
 
     def save(self, *args, **kwargs):
         """Save the section, recompute its path and move its subtree with it.
+
+        The full name follows the path: a rename or a move saves the subsections
+        again, so that theirs follow too.
 
         Raises ValidationError (nothing written) when the parent is the section itself
         or one of its subsections, or when the path of the section or of one of its
         subsections would exceed PATH_MAX_LENGTH characters.
         """
-        old_path = self.path
+        old_path, old_full_name = self.path, self.full_name
         parent = self.parent
         self._claim_slug(parent)
         self.path = f"{parent.path}/{self.slug}" if parent else self.slug
         self.depth = parent.depth + 1 if parent else 0
+        self.full_name = self.SEPARATOR.join([str(parent), self.name]) if parent else self.name
         self._check_place(parent, self.path)
+        moved = bool(old_path) and old_path != self.path
+        renamed = bool(old_full_name) and old_full_name != self.full_name
         with transaction.atomic():
             super().save(*args, **kwargs)
-            if old_path and old_path != self.path:
+            if moved:
                 # The old address keeps answering (301), then the whole subtree moves,
                 # each subsection keeping its own old address.
                 SectionRedirect.keep(self, old_path, self.path)
+            if moved or renamed:
                 for child in self.children.all():
                     child.save()
 
@@ -240,9 +254,6 @@ class Section(InputPolicyModel, models.Model):
         paths = self.ancestor_paths()
         found = {s.path: s for s in Section.objects.filter(path__in=paths)} if paths else {}
         return [found[path] for path in paths if path in found]
-
-    def path_names(self):
-        return [c.name for c in self.ancestors()] + [self.name]
 
 
 class Author(InputPolicyModel, models.Model):
@@ -406,17 +417,47 @@ LISTING_FETCH_MODE = models.FETCH_PEERS
 BREAKING_NEWS_AGE = timedelta(hours=48)
 
 
+def live_q(at=None):
+    """What "visible to readers" means, as a Q on Article: published, and the
+    publication time reached at `at` (an aware datetime; now by default).
+
+    The only definition of it. `Article.objects.published()` filters with it, the page
+    cache's schedule and the related articles' SQL compile it, `Article.is_live` says
+    the same of one article in memory. A scheduled article turns visible by itself
+    when its time comes, with no cron.
+    """
+    return Q(status=Article.Status.PUBLISHED, published_at__lte=at or timezone.now())
+
+
+def scheduled_q(at=None):
+    """Published by the desk with a publication time after `at` (now by default): the
+    articles that `live_q` will let through by themselves later, as a Q on Article."""
+    return Q(status=Article.Status.PUBLISHED, published_at__gt=at or timezone.now())
+
+
+def breaking_q(at=None):
+    """Breaking news still in the home page's strip at `at` (now by default): visible
+    (`live_q`), flagged, and published less than BREAKING_NEWS_AGE before, as a Q."""
+    at = at or timezone.now()
+    return live_q(at) & Q(is_breaking=True, published_at__gte=at - BREAKING_NEWS_AGE)
+
+
 class ArticleQuerySet(ContentQuerySet):
     def published(self, at=None):
-        """Articles readers may see: published, and their publication time reached.
+        """Articles readers may see at `at` (now by default): `live_q`."""
+        return self.filter(live_q(at))
 
-        The only definition of "visible to readers"; a scheduled article turns
-        visible by itself when its time comes, with no cron.
-        """
-        return self.filter(
-            status=Article.Status.PUBLISHED,
-            published_at__lte=at or timezone.now(),
-        )
+    def scheduled(self, at=None):
+        """Articles that go live by themselves after `at` (now by default): `scheduled_q`."""
+        return self.filter(scheduled_q(at))
+
+    def breaking(self, at=None):
+        """Breaking news in the home page's strip at `at` (now by default): `breaking_q`."""
+        return self.filter(breaking_q(at))
+
+    def unpublished(self):
+        """Drafts and articles in review: neither live nor scheduled."""
+        return self.exclude(status=Article.Status.PUBLISHED)
 
     def for_listing(self):
         """Load what an article card shows, in the same query."""
@@ -563,6 +604,7 @@ class Article(InputPolicyModel, models.Model):
 
     @property
     def is_scheduled(self):
+        """Whether the article goes live by itself later (`scheduled_q`, in memory)."""
         return (
             self.status == self.Status.PUBLISHED
             and self.published_at is not None
@@ -571,7 +613,7 @@ class Article(InputPolicyModel, models.Model):
 
     @property
     def is_live(self):
-        """Whether readers can see the article now (the same rule as `published()`)."""
+        """Whether readers can see the article now (`live_q`, in memory, no query)."""
         return self.status == self.Status.PUBLISHED and not self.is_scheduled
 
     @property
@@ -686,7 +728,8 @@ def slug_before_save(sender, instance, raw=False, **kwargs):
     them, so a fixture with « été à Paris » or « jean dupont » as a slug would reach
     the pages (NoReverseMatch). Here such a slug (empty, or not `SLUG_SHAPE`) is made
     again from its own text by the policy; for a section the path is rebuilt from the
-    stored parent. A slug of the right shape is left as it is.
+    stored parent, and a missing full name made from it. A slug of the right shape is
+    left as it is.
     """
     if isinstance(instance, Article):
         if not _addressable(instance.slug):
@@ -696,9 +739,17 @@ def slug_before_save(sender, instance, raw=False, **kwargs):
             claim_slug(instance, instance.name, fallback="auteur", max_length=120)
     elif isinstance(instance, Section):
         segments = (instance.path or "").split("/")
-        if _addressable(instance.slug) and all(map(_addressable, segments)):
+        addressable = _addressable(instance.slug) and all(map(_addressable, segments))
+        if addressable and instance.full_name:
             return
         parent = Section.objects.filter(pk=instance.parent_id).first()
+        if not instance.full_name:
+            # A fixture from before the column: the names from the stored parent (one
+            # that comes later in the fixture leaves the section's own name).
+            names = [str(parent), instance.name] if parent else [instance.name]
+            instance.full_name = Section.SEPARATOR.join(names)
+        if addressable:
+            return
         instance._claim_slug(parent)
         if parent is not None:
             instance.path = f"{parent.path}/{instance.slug}"

@@ -23,7 +23,6 @@ from articles.discovery.related import related_articles
 from articles.discovery.search import SearchForm, attach_snippets, results_capped, search_articles
 from articles.discovery.sections import section_tree
 from articles.models import (
-    BREAKING_NEWS_AGE,
     AdSlot,
     Article,
     ArticleSlugRedirect,
@@ -50,7 +49,7 @@ class HomeView(CachedPageMixin, TemplateView):
             lead=latest[0] if latest else None,
             latest=latest[1:],
             breaking=list(
-                published.filter(is_breaking=True, published_at__gte=now - BREAKING_NEWS_AGE)
+                Article.objects.breaking(at=now)
                 .only("title", "slug", "published_at")
                 .order_by("-published_at")[:5]
             ),

@@ -9,6 +9,9 @@ from articles.models import (
 
 @admin.register(AdSlot)
 class AdSlotAdmin(admin.ModelAdmin):
+    """Editors place ads (an image or a text, and a link) on the home page, in articles
+    or in the sidebar, between two dates; pages always label them « Publicité »."""
+
     list_display = ["name", "placement", "advertiser", "starts_at", "ends_at", "is_active"]
     list_filter = ["placement", "is_active"]
     search_fields = ["name", "advertiser"]

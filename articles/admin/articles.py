@@ -1,27 +1,22 @@
-"""The newsroom in Django admin.
+"""Articles in the admin, and their old slugs.
 
 Journalists write and edit their own articles until they are published, and hand them
 to the desk; editors do everything on content: publish, schedule, unpublish, reassign,
-correct, restore a previous version. What each one sees, may change and may do follows
-from the permissions in `articles.newsroom.roles` through the hooks below, so a direct URL is
-no way round it."""
+correct, restore a previous version (articles.admin.history). What each one sees, may
+change and may do follows from the permissions in `articles.newsroom.roles` through the
+hooks below, so a direct URL is no way round it; the workflow itself (transitions,
+checks, dates) is articles.newsroom.publishing, which the hooks and actions call."""
 
 from django.conf import settings
 from django.contrib import admin, messages
-from django.contrib.admin.utils import unquote
-from django.core.exceptions import PermissionDenied
-from django.db.models import Exists, OuterRef, Q
-from django.shortcuts import get_object_or_404, redirect
-from django.template.response import TemplateResponse
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import localize
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 from reversion.admin import VersionAdmin
-from reversion.models import Version
 
 from articles.admin.common import SlugNoticeMixin
+from articles.admin.history import ArticleHistoryMixin
 from articles.models import (
     Article,
     ArticleSlugRedirect,
@@ -30,10 +25,11 @@ from articles.models import (
 )
 from articles.newsroom import publishing
 from articles.newsroom.forms import ArticleAdminForm
-from articles.newsroom.revisions import restore_version, version_diff
 
 
 class CorrectionInline(admin.StackedInline):
+    """Editors add dated corrections to an article that went out; readers see them."""
+
     model = Correction
     extra = 0
     fields = ["published_at", "text"]
@@ -41,6 +37,8 @@ class CorrectionInline(admin.StackedInline):
 
 
 class PublicationFilter(admin.SimpleListFilter):
+    """Articles live on the site, scheduled, or not published, as Article.objects says."""
+
     title = gettext_lazy("publication")
     parameter_name = "publication"
 
@@ -52,19 +50,29 @@ class PublicationFilter(admin.SimpleListFilter):
         ]
 
     def queryset(self, request, queryset):
+        # The vocabulary of Article.objects: "live" is what readers see (live_q).
         now = timezone.now()
-        published = Q(status=Article.Status.PUBLISHED)
         if self.value() == "live":
-            return queryset.filter(published, published_at__lte=now)
+            return queryset.published(at=now)
         if self.value() == "scheduled":
-            return queryset.filter(published, published_at__gt=now)
+            return queryset.scheduled(at=now)
         if self.value() == "unpublished":
-            return queryset.exclude(published)
+            return queryset.unpublished()
         return queryset
 
 
 @admin.register(Article)
-class ArticleAdmin(SlugNoticeMixin, VersionAdmin):
+class ArticleAdmin(SlugNoticeMixin, ArticleHistoryMixin, VersionAdmin):
+    """Articles, from the first draft to corrections after publication.
+
+    A journalist lists, writes and edits the articles they own or sign until they
+    are published, and submits drafts for review (button and action). An editor sees
+    and changes every article, reassigns it, publishes or schedules it (status field
+    or action), unpublishes it, sends it back to its journalist, adds corrections
+    readers see, and compares and restores versions (ArticleHistoryMixin). Every move
+    between statuses, and its checks, is a transition of articles.newsroom.publishing.
+    """
+
     form = ArticleAdminForm
     change_form_template = "admin/articles/article/change_form.html"
     change_list_template = "admin/articles/article/change_list.html"
@@ -92,12 +100,7 @@ class ArticleAdmin(SlugNoticeMixin, VersionAdmin):
 
     def get_queryset(self, request):
         queryset = super().get_queryset(request).prefetch_related("authors")
-        if publishing.can_edit_any(request.user):
-            return queryset
-        signs = Article.authors.through.objects.filter(
-            article_id=OuterRef("pk"), author__user=request.user
-        )
-        return queryset.filter(Q(owner=request.user) | Exists(signs))
+        return publishing.articles_of(request.user, queryset)
 
     def get_search_results(self, request, queryset, search_term):
         match = request.resolver_match
@@ -174,10 +177,11 @@ class ArticleAdmin(SlugNoticeMixin, VersionAdmin):
         may_save = (
             self.has_change_permission(request, obj) if obj else self.has_add_permission(request)
         )
+        # Editors publish directly; a journalist submits a new article or a draft.
         context["can_submit_review"] = (
             may_save
-            and (obj is None or obj.status == Article.Status.DRAFT)
             and not publishing.can_publish(request.user)
+            and (obj is None or publishing.can_submit(request.user, obj))
         )
         return super().render_change_form(request, context, add, change, form_url, obj)
 
@@ -212,15 +216,19 @@ class ArticleAdmin(SlugNoticeMixin, VersionAdmin):
     def save_model(self, request, obj, form, change):
         if not change and obj.owner_id is None:
             obj.owner = request.user
-        if "_submit_review" in request.POST and obj.status == Article.Status.DRAFT:
-            obj.status = Article.Status.IN_REVIEW
-            obj.submitted_at = timezone.now()
-        if change and obj.is_live and form.has_changed():
-            content_changed = set(form.changed_data) - {"minor_change", "owner"}
-            if content_changed and not form.cleaned_data.get("minor_change"):
-                obj.updated_at = timezone.now()
-        elif obj.status == Article.Status.PUBLISHED and obj.published_at:
-            obj.updated_at = max(obj.updated_at, obj.published_at)
+        # The status chosen in the form (editors), or asked for with the submit button
+        # (journalists), is reached through the workflow's transitions, as an action's.
+        wanted = obj.status
+        obj.status = form.initial.get("status", wanted) if change else Article.Status.DRAFT
+        if "_submit_review" in request.POST and wanted == Article.Status.DRAFT:
+            wanted = Article.Status.IN_REVIEW
+        # The form ran the pre-publish checks (PublishingBlocked cannot happen here).
+        publishing.move(obj, request.user, wanted, commit=False)
+        publishing.record_edit(
+            obj,
+            form.changed_data if change else [],
+            minor=form.cleaned_data.get("minor_change", False),
+        )
         super().save_model(request, obj, form, change)
 
     def save_formset(self, request, form, formset, change):
@@ -234,11 +242,11 @@ class ArticleAdmin(SlugNoticeMixin, VersionAdmin):
                 added = True
             instance.save()
         formset.save_m2m()
+        # A correction is a change of substance: readers see the new date.
         if added and formset.model is Correction:
-            # A correction is a change of substance: readers see the new date.
             article = form.instance
-            article.updated_at = timezone.now()
-            article.save(update_fields=["updated_at"])
+            if publishing.record_edit(article, ["corrections"]):
+                article.save(update_fields=["updated_at"])
 
     def response_add(self, request, obj, post_url_continue=None):
         self._report(request, obj)
@@ -273,7 +281,7 @@ class ArticleAdmin(SlugNoticeMixin, VersionAdmin):
     def submit_for_review(self, request, queryset):
         done = 0
         for article in queryset:
-            if publishing.can_edit(request.user, article):
+            if publishing.can_submit(request.user, article):
                 done += publishing.submit_for_review(article, request.user)
         self.message_user(
             request,
@@ -354,82 +362,11 @@ class ArticleAdmin(SlugNoticeMixin, VersionAdmin):
             messages.SUCCESS,
         )
 
-    # Revisions: history, diff, restore ------------------------------------------------
-
-    def changelist_view(self, request, extra_context=None):
-        extra_context = {
-            "can_recover": publishing.can_edit_any(request.user),
-            **(extra_context or {}),
-        }
-        return super().changelist_view(request, extra_context)
-
-    def history_view(self, request, object_id, extra_context=None):
-        extra_context = {
-            "can_compare": publishing.can_edit_any(request.user),
-            **(extra_context or {}),
-        }
-        return super().history_view(request, object_id, extra_context)
-
-    def recoverlist_view(self, request, extra_context=None):
-        # Deleted articles are anyone's: only editors list and bring them back.
-        if not publishing.can_edit_any(request.user):
-            raise PermissionDenied
-        return super().recoverlist_view(request, extra_context)
-
-    def recover_view(self, request, version_id, extra_context=None):
-        if not publishing.can_edit_any(request.user):
-            raise PermissionDenied
-        return super().recover_view(request, version_id, extra_context)
-
-    def revision_view(self, request, object_id, version_id, extra_context=None):
-        """Show what changed since a version; restore its content on POST (editors)."""
-        if not publishing.can_edit_any(request.user):
-            raise PermissionDenied
-        article = self.get_object(request, unquote(object_id))
-        if article is None:
-            return self._get_obj_does_not_exist_redirect(request, self.opts, object_id)
-        version = get_object_or_404(
-            Version.objects.get_for_object(article).select_related("revision__user"),
-            pk=version_id,
-        )
-        if request.method == "POST":
-            holder = restore_version(article, version, request.user)
-            self.message_user(
-                request,
-                _("The version of %(time)s was restored.")
-                % {"time": localize(timezone.localtime(version.revision.date_created))},
-                messages.SUCCESS,
-            )
-            if holder is not None:
-                self.message_user(
-                    request,
-                    _(
-                        "The address “%(wanted)s” of that version now leads to "
-                        "“%(holder)s”, so this article keeps “%(slug)s”."
-                    )
-                    % {
-                        "wanted": version.field_dict.get("slug"),
-                        "holder": holder,
-                        "slug": article.slug,
-                    },
-                    messages.WARNING,
-                )
-            return redirect(reverse("admin:articles_article_change", args=[article.pk]))
-        context = {
-            **self.admin_site.each_context(request),
-            "opts": self.opts,
-            "original": article,
-            "version": version,
-            "changes": version_diff(version, article),
-            "title": _("Changes since the version of %(time)s")
-            % {"time": localize(timezone.localtime(version.revision.date_created))},
-            "has_view_permission": True,
-        }
-        return TemplateResponse(request, "admin/articles/article/revision_diff.html", context)
-
 
 @admin.register(ArticleSlugRedirect)
 class ArticleSlugRedirectAdmin(admin.ModelAdmin):
+    """Editors list an article's old slugs, which redirect, and delete one to free it."""
+
     list_display = ["old_slug", "article", "created_at"]
     search_fields = ["old_slug", "article__title"]
     list_select_related = ["article"]

@@ -11,6 +11,9 @@ from articles.models import (
 
 @admin.register(Author)
 class AuthorAdmin(SlugNoticeMixin, admin.ModelAdmin):
+    """Editors add, rename and remove bylines and link one to a staff account (a renamed
+    author's old address redirects); journalists look them up to sign articles."""
+
     list_display = ["name", "role", "user"]
     search_fields = ["name"]
     prepopulated_fields = {"slug": ["name"]}
@@ -19,6 +22,8 @@ class AuthorAdmin(SlugNoticeMixin, admin.ModelAdmin):
 
 @admin.register(AuthorSlugRedirect)
 class AuthorSlugRedirectAdmin(OldAddressAdmin):
+    """An author's old addresses, which redirect: listed, and deleted to free one."""
+
     list_display = ["old_slug", "author", "created_at"]
     list_select_related = ["author"]
     search_fields = ["old_slug", "author__name"]

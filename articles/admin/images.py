@@ -11,6 +11,10 @@ from articles.newsroom.forms import ImageAdminForm
 
 @admin.register(Image)
 class ImageAdmin(admin.ModelAdmin):
+    """The media library: the desk uploads photos (checked and re-encoded on upload)
+    with their alternative text, caption and credit. A journalist changes their own
+    uploads until an article using one goes out; editors change and delete any."""
+
     form = ImageAdminForm
     list_display = ["__str__", "credit", "width", "height", "uploaded_by", "created_at"]
     list_select_related = ["uploaded_by"]

@@ -11,6 +11,11 @@ from articles.models import (
 
 @admin.register(Section)
 class SectionAdmin(SlugNoticeMixin, admin.ModelAdmin):
+    """Editors arrange the sections: add, rename, move one in the tree (its subsections
+    and old addresses follow), remove one no article uses, and order the menu
+    (position, editable in the list). Journalists look the tree up. A row prints the
+    section's stored full name (« News - Infos › Diplomatie »): no query per row."""
+
     list_display = ["__str__", "slug", "position"]
     list_editable = ["position"]
     prepopulated_fields = {"slug": ["name"]}
@@ -20,6 +25,8 @@ class SectionAdmin(SlugNoticeMixin, admin.ModelAdmin):
 
 @admin.register(SectionRedirect)
 class SectionRedirectAdmin(OldAddressAdmin):
+    """A section's old paths, which redirect: listed, and deleted to free one."""
+
     list_display = ["old_path", "section", "created_at"]
     list_select_related = ["section"]
     search_fields = ["old_path", "section__name"]

@@ -17,6 +17,8 @@ from newsportal.textinput import CharField as PolicyCharField
 
 @admin.register(TagSlugRedirect)
 class TagSlugRedirectAdmin(OldAddressAdmin):
+    """A tag's old addresses, which redirect: listed, and deleted to free one."""
+
     list_display = ["old_slug", "tag", "created_at"]
     list_select_related = ["tag"]
     search_fields = ["old_slug", "tag__name"]
@@ -62,4 +64,7 @@ admin.site.unregister(Tag)
 
 @admin.register(Tag)
 class TagAdmin(SlugNoticeMixin, TaggitTagAdmin):
+    """Journalists add tags; editors also rename (the old address redirects), and
+    delete them. Names go through the input policy and never repeat (TagAdminForm)."""
+
     form = TagAdminForm

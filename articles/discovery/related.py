@@ -17,17 +17,48 @@ together on every cold article page than PostgreSQL took to run it (the figures:
 docs/benchmarks.md, "Figures behind choices in the code"); the same SQL as text costs
 next to nothing to build. The SQL is plain enough for
 SQLite and PostgreSQL alike (LIMIT sits in subqueries of the UNION, which both allow).
+
+Which articles readers may see is not written here: the candidates' condition is
+`articles.models.live_q`, compiled by the ORM once per database (`visible_sql`).
 """
+
+from datetime import UTC, datetime
+from functools import cache
 
 from django.conf import settings
 from django.db import connection
 from django.db.models import F
 from django.db.models.expressions import RawSQL
+from django.db.models.sql import Query
 from django.utils import timezone
 from taggit.models import TaggedItem
 
 from articles.content.tagging import ARTICLE_CONTENT_TYPE
-from articles.models import Article
+from articles.models import Article, live_q
+
+# Stands for the time in the compiled condition, replaced by the real one on each call.
+_AT = datetime(2000, 1, 1, tzinfo=UTC)
+
+
+@cache
+def _compiled_visible(vendor, alias):
+    query = Query(Article, alias_cols=True)
+    where = query.build_where(live_q(_AT)).relabeled_clone({Article._meta.db_table: alias})
+    sql, params = query.get_compiler(connection=connection).compile(where)
+    return sql, tuple(params)
+
+
+def visible_sql(alias, at):
+    """`live_q(at)` as SQL on the article table under `alias`: (sql, params).
+
+    The ORM compiles the condition once per database vendor (that costs more than the
+    rest of this module's SQL); each call only puts `at` (an aware datetime) in place
+    of the stand-in time.
+    """
+    sql, params = _compiled_visible(connection.vendor, alias)
+    stand_in = connection.ops.adapt_datetimefield_value(_AT)
+    at = connection.ops.adapt_datetimefield_value(at)
+    return sql, [at if param == stand_in else param for param in params]
 
 
 def _tables():
@@ -43,10 +74,9 @@ def related_articles(article, tag_ids, limit=None):
     limit = limit or settings.RELATED_ARTICLES_COUNT
     tag_ids = sorted({int(pk) for pk in tag_ids})
     tables = _tables()
-    now = connection.ops.adapt_datetimefield_value(timezone.now())
-    published = Article.Status.PUBLISHED
+    visible, visible_params = visible_sql("a", timezone.now())
     newest = "ORDER BY a.published_at DESC, a.id DESC LIMIT %s"
-    visible = "a.status = %s AND a.published_at <= %s AND a.id <> %s"
+    visible = f"{visible} AND a.id <> %s"
     tags_in = ", ".join(["%s"] * len(tag_ids))
     shares_tag = (
         f"EXISTS (SELECT 1 FROM {tables['tagged']} t WHERE t.object_id = {{row}} "
@@ -62,12 +92,12 @@ def related_articles(article, tag_ids, limit=None):
             f"SELECT id FROM (SELECT a.id FROM {tables['article']} a WHERE {visible} "
             f"AND {shares_tag.format(row='a.id')} {newest}) tagged"
         )
-        params += [published, now, article.pk, *tag_ids, 2 * limit]
+        params += [*visible_params, article.pk, *tag_ids, 2 * limit]
     members.append(
         f"SELECT id FROM (SELECT a.id FROM {tables['article']} a WHERE {visible} "
         f"AND a.section_id = %s {newest}) section"
     )
-    params += [published, now, article.pk, article.section_id, 2 * limit]
+    params += [*visible_params, article.pk, article.section_id, 2 * limit]
     candidates = RawSQL(" UNION ALL ".join(members), params)
 
     row = f"{tables['article']}.id"

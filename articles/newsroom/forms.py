@@ -109,7 +109,8 @@ class ArticleAdminForm(forms.ModelForm):
         status = cleaned_data.get("status", self.instance.status)
         if status == Article.Status.PUBLISHED:
             if "published_at" in self.fields and not cleaned_data.get("published_at"):
-                # "Published" with no time means now.
+                # "Published" with no time means now (as in publishing.publish), set
+                # here already: the model's constraints are checked before the save.
                 cleaned_data["published_at"] = timezone.now()
             # Check the article as it would be saved, without touching the instance.
             probe = copy.copy(self.instance)

@@ -5,14 +5,22 @@ back to draft to unpublish. A scheduled article turns visible by itself when its
 comes, because `Article.objects.published()` compares `published_at` with the clock:
 there is no job that could fail to run.
 
+Every transition is defined here once: `submit_for_review`, `publish`, `unpublish`,
+`send_back`, and `move` for a status chosen in a form. The admin's actions, its save
+hooks and its form call them, and so can a command or a test. Each checks who asks
+(PermissionDenied) and, with `commit=False`, changes the article in memory only, for
+a caller that saves it with other changes (the admin's change form).
+
 Pre-publish checks come in two kinds: problems block publishing (readers would get a
 broken or inaccessible page), typography slips only warn (the desk decides).
+`record_edit` dates an edit for readers (`updated_at`).
 """
 
 import html
 import re
 
 from django.core.exceptions import PermissionDenied
+from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 from django.utils.html import strip_tags
 from django.utils.translation import gettext as _
@@ -48,6 +56,20 @@ def can_edit(user, article):
     if can_edit_any(user):
         return True
     return is_own(user, article) and article.status != Article.Status.PUBLISHED
+
+
+def can_submit(user, article):
+    """Whether `user` may hand `article` to the editors now (`submit_for_review`)."""
+    return article.status == Article.Status.DRAFT and can_edit(user, article)
+
+
+def articles_of(user, queryset):
+    """The articles of `queryset` that `user` works on in the newsroom: all of them for
+    editors; for a journalist, those they own or sign (`is_own`), in one query."""
+    if can_edit_any(user):
+        return queryset
+    signs = Article.authors.through.objects.filter(article_id=OuterRef("pk"), author__user=user)
+    return queryset.filter(Q(owner=user) | Exists(signs))
 
 
 def can_preview(user, article):
@@ -144,6 +166,9 @@ def typography_warnings(article):
 
 
 class PublishingBlocked(Exception):
+    """Raised by `publish` when the article may not go out; `problems` lists why
+    (messages for the desk, from `publication_problems`)."""
+
     def __init__(self, problems):
         self.problems = problems
         super().__init__(" ".join(problems))
@@ -152,20 +177,30 @@ class PublishingBlocked(Exception):
 # Transitions -----------------------------------------------------------------------
 
 
-def submit_for_review(article, user):
-    """Hand a draft to the editors."""
+def submit_for_review(article, user, *, commit=True):
+    """Hand a draft to the editors: in review, `submitted_at` now.
+
+    Returns False, changing nothing, when the article is not a draft. Raises
+    PermissionDenied when `user` may not edit it (`can_edit`).
+    """
     if not can_edit(user, article):
         raise PermissionDenied
     if article.status != Article.Status.DRAFT:
         return False
     article.status = Article.Status.IN_REVIEW
     article.submitted_at = timezone.now()
-    article.save(update_fields=["status", "submitted_at"])
+    if commit:
+        article.save(update_fields=["status", "submitted_at"])
     return True
 
 
-def publish(article, user, at=None):
-    """Publish now, or at `at` (a future time schedules it). Raise PublishingBlocked."""
+def publish(article, user, at=None, *, commit=True):
+    """Publish now, or at `at` (an aware datetime; a future time schedules it).
+
+    A time already set is kept when `at` is None. Returns the article. Raises
+    PermissionDenied without the publish permission, PublishingBlocked (nothing
+    changed) when `publication_problems` finds any.
+    """
     if not can_publish(user):
         raise PermissionDenied
     problems = publication_problems(article)
@@ -179,27 +214,97 @@ def publish(article, user, at=None):
     # A time already set is kept: in the future it schedules, in the past it is the
     # original date of an article put back online.
     article.updated_at = max(article.updated_at, article.published_at)
-    article.save(update_fields=["status", "published_at", "updated_at"])
+    if commit:
+        article.save(update_fields=["status", "published_at", "updated_at"])
     return article
 
 
-def unpublish(article, user):
-    """Take an article (live or scheduled) off the site: it goes back to draft."""
+def unpublish(article, user, *, commit=True):
+    """Take an article (live or scheduled) off the site: it goes back to draft.
+
+    Returns False, changing nothing, when it is not published. Raises PermissionDenied
+    without the publish permission.
+    """
     if not can_publish(user):
         raise PermissionDenied
     if article.status != Article.Status.PUBLISHED:
         return False
     article.status = Article.Status.DRAFT
-    article.save(update_fields=["status"])
+    if commit:
+        article.save(update_fields=["status"])
     return True
 
 
-def send_back(article, user):
-    """Return an article in review to its journalist as a draft."""
+def send_back(article, user, *, commit=True):
+    """Return an article in review to its journalist as a draft.
+
+    Returns False, changing nothing, when it is not in review. Raises PermissionDenied
+    without the publish permission.
+    """
     if not can_publish(user):
         raise PermissionDenied
     if article.status != Article.Status.IN_REVIEW:
         return False
     article.status = Article.Status.DRAFT
-    article.save(update_fields=["status"])
+    if commit:
+        article.save(update_fields=["status"])
     return True
+
+
+# From one status to another, the transitions that lead there, in order.
+_ROUTES = {
+    (Article.Status.DRAFT, Article.Status.IN_REVIEW): [submit_for_review],
+    (Article.Status.IN_REVIEW, Article.Status.DRAFT): [send_back],
+    (Article.Status.DRAFT, Article.Status.PUBLISHED): [publish],
+    (Article.Status.IN_REVIEW, Article.Status.PUBLISHED): [publish],
+    (Article.Status.PUBLISHED, Article.Status.DRAFT): [unpublish],
+    # Taken off the site, then handed to the editors again.
+    (Article.Status.PUBLISHED, Article.Status.IN_REVIEW): [unpublish, submit_for_review],
+}
+
+
+def move(article, user, status, *, commit=True):
+    """Bring `article` from its current status to `status` (an Article.Status) through
+    the transitions above: a status chosen in a form goes the way an action goes.
+
+    Returns whether the status changed. Raises what the transitions raise
+    (PermissionDenied, PublishingBlocked), and then leaves the article as it was.
+    """
+    route = _ROUTES.get((article.status, status), [])
+    before = {name: getattr(article, name) for name in _WORKFLOW_FIELDS}
+    try:
+        for transition in route:
+            transition(article, user, commit=False)
+    except Exception:
+        for name, value in before.items():
+            setattr(article, name, value)
+        raise
+    if route and commit:
+        article.save(update_fields=_WORKFLOW_FIELDS)
+    return bool(route)
+
+
+# What the transitions write.
+_WORKFLOW_FIELDS = ["status", "published_at", "updated_at", "submitted_at"]
+
+
+# Dates readers see -----------------------------------------------------------------
+
+# Form fields whose change does not tell readers the article was updated.
+NOT_AN_UPDATE = {"minor_change", "owner"}
+
+
+def record_edit(article, changed, *, minor=False):
+    """Date an edit of `article` for readers, in memory (the caller saves).
+
+    `changed`: the names of what changed (form fields, or "corrections"). A live
+    article changed in substance (anything beyond NOT_AN_UPDATE, and not `minor`)
+    shows « updated on » now; a published article's `updated_at` never precedes its
+    publication time. Returns whether `updated_at` changed.
+    """
+    before = article.updated_at
+    if article.is_live and set(changed) - NOT_AN_UPDATE and not minor:
+        article.updated_at = timezone.now()
+    elif article.status == Article.Status.PUBLISHED and article.published_at:
+        article.updated_at = max(article.updated_at, article.published_at)
+    return article.updated_at != before

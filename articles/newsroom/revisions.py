@@ -16,6 +16,7 @@ from articles.content.slugs import redirect_holder
 from articles.models import (
     Article,
 )
+from articles.newsroom import publishing
 
 # Fields an editor gets back when restoring a version; the status, the publication time
 # and the owner stay as they are now (restoring content must not unpublish by surprise).
@@ -115,8 +116,7 @@ def restore_version(article, version, user):
                 setattr(article, field.attname, value if exists else None)
             else:
                 setattr(article, field.attname, value)
-        if article.is_live:
-            article.updated_at = timezone.now()
+        publishing.record_edit(article, RESTORED_FIELDS)
         article.save()
         for name, objects in many.items():
             getattr(article, name).set(objects)
