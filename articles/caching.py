@@ -1,28 +1,25 @@
 """What the page cache (newsportal.pagecache) must know about content.
 
-The cache imports no app; this module tells it, from `ArticlesConfig.ready()`:
+The cache imports no app; this module tells it:
 
-- which writes make pages stale: a save or delete of any model readers see (sections,
-  articles, authors, photos, ad slots, corrections, old addresses, tags and their
-  links), and the admin's log entries, which record the changes made by admin actions
-  that send no model signal. Read counts are not content.
+- that pages are stale (`forget_pages`), on the app's domain events (articles.events,
+  connected in articles.signals): an article published or unpublished, or any other
+  content changed (articles, sections, authors, photos, ad slots, corrections, old
+  addresses, tags and their links, an admin log entry about content). The page cache
+  starts at most two generations per transaction however many rows it writes
+  (newsportal.pagecache.content_changed). Read counts are not content.
 - when pages change by themselves: an article scheduled for later, an ad slot starting
-  or ending, breaking news leaving the strip (`next_scheduled_change`).
+  or ending, breaking news leaving the strip (`next_scheduled_change`, registered by
+  `ArticlesConfig.ready()`).
 - what else ends a stored article page (`register_article_page_bound`: comments
   closing by themselves, registered by `comments`).
 - an article's comment scope (`comment_scope`), which `comments` renews when a comment
   is posted, approved or removed (`comments_changed`).
 """
 
-from django.apps import apps
 from django.db.models import Min, Q
-from django.db.models.signals import m2m_changed, post_delete, post_save
 
 from newsportal import pagecache
-
-# Models of the articles app that readers never see.
-NOT_CONTENT = {"articlereadcount"}
-
 
 # What bounds an article page's life besides content changes: functions of the article
 # returning an aware datetime or None (comments closing by themselves, registered by the
@@ -90,28 +87,5 @@ def next_scheduled_change(now):
 
 
 def forget_pages(sender, **kwargs):
-    """A content model was saved, deleted or had its links changed: new generation."""
+    """Content changed (articles.events): start a new page generation."""
     pagecache.content_changed()
-
-
-def connect():
-    """Register the schedule and connect one receiver per content model (sender-specific)."""
-    pagecache.register_schedule(next_scheduled_change)
-    content = [
-        model
-        for model in apps.get_app_config("articles").get_models()
-        if model._meta.model_name not in NOT_CONTENT
-    ]
-    content += list(apps.get_app_config("taggit").get_models())
-    content.append(apps.get_model("admin", "LogEntry"))
-    for model in content:
-        uid = f"pagecache:{model._meta.label_lower}"
-        post_save.connect(forget_pages, sender=model, dispatch_uid=uid)
-        post_delete.connect(forget_pages, sender=model, dispatch_uid=uid)
-    # Links between content (tags, bylines, related articles): m2m through models.
-    for model in apps.get_app_config("articles").get_models():
-        for field in model._meta.many_to_many:
-            through = field.remote_field.through
-            m2m_changed.connect(
-                forget_pages, sender=through, dispatch_uid=f"pagecache:{through._meta.label_lower}"
-            )

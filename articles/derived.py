@@ -13,8 +13,8 @@ What is derived from the content, and what keeps it right:
 - **Section paths, depths and full names**: `Section.save()`, which saves the
   subsections again after a rename or a move; rows loaded by `loaddata` are completed
   by `articles.models.slug_before_save`.
-- **Cached pages and the cached section tree**: model signals for saves and deletes
-  (newsportal.pagecache, articles.discovery.sections); every write that sends no signal calls
+- **Cached pages and the cached section tree**: the domain events that model signals
+  become (articles.signals, articles.events); every write that sends no signal calls
   `content_written()`, the one entry point: the content querysets' `update()`,
   `bulk_create()` and `bulk_update()`, the demo seed (taggit's and the many-to-many
   tables), management commands that write with SQL.
@@ -26,13 +26,10 @@ calls `content_written()` after it. docs/search.md lists the write paths and the
 import logging
 
 from django.db import models
-from django.db.models.signals import post_save
-from django.dispatch import receiver
 
 from articles.discovery.sections import forget_section_tree
 from articles.media.renditions import make_renditions, rendition_widths
-from articles.models import Article, Image
-from articles.signals import content_written as content_written_signal
+from articles.models import Image
 from newsportal.pagecache import content_changed
 
 logger = logging.getLogger(__name__)
@@ -79,13 +76,11 @@ def refresh_renditions(images, stale_only=False, on_error=None):
     return done, skipped, failed
 
 
-@receiver(content_written_signal, sender=Article)
 def bulk_written(sender, image_ids=(), **kwargs):
-    """A content queryset wrote without model signals (articles.signals.content_written)."""
+    """A content queryset wrote without model signals (articles.events.content_written)."""
     content_written(image_ids=image_ids)
 
 
-@receiver(post_save, sender=Image)
 def image_loaded(sender, instance, raw=False, **kwargs):
     """An image written by `loaddata` (a raw save skips Image.save): make its renditions."""
     if raw:

@@ -14,7 +14,7 @@ from django.utils.translation import gettext_lazy as _
 from django_prose_editor.fields import ProseEditorField
 from taggit.models import Tag
 
-from articles import signals
+from articles import events
 from articles.content.sanitize import EDITOR_EXTENSIONS, sanitize_html
 from articles.content.slugs import (
     SLUG_SHAPE,
@@ -31,7 +31,7 @@ from newsportal.textinput import InputPolicyModel
 
 def _content_written(image_ids=()):
     # articles.derived receives it: caches and renditions follow the write.
-    signals.content_written.send(sender=Article, image_ids=list(image_ids))
+    events.content_written.send(sender=Article, image_ids=list(image_ids))
 
 
 class ContentQuerySet(models.QuerySet):
@@ -589,9 +589,13 @@ class Article(InputPolicyModel, models.Model):
         claim_slug(self, self.title, fallback="article", max_length=200)
         if self.status == self.Status.PUBLISHED and self.published_at is None:
             self.published_at = timezone.now()
-        old_slug = None
+        # What the row holds before this save: the old slug keeps redirecting, and the
+        # old status tells a publication from an edit (articles.signals).
+        old_slug = self._status_in_db = None
         if self.pk:
-            old_slug = Article.objects.filter(pk=self.pk).values_list("slug", flat=True).first()
+            old_slug, self._status_in_db = Article.objects.filter(pk=self.pk).values_list(
+                "slug", "status"
+            ).first() or (None, None)
         super().save(*args, **kwargs)
         ArticleSlugRedirect.keep(self, old_slug, self.slug)
 

@@ -24,8 +24,9 @@ database, so no worker needs another one's memory, and a crash loses at most one
 interval of counts (acceptable for a « most read » list; not for billing).
 
 most_read() reads the counts of the last days in one query, and keeps the list in the
-cache for a few minutes; saving any article forgets it, now and again once the
-transaction commits, so an article taken offline leaves the list at once.
+cache for a few minutes; an article published, unpublished, changed or deleted
+(articles.events) forgets it, now and again once the transaction commits, so an
+article taken offline leaves the list at once.
 """
 
 import hashlib
@@ -38,11 +39,8 @@ from datetime import timedelta
 
 from django.conf import settings
 from django.core.cache import cache
-from django.core.signals import request_finished
 from django.db import connection, transaction
 from django.db.models import Sum
-from django.db.models.signals import post_delete, post_save
-from django.dispatch import receiver
 from django.utils import timezone
 
 from articles.models import Article, ArticleReadCount
@@ -238,8 +236,8 @@ def _upsert(rows):
         cursor.execute(sql, params)
 
 
-@receiver(request_finished)
 def flush_when_due(**kwargs):
+    """After each response (`request_finished`): flush the counts once they are due."""
     interval = getattr(settings, "READ_COUNT_FLUSH_SECONDS", 60)
     if (_pending or _unwritten) and time.monotonic() - _last_flush >= interval:
         flush_reads()
@@ -277,9 +275,9 @@ def _most_read_list():
     return articles
 
 
-@receiver(post_save, sender=Article)
-@receiver(post_delete, sender=Article)
 def forget_most_read(**kwargs):
+    """Forget the list now and once the transaction commits: an article was published,
+    unpublished or changed, or content was written without signals (articles.events)."""
     from newsportal.pagecache import now_and_on_commit
 
     now_and_on_commit(_delete_most_read)

@@ -28,7 +28,6 @@ from django.contrib.postgres.search import (
     SearchVector,
 )
 from django.db import connection, models
-from django.db.backends.signals import connection_created
 from django.db.models import (
     Case,
     Exists,
@@ -44,7 +43,6 @@ from django.db.models import (
     When,
 )
 from django.db.models.functions import Concat
-from django.dispatch import receiver
 from django.utils import timezone
 from django.utils.html import escape
 from django.utils.safestring import mark_safe
@@ -175,8 +173,8 @@ def _sqlite_fold(value):
     return " " + " ".join(_WORD_RE.findall(fold(value))) if value else ""
 
 
-@receiver(connection_created)
 def register_sqlite_functions(sender, connection, **kwargs):
+    """`connection_created`: give a new SQLite connection the folding function."""
     if connection.vendor == "sqlite":
         connection.connection.create_function("np_fold", 1, _sqlite_fold, deterministic=True)
 

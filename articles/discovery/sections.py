@@ -7,8 +7,6 @@ level of the tree.
 from dataclasses import dataclass, field
 
 from django.core.cache import cache
-from django.db.models.signals import post_delete, post_save
-from django.dispatch import receiver
 
 from articles.models import Section
 
@@ -67,9 +65,9 @@ def section_tree(request=None):
     return tree
 
 
-@receiver(post_save, sender=Section)
-@receiver(post_delete, sender=Section)
 def forget_section_tree(**kwargs):
+    """Forget the cached tree now and once the transaction commits: a section changed
+    (articles.events.content_changed), or content was written without signals."""
     from newsportal.pagecache import now_and_on_commit
 
     now_and_on_commit(_delete_section_tree)

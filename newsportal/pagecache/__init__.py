@@ -16,7 +16,9 @@ How a page is kept (docs/performance.md has the whole design):
   an article's comments have a generation of their own, so an approved comment renews
   that article page only. One `get_many` reads the page and its generations together.
   Every invalidation runs again once the transaction commits (`now_and_on_commit`), so
-  a reader rendering between a save and its commit cannot keep the old content.
+  a reader rendering between a save and its commit cannot keep the old content; a
+  transaction starts two generations at most, however many rows it writes
+  (`content_changed`).
 - Time: a stored page also expires at the next scheduled change (an article scheduled
   for later, an ad slot starting or ending, breaking news leaving the strip), at
   midnight (the header shows the date) and after PAGE_CACHE_SECONDS at most.
@@ -93,8 +95,25 @@ def _new_token():
     return secrets.token_hex(8)
 
 
+class _Resets(threading.local):
+    """What content_changed needs to know of this thread (its database connection)."""
+
+    # The generation start registered to run when this thread's transaction commits.
+    on_commit = None
+    # Whether this thread read the generation since it last started one.
+    read = False
+
+
+_resets = _Resets()
+
+
 def start_generation(next_change=None, known=False):
-    """Start a new generation: every page stored before it is stale from now on."""
+    """Start a new generation: every page stored before it is stale from now on.
+
+    Publishes the change to every process (invalidation). Content changes go through
+    content_changed, which starts as few as correctness allows.
+    """
+    _resets.read = False
     record = {
         "token": _new_token(),
         "next_change": next_change.timestamp() if next_change else None,
@@ -133,6 +152,8 @@ def _shared_get_many(keys, versions):
     A version key the shared cache does not hold is left out of the result, as by
     get_many, and remembered as absent."""
     now, found = time.monotonic(), {}
+    if GENERATION_KEY in versions:
+        _resets.read = True
     for key in versions:
         value = listener.get(key)
         if value is None and settings.PAGE_CACHE_CHECK_SECONDS > 0:
@@ -206,13 +227,42 @@ def now_and_on_commit(invalidate):
 
 
 def content_changed(**kwargs):
-    """Something readers see changed: new generation now, and again once it is committed."""
-    start_generation()
-    if connection.in_atomic_block:
-        if not any(func is refresh_generation for _, func, _ in connection.run_on_commit):
-            transaction.on_commit(refresh_generation)
-    else:
+    """Something readers see changed: a new generation now, and again once it commits.
+
+    At most two generations per transaction, however many rows it writes (an admin save
+    writes the article, its tags, bylines, related links and a log entry):
+
+    - the first change starts one at once: the writer's own connection, which alone can
+      read the rows before the commit, sees them (as do tests, which never commit);
+    - one starts when the transaction commits, the one that counts: a reader rendering
+      between the change and the commit read the old rows and may have stored them
+      under the first;
+    - a further change in the same transaction starts one at once only if this thread
+      read the generation since the last one (it may have stored a page holding the
+      earlier rows); other connections read the committed rows, which the start on
+      commit covers.
+
+    A rolled-back transaction (or savepoint) drops its start on commit, so the next
+    change starts anew. Outside a transaction the change is already committed: one
+    generation, which knows the next scheduled change.
+    """
+    if not connection.in_atomic_block:
         refresh_generation()
+        return
+    registered = _resets.on_commit
+    pending = registered is not None and any(
+        func is registered for _, func, _ in connection.run_on_commit
+    )
+    if pending and not _resets.read:
+        return
+    start_generation()
+    if not pending:
+
+        def start_on_commit():
+            refresh_generation()
+
+        _resets.on_commit = start_on_commit
+        transaction.on_commit(start_on_commit)
 
 
 def scope_key(scope):
