@@ -65,16 +65,12 @@ def comments_changed(article_ids):
 def next_scheduled_change(now):
     """When the pages change by themselves next (an aware datetime), or None: a scheduled
     article, an ad slot starting or ending, breaking news leaving the strip."""
-    from articles.models import BREAKING_NEWS_AGE, AdSlot, Article
+    from articles.models import BREAKING_NEWS_AGE, AdSlot, Article, breaking_q, scheduled_q
 
-    published = Q(status=Article.Status.PUBLISHED)
+    # The same conditions as the pages that show them (articles.models: one definition).
     articles = Article.objects.aggregate(
-        scheduled=Min("published_at", filter=published & Q(published_at__gt=now)),
-        breaking=Min(
-            "published_at",
-            filter=published
-            & Q(is_breaking=True, published_at__lte=now, published_at__gt=now - BREAKING_NEWS_AGE),
-        ),
+        scheduled=Min("published_at", filter=scheduled_q(now)),
+        breaking=Min("published_at", filter=breaking_q(now)),
     )
     ads = AdSlot.objects.filter(is_active=True).aggregate(
         starts=Min("starts_at", filter=Q(starts_at__gt=now)),
