@@ -44,11 +44,13 @@ from django.db.models import Sum
 from django.utils import timezone
 
 from articles.models import Article, ArticleReadCount
+from newsportal import cachedobjects
 from newsportal.clientip import client_ip
 
 logger = logging.getLogger(__name__)
 
-MOST_READ_CACHE_KEY = "articles:most-read:v1"
+# v2: articles name their section (Category before); see newsportal.cachedobjects.
+MOST_READ_CACHE_KEY = "articles:most-read:v2"
 MOST_READ_COUNT = 5
 MOST_READ_DAYS = 2
 MOST_READ_CACHE_SECONDS = 300
@@ -261,7 +263,7 @@ def most_read(exclude=None, count=MOST_READ_COUNT, request=None):
 
 
 def _most_read_list():
-    articles = cache.get(MOST_READ_CACHE_KEY)
+    articles = cachedobjects.read(MOST_READ_CACHE_KEY)
     if articles is None:
         since = timezone.localdate() - timedelta(days=MOST_READ_DAYS - 1)
         articles = list(

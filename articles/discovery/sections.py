@@ -9,8 +9,10 @@ from dataclasses import dataclass, field
 from django.core.cache import cache
 
 from articles.models import Section
+from newsportal import cachedobjects
 
-CACHE_KEY = "articles:section-tree:v1"
+# v2: the tree's class moved to articles.discovery.sections (newsportal.cachedobjects).
+CACHE_KEY = "articles:section-tree:v2"
 
 
 @dataclass
@@ -58,7 +60,7 @@ def section_tree(request=None):
         from newsportal.pagecache import per_generation
 
         return per_generation(request, CACHE_KEY, section_tree)
-    tree = cache.get(CACHE_KEY)
+    tree = cachedobjects.read(CACHE_KEY)
     if tree is None:
         tree = SectionTree.build(Section.objects.order_by("depth", "position", "name"))
         cache.set(CACHE_KEY, tree, timeout=3600)

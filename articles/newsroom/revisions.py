@@ -111,9 +111,15 @@ def restore_version(article, version, user):
             value = stored[field.attname]
             if field.many_to_many:
                 many[name] = field.related_model._default_manager.filter(pk__in=value)
-            elif field.is_relation and value is not None:
-                exists = field.related_model._default_manager.filter(pk=value).exists()
-                setattr(article, field.attname, value if exists else None)
+            elif field.is_relation:
+                exists = (
+                    value is not None
+                    and field.related_model._default_manager.filter(pk=value).exists()
+                )
+                if exists or field.null:
+                    setattr(article, field.attname, value if exists else None)
+                # else: a required link (the section) the version lacks or that is gone
+                # stays as it is now, rather than a database error.
             else:
                 setattr(article, field.attname, value)
         publishing.record_edit(article, RESTORED_FIELDS)

@@ -118,3 +118,51 @@ def test_journalist_sees_own_history_without_diff_links(client, journalist, edit
 def label(field):
     """The field's label as the diff page shows it (in the site's language)."""
     return str(Article._meta.get_field(field).verbose_name)
+
+
+def stored_as_before_0010(version):
+    """Rewrite a version's data as releases before migration 0010 stored it."""
+    import json
+
+    data = json.loads(version.serialized_data)
+    for row in data:
+        row["fields"]["category"] = row["fields"].pop("section")
+    Version.objects.filter(pk=version.pk).update(serialized_data=json.dumps(data))
+    return Version.objects.get(pk=version.pk)
+
+
+def test_a_version_stored_before_the_rename_restores_its_section(client, edited_twice):
+    import importlib
+
+    from django.apps import apps
+
+    from tests.factories import SectionFactory
+
+    migration = importlib.import_module("articles.migrations.0012_versions_name_the_section")
+    oldest = Version.objects.get_for_object(edited_twice).last()
+    section = edited_twice.section
+    stored_as_before_0010(oldest)
+    edited_twice.section = SectionFactory(name="Sport")
+    edited_twice.save()
+
+    migration.rename_in_versions(apps, None)
+    response = client.post(revision_url(edited_twice, oldest))
+
+    assert response.status_code == 302
+    edited_twice.refresh_from_db()
+    assert edited_twice.section == section
+    assert edited_twice.title == "Le budget adopté"
+
+
+def test_a_version_without_its_section_keeps_the_current_one(client, edited_twice):
+    oldest = stored_as_before_0010(Version.objects.get_for_object(edited_twice).last())
+    section = edited_twice.section
+
+    diff = client.get(revision_url(edited_twice, oldest))
+    response = client.post(revision_url(edited_twice, oldest))
+
+    assert diff.status_code == 200
+    assert response.status_code == 302
+    edited_twice.refresh_from_db()
+    assert edited_twice.section == section
+    assert edited_twice.title == "Le budget adopté"
