@@ -91,8 +91,8 @@ class Section(InputPolicyModel, models.Model):
         on_delete=models.PROTECT,
         related_name="children",
     )
-    path = models.CharField(max_length=255, unique=True, editable=False)
-    depth = models.PositiveSmallIntegerField(default=0, editable=False)
+    path = models.CharField(_("path"), max_length=255, unique=True, editable=False)
+    depth = models.PositiveSmallIntegerField(_("depth"), default=0, editable=False)
     # The names from the root down (« News - Infos › Diplomatie »), kept by save() beside
     # `path`: the admin's lists, filters and pickers print a section without a query.
     full_name = models.TextField(_("full name"), editable=False, default="")
@@ -344,8 +344,8 @@ class Image(InputPolicyModel, models.Model):
     file = models.ImageField(
         _("file"), upload_to=image_upload_to, width_field="width", height_field="height"
     )
-    width = models.PositiveIntegerField(editable=False, default=0)
-    height = models.PositiveIntegerField(editable=False, default=0)
+    width = models.PositiveIntegerField(_("width"), editable=False, default=0)
+    height = models.PositiveIntegerField(_("height"), editable=False, default=0)
     alt_text = models.CharField(
         _("alternative text"),
         max_length=250,
@@ -354,8 +354,8 @@ class Image(InputPolicyModel, models.Model):
     )
     caption = models.CharField(_("caption"), max_length=300, blank=True)
     credit = models.CharField(_("credit"), max_length=120, blank=True)
-    renditions = models.JSONField(default=list, blank=True, editable=False)
-    created_at = models.DateTimeField(auto_now_add=True)
+    renditions = models.JSONField(_("renditions"), default=list, blank=True, editable=False)
+    created_at = models.DateTimeField(_("uploaded"), auto_now_add=True)
     uploaded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("uploaded by"),
@@ -551,7 +551,7 @@ class Article(InputPolicyModel, models.Model):
     submitted_at = models.DateTimeField(_("submitted for review"), null=True, blank=True)
     # Full-text search document (PostgreSQL); articles.discovery.search keeps it current when the
     # article or its tags change. Always empty on SQLite, which searches differently.
-    search_vector = SearchVectorField(null=True, editable=False)
+    search_vector = SearchVectorField(_("search vector"), null=True, editable=False)
 
     objects = ArticleQuerySet.as_manager()
     # Set when the slug asked for still leads to another article (articles.content.slugs).
@@ -667,7 +667,7 @@ class OldAddress(models.Model):
     own table.
     """
 
-    created_at = models.DateTimeField(auto_now_add=True)
+    created_at = models.DateTimeField(_("kept since"), auto_now_add=True)
 
     ADDRESS = "slug"
     TARGET = None
@@ -710,8 +710,10 @@ class OldAddress(models.Model):
 class ArticleSlugRedirect(OldAddress):
     """An old slug of an article that answers with a 301."""
 
-    old_slug = models.SlugField(max_length=200, unique=True)
-    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="old_slugs")
+    old_slug = models.SlugField(_("old slug"), max_length=200, unique=True)
+    article = models.ForeignKey(
+        Article, verbose_name=_("article"), on_delete=models.CASCADE, related_name="old_slugs"
+    )
 
     TARGET = "article"
     objects = ContentQuerySet.as_manager()
@@ -775,7 +777,7 @@ class SectionRedirect(OldAddress):
     subsections; their pages and feeds keep answering at the old addresses.
     """
 
-    old_path = models.CharField(max_length=255, unique=True)
+    old_path = models.CharField(_("old path"), max_length=255, unique=True)
     section = models.ForeignKey(
         Section, on_delete=models.CASCADE, related_name="old_paths", verbose_name=_("section")
     )
@@ -791,7 +793,7 @@ class SectionRedirect(OldAddress):
 class AuthorSlugRedirect(OldAddress):
     """An old slug of an author that answers with a 301 (page and feeds)."""
 
-    old_slug = models.SlugField(max_length=120, unique=True)
+    old_slug = models.SlugField(_("old slug"), max_length=120, unique=True)
     author = models.ForeignKey(
         Author, on_delete=models.CASCADE, related_name="old_slugs", verbose_name=_("author")
     )
@@ -806,7 +808,7 @@ class AuthorSlugRedirect(OldAddress):
 class TagSlugRedirect(OldAddress):
     """An old slug of a tag that answers with a 301 (page and feeds)."""
 
-    old_slug = models.SlugField(max_length=100, unique=True)
+    old_slug = models.SlugField(_("old slug"), max_length=100, unique=True)
     tag = models.ForeignKey(
         "taggit.Tag", on_delete=models.CASCADE, related_name="old_slugs", verbose_name=_("tag")
     )
@@ -909,9 +911,11 @@ class ArticleReadCount(models.Model):
     the counts in memory and adds them here in one statement, after the response.
     """
 
-    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="read_counts")
-    day = models.DateField()
-    reads = models.PositiveIntegerField(default=0)
+    article = models.ForeignKey(
+        Article, verbose_name=_("article"), on_delete=models.CASCADE, related_name="read_counts"
+    )
+    day = models.DateField(_("day"))
+    reads = models.PositiveIntegerField(_("reads"), default=0)
 
     class Meta:
         verbose_name = _("read count")

@@ -13,6 +13,7 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
+from articles.admin.common import NewsroomAdminMixin
 from articles.caching import comments_changed
 
 from .models import Comment
@@ -49,7 +50,7 @@ class ScoreBandFilter(admin.SimpleListFilter):
 
 
 @admin.register(Comment)
-class CommentAdmin(admin.ModelAdmin):
+class CommentAdmin(NewsroomAdminMixin, admin.ModelAdmin):
     """The moderation queue: oldest pending first, what to decide on within 1280 px.
 
     A moderator may edit a comment's name and text (to remove a phone number, say):
@@ -58,6 +59,11 @@ class CommentAdmin(admin.ModelAdmin):
     Every bulk decision can be undone from the message that confirms it.
     """
 
+    titles = {
+        "add": _("Add a comment"),
+        "change": _("Change the comment"),
+        "view": _("View the comment"),
+    }
     list_display = ["comment_cell", "status", "score", "reasons_list", "created_at"]
     list_display_links = ["comment_cell"]
     list_filter = [

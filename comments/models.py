@@ -69,7 +69,7 @@ class Comment(InputPolicyModel, models.Model):
     # For abuse handling only: never rendered on a public page.
     ip_address = models.GenericIPAddressField(_("client IP"), null=True, blank=True)
     user_agent = models.CharField(_("user agent"), max_length=300, blank=True)
-    body_digest = models.CharField(max_length=64, editable=False, default="")
+    body_digest = models.CharField(_("text digest"), max_length=64, editable=False, default="")
     created_at = models.DateTimeField(_("received"), default=timezone.now)
     moderated_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -152,8 +152,8 @@ class SpentToken(models.Model):
     the cache backend.
     """
 
-    digest = models.CharField(max_length=64)
-    expires_at = models.DateTimeField()
+    digest = models.CharField(_("digest"), max_length=64)
+    expires_at = models.DateTimeField(_("expires"))
 
     class Meta:
         verbose_name = _("spent captcha token")

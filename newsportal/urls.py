@@ -4,6 +4,7 @@ from django.contrib import admin
 from django.urls import include, path, re_path
 from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
+from django.views.i18n import JavaScriptCatalog
 
 from articles.discovery import sitemaps
 
@@ -23,6 +24,14 @@ urlpatterns = [
     path("sitemap-<slug:part>.xml", sitemaps.part, name="sitemap-part"),
 ]
 urlpatterns += i18n_patterns(
+    # The rich-text editor's own French (its dialogs), beside the admin's catalogue.
+    path(
+        "admin/jsi18n/editor/",
+        admin.site.admin_view(
+            JavaScriptCatalog.as_view(packages=["django_prose_editor"]), cacheable=True
+        ),
+        name="admin-editor-jsi18n",
+    ),
     path("admin/", admin.site.urls),
     path("", include("comments.urls")),
     path("", include("articles.urls")),

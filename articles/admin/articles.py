@@ -15,8 +15,9 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 from reversion.admin import VersionAdmin
 
-from articles.admin.common import SlugNoticeMixin
+from articles.admin.common import NewsroomAdminMixin, SlugNoticeMixin
 from articles.admin.history import ArticleHistoryMixin
+from articles.admin.writing_aids import writing_aids
 from articles.models import (
     Article,
     ArticleSlugRedirect,
@@ -62,7 +63,7 @@ class PublicationFilter(admin.SimpleListFilter):
 
 
 @admin.register(Article)
-class ArticleAdmin(SlugNoticeMixin, ArticleHistoryMixin, VersionAdmin):
+class ArticleAdmin(NewsroomAdminMixin, SlugNoticeMixin, ArticleHistoryMixin, VersionAdmin):
     """Articles, from the first draft to corrections after publication.
 
     A journalist lists, writes and edits the articles they own or sign until they
@@ -73,6 +74,11 @@ class ArticleAdmin(SlugNoticeMixin, ArticleHistoryMixin, VersionAdmin):
     between statuses, and its checks, is a transition of articles.newsroom.publishing.
     """
 
+    titles = {
+        "add": gettext_lazy("Add an article"),
+        "change": gettext_lazy("Change the article"),
+        "view": gettext_lazy("View the article"),
+    }
     form = ArticleAdminForm
     change_form_template = "admin/articles/article/change_form.html"
     change_list_template = "admin/articles/article/change_list.html"
@@ -183,6 +189,8 @@ class ArticleAdmin(SlugNoticeMixin, ArticleHistoryMixin, VersionAdmin):
             and not publishing.can_publish(request.user)
             and (obj is None or publishing.can_submit(request.user, obj))
         )
+        # Word count, reading time, the editor's toolbar in French (static/js/article-form.js).
+        context["writing_aids"] = writing_aids()
         return super().render_change_form(request, context, add, change, form_url, obj)
 
     def get_changeform_initial_data(self, request):
@@ -364,9 +372,14 @@ class ArticleAdmin(SlugNoticeMixin, ArticleHistoryMixin, VersionAdmin):
 
 
 @admin.register(ArticleSlugRedirect)
-class ArticleSlugRedirectAdmin(admin.ModelAdmin):
+class ArticleSlugRedirectAdmin(NewsroomAdminMixin, admin.ModelAdmin):
     """Editors list an article's old slugs, which redirect, and delete one to free it."""
 
+    titles = {
+        "add": gettext_lazy("Add an old slug"),
+        "change": gettext_lazy("Change the old slug"),
+        "view": gettext_lazy("View the old slug"),
+    }
     list_display = ["old_slug", "article", "created_at"]
     search_fields = ["old_slug", "article__title"]
     list_select_related = ["article"]

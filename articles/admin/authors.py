@@ -1,8 +1,9 @@
 """Authors (bylines) and their old addresses in the admin."""
 
 from django.contrib import admin
+from django.utils.translation import gettext_lazy
 
-from articles.admin.common import OldAddressAdmin, SlugNoticeMixin
+from articles.admin.common import NewsroomAdminMixin, OldAddressAdmin, SlugNoticeMixin
 from articles.models import (
     Author,
     AuthorSlugRedirect,
@@ -10,10 +11,15 @@ from articles.models import (
 
 
 @admin.register(Author)
-class AuthorAdmin(SlugNoticeMixin, admin.ModelAdmin):
+class AuthorAdmin(NewsroomAdminMixin, SlugNoticeMixin, admin.ModelAdmin):
     """Editors add, rename and remove bylines and link one to a staff account (a renamed
     author's old address redirects); journalists look them up to sign articles."""
 
+    titles = {
+        "add": gettext_lazy("Add an author"),
+        "change": gettext_lazy("Change the author"),
+        "view": gettext_lazy("View the author"),
+    }
     list_display = ["name", "role", "user"]
     search_fields = ["name"]
     prepopulated_fields = {"slug": ["name"]}
@@ -24,6 +30,9 @@ class AuthorAdmin(SlugNoticeMixin, admin.ModelAdmin):
 class AuthorSlugRedirectAdmin(OldAddressAdmin):
     """An author's old addresses, which redirect: listed, and deleted to free one."""
 
+    titles = {
+        "view": gettext_lazy("View the old author address"),
+    }
     list_display = ["old_slug", "author", "created_at"]
     list_select_related = ["author"]
     search_fields = ["old_slug", "author__name"]

@@ -1,7 +1,9 @@
 """The media library in the admin: photos with their alt text, caption and credit."""
 
 from django.contrib import admin, messages
+from django.utils.translation import gettext_lazy
 
+from articles.admin.common import NewsroomAdminMixin
 from articles.models import (
     Image,
 )
@@ -10,11 +12,16 @@ from articles.newsroom.forms import ImageAdminForm
 
 
 @admin.register(Image)
-class ImageAdmin(admin.ModelAdmin):
+class ImageAdmin(NewsroomAdminMixin, admin.ModelAdmin):
     """The media library: the desk uploads photos (checked and re-encoded on upload)
     with their alternative text, caption and credit. A journalist changes their own
     uploads until an article using one goes out; editors change and delete any."""
 
+    titles = {
+        "add": gettext_lazy("Add an image"),
+        "change": gettext_lazy("Change the image"),
+        "view": gettext_lazy("View the image"),
+    }
     form = ImageAdminForm
     list_display = ["__str__", "credit", "width", "height", "uploaded_by", "created_at"]
     list_select_related = ["uploaded_by"]

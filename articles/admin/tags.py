@@ -7,7 +7,7 @@ from django.utils.translation import gettext_lazy
 from taggit.admin import TagAdmin as TaggitTagAdmin
 from taggit.models import Tag
 
-from articles.admin.common import OldAddressAdmin, SlugNoticeMixin
+from articles.admin.common import NewsroomAdminMixin, OldAddressAdmin, SlugNoticeMixin
 from articles.content.tagging import clean_tag_name, existing_tag
 from articles.models import (
     TagSlugRedirect,
@@ -19,6 +19,9 @@ from newsportal.textinput import CharField as PolicyCharField
 class TagSlugRedirectAdmin(OldAddressAdmin):
     """A tag's old addresses, which redirect: listed, and deleted to free one."""
 
+    titles = {
+        "view": gettext_lazy("View the old tag address"),
+    }
     list_display = ["old_slug", "tag", "created_at"]
     list_select_related = ["tag"]
     search_fields = ["old_slug", "tag__name"]
@@ -63,8 +66,14 @@ admin.site.unregister(Tag)
 
 
 @admin.register(Tag)
-class TagAdmin(SlugNoticeMixin, TaggitTagAdmin):
+class TagAdmin(NewsroomAdminMixin, SlugNoticeMixin, TaggitTagAdmin):
     """Journalists add tags; editors also rename (the old address redirects), and
     delete them. Names go through the input policy and never repeat (TagAdminForm)."""
+
+    titles = {
+        "add": gettext_lazy("Add a tag"),
+        "change": gettext_lazy("Change the tag"),
+        "view": gettext_lazy("View the tag"),
+    }
 
     form = TagAdminForm
