@@ -8,7 +8,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('articles', '0011_section_full_name'),
+        ('articles', '0012_versions_name_the_section'),
     ]
 
     operations = [
