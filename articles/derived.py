@@ -35,8 +35,10 @@ from newsportal.pagecache import content_changed
 logger = logging.getLogger(__name__)
 
 
-def content_written(image_ids=()):
-    """Bring every cache derived from content up to date after a write without signals.
+def refresh_after_write(image_ids=()):
+    """Bring every cache derived from content up to date after a write without signals
+    (called by the articles.events.content_written receiver; writers call
+    articles.models.content_written()).
 
     `image_ids`: images whose file was written, whose renditions are made again first.
     Starts a new page-cache generation (again once the transaction commits) and forgets
@@ -54,7 +56,7 @@ def refresh_renditions(images, stale_only=False, on_error=None):
     With `stale_only`, images whose renditions already have the current widths are
     skipped. A missing or unreadable file is reported to `on_error(image, error)` (or
     logged) and does not stop the others. Writes with a plain UPDATE and tells no
-    cache: callers call content_written() (which calls this) or do so themselves.
+    cache: callers call articles.models.content_written() afterwards.
     Returns (done, skipped, failed) counts.
     """
     done = skipped = failed = 0
@@ -78,7 +80,7 @@ def refresh_renditions(images, stale_only=False, on_error=None):
 
 def bulk_written(sender, image_ids=(), **kwargs):
     """A content queryset wrote without model signals (articles.events.content_written)."""
-    content_written(image_ids=image_ids)
+    refresh_after_write(image_ids=image_ids)
 
 
 def image_loaded(sender, instance, raw=False, **kwargs):

@@ -29,8 +29,14 @@ from articles.content.tagging import PolicyTaggableManager, PolicyTagManager
 from newsportal.textinput import InputPolicyModel
 
 
-def _content_written(image_ids=()):
-    # articles.derived receives it: caches and renditions follow the write.
+def content_written(image_ids=()):
+    """Tell every cache derived from content that content was written without model
+    signals (an `update()`, a `bulk_create()`, SQL in a command or a migration).
+
+    `image_ids`: images whose file was written (ints), whose renditions are made again.
+    Sends articles.events.content_written, which the page cache, the section tree,
+    « most read » and the renditions hear (articles.signals).
+    """
     events.content_written.send(sender=Article, image_ids=list(image_ids))
 
 
@@ -46,13 +52,13 @@ class ContentQuerySet(models.QuerySet):
     def update(self, **kwargs):
         rows = super().update(**kwargs)
         if rows:
-            _content_written()
+            content_written()
         return rows
 
     def bulk_create(self, objs, *args, **kwargs):
         created = super().bulk_create(objs, *args, **kwargs)
         if created:
-            _content_written()
+            content_written()
         return created
 
 
@@ -327,14 +333,14 @@ class ImageQuerySet(ContentQuerySet):
         ids = list(self.values_list("pk", flat=True))
         rows = models.QuerySet.update(self, **kwargs)
         if rows:
-            _content_written(image_ids=ids)
+            content_written(image_ids=ids)
         return rows
 
     def bulk_create(self, objs, *args, **kwargs):
         created = models.QuerySet.bulk_create(self, objs, *args, **kwargs)
         if created:
             # Rows made with their renditions already listed keep them.
-            _content_written(image_ids=[i.pk for i in created if i.pk and not i.renditions])
+            content_written(image_ids=[i.pk for i in created if i.pk and not i.renditions])
         return created
 
 

@@ -31,8 +31,7 @@ from articles.demo.plan import (
     build_plan,
     section_paths,
 )
-from articles.derived import content_written
-from articles.models import AdSlot, Article, Author, Image, Section
+from articles.models import AdSlot, Article, Author, Image, Section, content_written
 
 
 def ensure_sections():

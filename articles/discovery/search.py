@@ -145,7 +145,7 @@ def update_search_vectors(articles=None):
     """
     if connection.vendor != "postgresql":
         return 0
-    from articles.derived import content_written
+    from articles.models import content_written
 
     articles = Article.objects.all() if articles is None else articles
     # Writing NULL makes the trigger compute the vector again.

@@ -97,6 +97,19 @@ def test_a_raw_save_that_takes_an_article_offline_empties_most_read_at_once(told
     assert readership.most_read() == []
 
 
+def test_a_command_writing_with_sql_empties_most_read_when_it_says_so(article):
+    """A command or a migration that writes with SQL calls content_written(): every
+    cache derived from content hears it, « most read » included."""
+    from articles.models import content_written
+
+    ArticleReadCount.objects.create(article=article, day=timezone.localdate(), reads=10)
+    assert readership.most_read() == [article]
+    models.QuerySet.update(Article.objects.filter(pk=article.pk), status=DRAFT)
+    assert readership.most_read() == [article]  # no signal: the list is still kept
+    content_written()
+    assert readership.most_read() == []
+
+
 def test_an_admin_log_entry_about_content_makes_pages_stale(article):
     """An admin action may change rows without a model signal; its log entry tells."""
     url = article.get_absolute_url()

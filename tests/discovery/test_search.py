@@ -10,10 +10,9 @@ from django.db import connection
 from django.utils import timezone
 from taggit.models import Tag
 
-from articles.derived import content_written
 from articles.discovery import search
 from articles.discovery.search import MARK_END, MARK_START, clean_query, render_snippet
-from articles.models import Article
+from articles.models import Article, content_written
 from tests.factories import ArticleFactory
 
 from .conftest import postgresql_only

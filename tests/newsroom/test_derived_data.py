@@ -24,9 +24,8 @@ from PIL import Image as PILImage
 from reversion.models import Version
 from taggit.models import Tag, TaggedItem
 
-from articles.derived import content_written
 from articles.discovery.search import SEARCH_CONFIG, search_document
-from articles.models import Article, Image, Section
+from articles.models import Article, Image, Section, content_written
 from tests.factories import ArticleFactory, ImageFactory, SectionFactory
 
 from .conftest import article_form_data

@@ -1,7 +1,7 @@
 from django.core.management.base import BaseCommand
 
-from articles.derived import content_written, refresh_renditions
-from articles.models import Image
+from articles.derived import refresh_renditions
+from articles.models import Image, content_written
 
 
 class Command(BaseCommand):

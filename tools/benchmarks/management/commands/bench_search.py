@@ -27,7 +27,6 @@ from django.core.paginator import Paginator
 from django.db import connection, transaction
 from faker.providers.lorem.fr_FR import Provider as FrenchLorem
 
-from articles.derived import content_written
 from articles.discovery.search import (
     SEARCH_CONFIG,
     attach_snippets,
@@ -35,7 +34,7 @@ from articles.discovery.search import (
     search_articles,
     websearch,
 )
-from articles.models import Article, Section
+from articles.models import Article, Section, content_written
 
 BENCH_SECTION = "banc-d-essai"
 BATCH = 100_000
