@@ -168,6 +168,17 @@ def live_ads(request, placement, count):
     )
 
 
+# Templates shown under an article's text, each given the page's context, registered by
+# the apps that provide them (the comments app adds its section): articles names none.
+article_page_parts = []
+
+
+def register_article_part(template_name):
+    """Show `template_name` (a template path) under every article, after the tags."""
+    if template_name not in article_page_parts:
+        article_page_parts.append(template_name)
+
+
 class ArticleDetailView(CachedPageMixin, DetailView):
     @property
     def page_query_parameters(self):
@@ -254,6 +265,7 @@ class ArticleDetailView(CachedPageMixin, DetailView):
             structured_data=metadata.article_structured_data(
                 article, authors, tags, ancestors, corrections
             ),
+            article_parts=tuple(article_page_parts),
             **kwargs,
         )
 

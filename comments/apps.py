@@ -10,6 +10,7 @@ class CommentsConfig(AppConfig):
         from django.db.models.signals import post_delete, post_save, pre_save
 
         from articles.caching import article_page_parameters, register_article_page_bound
+        from articles.views import register_article_part
         from newsportal.pagecache import register_query_parameters
         from newsportal.textinput import apply_before_save
 
@@ -26,5 +27,7 @@ class CommentsConfig(AppConfig):
         # A stored article page ends when its open comments close by themselves.
         register_article_page_bound(comments_closing)
         article_page_parameters.append(PAGE_PARAMETER)
+        # The comments and their form under every article.
+        register_article_part("comments/article_part.html")
         # A page of an article's comments.
         register_query_parameters(PAGE_PARAMETER, clean=clean_comment_page)
