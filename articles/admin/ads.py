@@ -2,13 +2,14 @@
 
 from django.contrib import admin
 
+from articles.admin.images import PhotoPickerMixin
 from articles.models import (
     AdSlot,
 )
 
 
 @admin.register(AdSlot)
-class AdSlotAdmin(admin.ModelAdmin):
+class AdSlotAdmin(PhotoPickerMixin, admin.ModelAdmin):
     """Editors place ads (an image or a text, and a link) on the home page, in articles
     or in the sidebar, between two dates; pages always label them « Publicité »."""
 

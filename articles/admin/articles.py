@@ -17,6 +17,7 @@ from reversion.admin import VersionAdmin
 
 from articles.admin.common import SlugNoticeMixin
 from articles.admin.history import ArticleHistoryMixin
+from articles.admin.images import PhotoPickerMixin
 from articles.models import (
     Article,
     ArticleSlugRedirect,
@@ -62,7 +63,7 @@ class PublicationFilter(admin.SimpleListFilter):
 
 
 @admin.register(Article)
-class ArticleAdmin(SlugNoticeMixin, ArticleHistoryMixin, VersionAdmin):
+class ArticleAdmin(PhotoPickerMixin, SlugNoticeMixin, ArticleHistoryMixin, VersionAdmin):
     """Articles, from the first draft to corrections after publication.
 
     A journalist lists, writes and edits the articles they own or sign until they
