@@ -20,8 +20,8 @@ from articles.models import (
 from articles.newsroom import publishing
 from articles.newsroom.forms import ImageAdminForm
 
-# Thumbnails are drawn this wide (CSS pixels) from the narrowest rendition.
-THUMBNAIL_WIDTH = 96
+# Thumbnails fit a square this big (CSS pixels), drawn from the narrowest rendition.
+THUMBNAIL_SIZE = 96
 # The photo clicked to set the focal point: its widest rendition up to this width.
 FOCAL_PICKER_WIDTH = 720
 
@@ -31,17 +31,18 @@ def thumbnail_rendition(image):
     return image.rendition_set().smallest
 
 
-def thumbnail_html(image, width=THUMBNAIL_WIDTH):
-    """An <img> of `image`'s narrowest rendition, `width` CSS pixels wide, lazy, its
-    alt text as alt; "" when the image has no renditions."""
+def thumbnail_html(image, size=THUMBNAIL_SIZE):
+    """An <img> of `image`'s narrowest rendition fitting a `size` × `size` CSS-pixel
+    square, lazy, its alt text as alt; "" when the image has no renditions."""
     rendition = thumbnail_rendition(image)
     if rendition is None:
         return ""
+    scale = size / max(rendition["width"], rendition["height"])
     return format_html(
         '<img src="{}" width="{}" height="{}" alt="{}" loading="lazy" class="photo-thumbnail">',
         rendition["url_jpeg"],
-        width,
-        max(1, round(width * rendition["height"] / rendition["width"])),
+        max(1, round(rendition["width"] * scale)),
+        max(1, round(rendition["height"] * scale)),
         image.alt_text,
     )
 
@@ -83,8 +84,11 @@ class PhotoPicker(AutocompleteSelect):
 
     @property
     def media(self):
+        # Listed after autocomplete.js, so that forms merge their media with this
+        # file after select2 (which it configures) and before the page is ready.
         return super().media + forms.Media(
-            js=["js/photo-picker.js"], css={"all": ["css/photo-admin.css"]}
+            js=["admin/js/autocomplete.js", "js/photo-picker.js"],
+            css={"all": ["css/photo-admin.css"]},
         )
 
     def create_option(self, name, value, label, selected, index, subindex=None, attrs=None):
