@@ -182,3 +182,19 @@ def test_an_upload_without_a_focal_point_is_centred(client, journalist):
     image = Image.objects.get()
     assert (image.focal_x, image.focal_y) == (0.5, 0.5)
     assert set(image.crops) == {"16:9", "3:2"}
+
+
+def test_the_picker_costs_the_same_queries_for_3_photos_or_20(client, journalist):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client.force_login(journalist)
+    counts = []
+    for total in (3, 20):
+        while Image.objects.count() < total:
+            ImageFactory()
+        with CaptureQueriesContext(connection) as queries:
+            results = picker(client).json()["results"]
+        assert len(results) == total and all(r["thumbnail"] for r in results)
+        counts.append(len(queries))
+    assert counts[0] == counts[1]
