@@ -25,10 +25,11 @@ calls `content_written()` after it. docs/search.md lists the write paths and the
 
 import logging
 
+from django.conf import settings
 from django.db import models
 
 from articles.discovery.sections import forget_section_tree
-from articles.media.renditions import make_renditions, rendition_widths
+from articles.media.renditions import make_crops, make_renditions, rendition_widths
 from articles.models import Image
 from newsportal.pagecache import content_changed
 
@@ -51,21 +52,24 @@ def refresh_after_write(image_ids=()):
 
 
 def refresh_renditions(images, stale_only=False, on_error=None):
-    """Make the renditions of `images` (a queryset of Image) again and store them.
+    """Make the renditions and focal-point crops of `images` (a queryset of Image)
+    again and store them.
 
-    With `stale_only`, images whose renditions already have the current widths are
-    skipped. A missing or unreadable file is reported to `on_error(image, error)` (or
-    logged) and does not stop the others. Writes with a plain UPDATE and tells no
+    With `stale_only`, images whose renditions already have the current widths and
+    whose crops have every ratio of settings.RENDITION_RATIOS are skipped. A missing
+    or unreadable file is reported to `on_error(image, error)` (or logged) and does
+    not stop the others. Writes with a plain UPDATE and tells no
     cache: callers call articles.models.content_written() afterwards.
     Returns (done, skipped, failed) counts.
     """
     done = skipped = failed = 0
     for image in images.order_by("pk").iterator(chunk_size=100):
-        if stale_only and [r["width"] for r in image.renditions] == rendition_widths(image.width):
+        if stale_only and _current(image):
             skipped += 1
             continue
         try:
             renditions = make_renditions(image)
+            crops = make_crops(image)
         except (OSError, ValueError) as error:
             failed += 1
             if on_error is not None:
@@ -73,9 +77,17 @@ def refresh_renditions(images, stale_only=False, on_error=None):
             else:
                 logger.warning("renditions of image #%s (%s): %s", image.pk, image.file, error)
             continue
-        models.QuerySet.update(Image.objects.filter(pk=image.pk), renditions=renditions)
+        models.QuerySet.update(
+            Image.objects.filter(pk=image.pk), renditions=renditions, crops=crops
+        )
         done += 1
     return done, skipped, failed
+
+
+def _current(image):
+    """Whether `image` has renditions of the current widths and every ratio's crops."""
+    widths = [r["width"] for r in image.renditions] == rendition_widths(image.width)
+    return widths and set(image.crops or {}) >= set(settings.RENDITION_RATIOS)
 
 
 def bulk_written(sender, image_ids=(), **kwargs):

@@ -5,6 +5,7 @@ from django.conf import settings
 from django.contrib.postgres.indexes import GinIndex
 from django.contrib.postgres.search import SearchVectorField
 from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models, transaction
 from django.db.models import Max, Q
 from django.db.models.functions import Length
@@ -361,6 +362,22 @@ class Image(InputPolicyModel, models.Model):
     caption = models.CharField(_("caption"), max_length=300, blank=True)
     credit = models.CharField(_("credit"), max_length=120, blank=True)
     renditions = models.JSONField(_("renditions"), default=list, blank=True, editable=False)
+    # Where crops to a fixed ratio centre, as fractions of the width and height (0 = left
+    # or top): the face or the subject that must stay in every crop.
+    focal_x = models.FloatField(
+        _("focal point (across)"),
+        default=0.5,
+        validators=[MinValueValidator(0.0), MaxValueValidator(1.0)],
+        help_text=_("From 0 (left edge) to 1 (right edge)."),
+    )
+    focal_y = models.FloatField(
+        _("focal point (down)"),
+        default=0.5,
+        validators=[MinValueValidator(0.0), MaxValueValidator(1.0)],
+        help_text=_("From 0 (top edge) to 1 (bottom edge)."),
+    )
+    # {"16:9": [renditions], "3:2": [...]}: settings.RENDITION_RATIOS cut around the focal point.
+    crops = models.JSONField(_("crops"), default=dict, blank=True, editable=False)
     created_at = models.DateTimeField(_("uploaded"), auto_now_add=True)
     uploaded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -383,16 +400,32 @@ class Image(InputPolicyModel, models.Model):
         return self.alt_text or self.caption or f"#{self.pk}"
 
     def save(self, *args, **kwargs):
-        from articles.media.renditions import make_renditions
+        """Save, then make the renditions and crops of a new or changed file, or only the
+        crops when the focal point moved (raises OSError for an unreadable file)."""
+        from articles.media.renditions import make_crops, make_renditions
 
         file_changed = not self.pk or not self.renditions
+        focal_moved = False
         if self.pk and not file_changed:
-            old = Image.objects.filter(pk=self.pk).values_list("file", flat=True).first()
-            file_changed = old != self.file.name
+            old = Image.objects.filter(pk=self.pk).values_list("file", "focal_x", "focal_y").first()
+            file_changed = old is None or old[0] != self.file.name
+            focal_moved = old is not None and (old[1], old[2]) != (self.focal_x, self.focal_y)
         super().save(*args, **kwargs)
         if file_changed:
             self.renditions = make_renditions(self)
-            super().save(update_fields=["renditions"])
+            self.crops = make_crops(self)
+            super().save(update_fields=["renditions", "crops"])
+        elif focal_moved:
+            self.crops = make_crops(self)
+            super().save(update_fields=["crops"])
+
+    def rendition_set(self, ratio=None):
+        """The renditions pages print for `ratio` (a settings.RENDITION_RATIOS name such
+        as "16:9"), as a RenditionSet; the original ratio when `ratio` is empty or its
+        crops were not made yet (`manage.py make_renditions` makes them)."""
+        from articles.media.renditions import RenditionSet
+
+        return RenditionSet((self.crops or {}).get(ratio) or self.renditions)
 
     @property
     def srcset_webp(self):

@@ -258,6 +258,9 @@ ABSOLUTE_URL_OVERRIDES = {
 
 # Image renditions: widths made once per uploaded image, never during a page view.
 RENDITION_WIDTHS = [360, 720, 1080, 1440]
+# Fixed-ratio crops made around each photo's focal point (articles/media/renditions.py):
+# "16:9" for the article's hero and the home page's lead, "3:2" for article cards.
+RENDITION_RATIOS = {"16:9": (16, 9), "3:2": (3, 2)}
 
 # Image uploads (articles/media/images.py): bigger files or pictures are refused with a form
 # error; the pixel limit also stops decompression bombs before Pillow decodes them.

@@ -4,13 +4,14 @@ from django.contrib import admin
 from django.utils.translation import gettext_lazy
 
 from articles.admin.common import NewsroomAdminMixin
+from articles.admin.images import PhotoPickerMixin
 from articles.models import (
     AdSlot,
 )
 
 
 @admin.register(AdSlot)
-class AdSlotAdmin(NewsroomAdminMixin, admin.ModelAdmin):
+class AdSlotAdmin(NewsroomAdminMixin, PhotoPickerMixin, admin.ModelAdmin):
     """Editors place ads (an image or a text, and a link) on the home page, in articles
     or in the sidebar, between two dates; pages always label them « Publicité »."""
 

@@ -17,6 +17,7 @@ from reversion.admin import VersionAdmin
 
 from articles.admin.common import NewsroomAdminMixin, SlugNoticeMixin
 from articles.admin.history import ArticleHistoryMixin
+from articles.admin.images import PhotoPickerMixin
 from articles.admin.writing_aids import writing_aids
 from articles.models import (
     Article,
@@ -63,7 +64,9 @@ class PublicationFilter(admin.SimpleListFilter):
 
 
 @admin.register(Article)
-class ArticleAdmin(NewsroomAdminMixin, SlugNoticeMixin, ArticleHistoryMixin, VersionAdmin):
+class ArticleAdmin(
+    NewsroomAdminMixin, PhotoPickerMixin, SlugNoticeMixin, ArticleHistoryMixin, VersionAdmin
+):
     """Articles, from the first draft to corrections after publication.
 
     A journalist lists, writes and edits the articles they own or sign until they

@@ -1,5 +1,11 @@
 """Image renditions: several widths in WebP and JPEG, made once when an image is saved.
 
+Two kinds, both listed on the Image: `renditions` keep the original's ratio (social
+cards, feeds, ads); `crops` are cut to the fixed ratios of settings.RENDITION_RATIOS
+around the photo's focal point (the hero and the home page's lead in 16:9, cards in
+3:2), so a portrait phone photo never makes a page tall. Crops are made again when the
+focal point moves.
+
 Pages only read the stored list (URLs and sizes); no page view ever opens a photo.
 `manage.py make_renditions` rebuilds them for images saved before a width was added.
 
@@ -139,16 +145,113 @@ def make_renditions(image):
     """
     with image.file.open("rb") as handle, PILImage.open(handle) as opened:
         source = display_rgb(opened)  # an animation's first frame
-        renditions = []
-        for width in rendition_widths(source.width):
-            height = max(1, round(source.height * width / source.width))
-            picture = source.resize((width, height), PILImage.Resampling.LANCZOS)
-            entry = {"width": width, "height": height}
-            for fmt in ("webp", "jpeg"):
-                name = f"renditions/{image.pk}/{width}.{'jpg' if fmt == 'jpeg' else fmt}"
-                if default_storage.exists(name):
-                    default_storage.delete(name)
-                saved = default_storage.save(name, ContentFile(_encode(picture, fmt)))
-                entry[f"url_{fmt}"] = default_storage.url(saved)
-            renditions.append(entry)
-    return renditions
+        return _write(image, source, prefix="")
+
+
+def crop_box(width, height, ratio, focal_x=0.5, focal_y=0.5):
+    """The (left, top, right, bottom) box, in pixels, of the largest `ratio` crop of a
+    `width` × `height` picture whose centre is as near the focal point as fits.
+
+    `ratio` is (w, h), e.g. (16, 9); `focal_x`, `focal_y` are fractions of the width and
+    height (0 = left or top, 1 = right or bottom). The box never leaves the picture: a
+    focal point near an edge gives a crop against that edge.
+    """
+    ratio_w, ratio_h = ratio
+    if width * ratio_h > height * ratio_w:  # wider than the ratio: cut the sides
+        crop_w, crop_h = max(1, round(height * ratio_w / ratio_h)), height
+    else:  # taller: cut the top and bottom
+        crop_w, crop_h = width, max(1, round(width * ratio_h / ratio_w))
+    left = min(max(round(focal_x * width - crop_w / 2), 0), width - crop_w)
+    top = min(max(round(focal_y * height - crop_h / 2), 0), height - crop_h)
+    return left, top, left + crop_w, top + crop_h
+
+
+def _write(image, source, prefix):
+    """Encode `source` at each rendition width under renditions/<pk>/<prefix><width>.*"""
+    entries = []
+    for width in rendition_widths(source.width):
+        height = max(1, round(source.height * width / source.width))
+        picture = source.resize((width, height), PILImage.Resampling.LANCZOS)
+        entry = {"width": width, "height": height}
+        for fmt in ("webp", "jpeg"):
+            name = f"renditions/{image.pk}/{prefix}{width}.{'jpg' if fmt == 'jpeg' else fmt}"
+            if default_storage.exists(name):
+                default_storage.delete(name)
+            saved = default_storage.save(name, ContentFile(_encode(picture, fmt)))
+            entry[f"url_{fmt}"] = default_storage.url(saved)
+        entries.append(entry)
+    return entries
+
+
+def _crop_prefix(ratio, focal_x, focal_y):
+    # The focal point is in the name: a moved focal point gives new addresses, so no
+    # browser or CDN keeps showing the old crop.
+    return f"{ratio[0]}x{ratio[1]}-{round(focal_x * 100)}-{round(focal_y * 100)}-"
+
+
+def make_crops(image):
+    """Write the fixed-ratio crops of `image` around its focal point; return them.
+
+    Returns {ratio name: [entries]} for each of settings.RENDITION_RATIOS (e.g.
+    {"16:9": [...], "3:2": [...]}), entries shaped as make_renditions' ones. Files of
+    an earlier focal point are deleted. Raises OSError when the file is missing or
+    cannot be decoded.
+    """
+    with image.file.open("rb") as handle, PILImage.open(handle) as opened:
+        source = display_rgb(opened)
+        crops, names = {}, set()
+        for ratio_name, ratio in settings.RENDITION_RATIOS.items():
+            box = crop_box(source.width, source.height, ratio, image.focal_x, image.focal_y)
+            prefix = _crop_prefix(ratio, image.focal_x, image.focal_y)
+            crops[ratio_name] = _write(image, source.crop(box), prefix)
+            names.update(
+                f"{prefix}{e['width']}.{ext}" for e in crops[ratio_name] for ext in ("webp", "jpg")
+            )
+    _delete_old_crops(image.pk, keep=names)
+    return crops
+
+
+def _delete_old_crops(pk, keep):
+    """Delete crop files of `pk` not named in `keep` (storages without listdir: kept)."""
+    folder = f"renditions/{pk}"
+    try:
+        files = default_storage.listdir(folder)[1]
+    except (NotImplementedError, FileNotFoundError, OSError):
+        return
+    for name in files:
+        # Crops are named <w>x<h>-…; the original-ratio renditions are <width>.<ext>.
+        if "x" in name.split("-", 1)[0] and name not in keep:
+            default_storage.delete(f"{folder}/{name}")
+
+
+class RenditionSet:
+    """One list of renditions (all of one ratio), as pictures print it.
+
+    `entries`: make_renditions' or make_crops' entries, narrowest first.
+    """
+
+    def __init__(self, entries):
+        self.entries = entries
+
+    def __bool__(self):
+        return bool(self.entries)
+
+    @property
+    def srcset_webp(self):
+        return ", ".join(f"{r['url_webp']} {r['width']}w" for r in self.entries)
+
+    @property
+    def srcset_jpeg(self):
+        return ", ".join(f"{r['url_jpeg']} {r['width']}w" for r in self.entries)
+
+    @property
+    def fallback(self):
+        """The second-narrowest rendition, the `src` where srcset is not understood; its
+        width and height are the ones the page reserves (no layout shift)."""
+        if not self.entries:
+            return None
+        return self.entries[min(1, len(self.entries) - 1)]
+
+    @property
+    def smallest(self):
+        return self.entries[0] if self.entries else None

@@ -131,14 +131,17 @@ class ArticleAdminForm(forms.ModelForm):
 class ImageAdminForm(forms.ModelForm):
     class Meta:
         model = Image
-        fields = ["file", "alt_text", "caption", "credit"]
+        fields = ["file", "alt_text", "caption", "credit", "focal_x", "focal_y"]
         # A plain file field: Django's ImageField would answer every bad file with one
         # vague message (and let Pillow decode it first); articles.media.images says what is wrong.
         field_classes = {"file": forms.FileField}
         widgets = {
             "file": forms.ClearableFileInput(
                 attrs={"accept": "image/jpeg,image/png,image/webp,image/gif"}
-            )
+            ),
+            # Also set by clicking on the photo (js/photo-focal.js).
+            "focal_x": forms.NumberInput(attrs={"step": "0.01", "min": "0", "max": "1"}),
+            "focal_y": forms.NumberInput(attrs={"step": "0.01", "min": "0", "max": "1"}),
         }
         help_texts = {
             "file": _(
@@ -153,6 +156,21 @@ class ImageAdminForm(forms.ModelForm):
                 "Photographer or agency. Required before an article using it is published."
             ),
         }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # Left empty (or not sent), the focal point stays where it was: the centre.
+        for name in ("focal_x", "focal_y"):
+            if name in self.fields:
+                self.fields[name].required = False
+
+    def clean_focal_x(self):
+        value = self.cleaned_data.get("focal_x")
+        return self.instance.focal_x if value is None else value
+
+    def clean_focal_y(self):
+        value = self.cleaned_data.get("focal_y")
+        return self.instance.focal_y if value is None else value
 
     def clean_alt_text(self):
         alt_text = self.cleaned_data.get("alt_text", "")

@@ -6,15 +6,17 @@ from articles.models import Image, content_written
 
 class Command(BaseCommand):
     help = (
-        "Rebuild the renditions of every image, e.g. after a width was added to "
-        "RENDITION_WIDTHS; pages never make them during a view."
+        "Rebuild the renditions and focal-point crops of every image, e.g. after a "
+        "width or a ratio was added to RENDITION_WIDTHS or RENDITION_RATIOS, or for "
+        "photos uploaded before crops existed; "
+        "pages never make them during a view."
     )
 
     def add_arguments(self, parser):
         parser.add_argument(
             "--stale",
             action="store_true",
-            help="Only images whose renditions do not match the current widths.",
+            help="Only images whose renditions or crops do not match the current settings.",
         )
 
     def handle(self, *args, stale, **options):
