@@ -21,7 +21,8 @@ from django.db.models.signals import m2m_changed, post_delete, post_save
 from newsportal import pagecache
 
 # Models of the articles app that readers never see.
-NOT_CONTENT = {"articlereadcount"}
+# (Autosaved drafts and edit locks are the newsroom's own: an autosave forgets no page.)
+NOT_CONTENT = {"articlereadcount", "articledraft", "articlelock"}
 
 
 # What bounds an article page's life besides content changes: functions of the article

@@ -22,6 +22,7 @@ from reversion.admin import VersionAdmin
 from reversion.models import Version
 
 from articles.admin.common import SlugNoticeMixin
+from articles.admin.drafting import DraftingAdminMixin
 from articles.models import (
     Article,
     ArticleSlugRedirect,
@@ -64,7 +65,7 @@ class PublicationFilter(admin.SimpleListFilter):
 
 
 @admin.register(Article)
-class ArticleAdmin(SlugNoticeMixin, VersionAdmin):
+class ArticleAdmin(DraftingAdminMixin, SlugNoticeMixin, VersionAdmin):
     form = ArticleAdminForm
     change_form_template = "admin/articles/article/change_form.html"
     change_list_template = "admin/articles/article/change_list.html"
