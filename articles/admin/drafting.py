@@ -153,6 +153,8 @@ class DraftingAdminMixin:
         form = context.get("adminform") and context["adminform"].form
         conflict = getattr(form, "conflict", None)
         if conflict is not None:
+            # Kept as the user's draft: reloading their version loses nothing.
+            drafting.autosave(obj, request.user, request.POST)
             context["conflict"] = {
                 **conflict,
                 "user_name": drafting.display_name(conflict["user"]) if conflict["user"] else "",

@@ -45,6 +45,7 @@
   }
 
   function ping() {
+    if (submitting) return Promise.resolve(); // the save forgets the draft: send none
     var withForm = changedSincePing;
     changedSincePing = false;
     return fetch(url, {

@@ -76,6 +76,12 @@ def test_conflict_message_is_at_the_top_and_shows_what_the_other_changed(conflic
     assert 'name="_overwrite"' in response.text
     ready_draft.refresh_from_db()
     assert ready_draft.title == "Titre du chef"
+    # Reloading their version loses nothing: mine is offered back as a draft.
+    reloaded = client.get(response.context["conflict"]["reload_url"])
+    assert "Titre du chef" in reloaded.text
+    assert "Resume the draft autosaved at" in reloaded.text
+    resumed = client.get(change_url(ready_draft) + "?resume=1").context["adminform"].form
+    assert resumed["title"].value() == "Titre de la journaliste"
 
 
 def test_saving_again_is_stuck_without_the_way_out_and_saves_with_it(conflict, ready_draft):
