@@ -966,3 +966,56 @@ class ArticleReadCount(models.Model):
 
     def __str__(self):
         return f"{self.article_id} {self.day}: {self.reads}"
+
+
+class ArticleDraft(models.Model):
+    """The article form as one journalist last left it, saved by the autosave.
+
+    Kept apart from the article: an autosave never changes an Article row, a version,
+    the page cache or anything readers see (articles.newsroom.drafting). One row per
+    article and user; `article` is empty for a new article not saved yet (one per user).
+    `data` holds the form's fields as posted: {"name": ["value", …]}.
+    """
+
+    article = models.ForeignKey(
+        Article, null=True, blank=True, on_delete=models.CASCADE, related_name="+"
+    )
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    data = models.JSONField(default=dict)
+    saved_at = models.DateTimeField(_("saved at"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("autosaved draft")
+        verbose_name_plural = _("autosaved drafts")
+        constraints = [
+            models.UniqueConstraint(fields=["article", "user"], name="articledraft_one_per_user"),
+            models.UniqueConstraint(
+                fields=["user"],
+                condition=Q(article__isnull=True),
+                name="articledraft_one_new_per_user",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.article_id or '-'} {self.user_id} {self.saved_at}"
+
+
+class ArticleLock(models.Model):
+    """Who is editing an article: set on opening its form, kept by the form's ping.
+
+    A lock whose `heartbeat` is older than drafting.LOCK_SECONDS is free; another editor
+    may take over a fresh one (articles.newsroom.drafting). It warns, it does not block:
+    saving over someone else's newer save is refused by the form's version check.
+    """
+
+    article = models.OneToOneField(Article, on_delete=models.CASCADE, related_name="+")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    since = models.DateTimeField(default=timezone.now)
+    heartbeat = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = _("edit lock")
+        verbose_name_plural = _("edit locks")
+
+    def __str__(self):
+        return f"{self.article_id} {self.user_id} {self.since}"

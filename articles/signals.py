@@ -34,7 +34,8 @@ from articles.models import Article
 from newsportal.textinput import apply_before_save
 
 # Models of the articles app that readers never see.
-NOT_CONTENT = {models.ArticleReadCount}
+# (Autosaved drafts and edit locks are the newsroom's own: an autosave forgets no page.)
+NOT_CONTENT = {models.ArticleReadCount, models.ArticleDraft, models.ArticleLock}
 # Models with free text, under the input policy; models with a slug, under the slug policy.
 WITH_TEXT = (
     models.Section,

@@ -3,7 +3,7 @@ from django.db.models import Exists, OuterRef
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
-from django.utils.cache import patch_cache_control, patch_vary_headers
+from django.utils.cache import add_never_cache_headers, patch_cache_control, patch_vary_headers
 from django.utils.decorators import method_decorator
 from django.utils.functional import SimpleLazyObject
 from django.utils.translation import gettext as _
@@ -298,6 +298,30 @@ class ArticlePreviewView(ArticleDetailView):
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(is_preview=True, **kwargs)
+
+    @classmethod
+    def render_unsaved(cls, request, article, tags, authors, corrections):
+        """The page of an article built from an unsaved form, as readers would see it.
+
+        `article` is an Article that is not saved (articles.newsroom.drafting builds it),
+        `tags`/`authors`/`corrections` lists as the page shows them. The caller has
+        checked the permission (that of saving the form). Never cached.
+        """
+        view = cls(template_name="articles/article_unsaved_preview.html")
+        view.setup(request, pk=article.pk)
+        view.object = article
+        view.labels = (tags, authors)
+        view.corrections = corrections
+        context = view.get_context_data(object=article)
+        # New tags of the form have no row yet: related articles share saved tags only.
+        saved_tags = [tag.pk for tag in tags if tag.pk]
+        context["related"] = SimpleLazyObject(
+            lambda: related_articles(article, tag_ids=saved_tags) if article.pk else []
+        )
+        response = view.render_to_response(context)
+        add_never_cache_headers(response)
+        response["X-Robots-Tag"] = "noindex, nofollow"
+        return response
 
 
 class SearchView(CachedPageMixin, ListView):

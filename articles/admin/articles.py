@@ -16,6 +16,7 @@ from django.utils.translation import gettext_lazy, ngettext
 from reversion.admin import VersionAdmin
 
 from articles.admin.common import NewsroomAdminMixin, SlugNoticeMixin
+from articles.admin.drafting import DraftingAdminMixin
 from articles.admin.history import ArticleHistoryMixin
 from articles.admin.images import PhotoPickerMixin
 from articles.admin.writing_aids import writing_aids
@@ -65,7 +66,12 @@ class PublicationFilter(admin.SimpleListFilter):
 
 @admin.register(Article)
 class ArticleAdmin(
-    NewsroomAdminMixin, PhotoPickerMixin, SlugNoticeMixin, ArticleHistoryMixin, VersionAdmin
+    DraftingAdminMixin,
+    NewsroomAdminMixin,
+    PhotoPickerMixin,
+    SlugNoticeMixin,
+    ArticleHistoryMixin,
+    VersionAdmin,
 ):
     """Articles, from the first draft to corrections after publication.
 

@@ -15,6 +15,7 @@ from taggit.models import Tag
 
 from articles.media.images import validate_and_reencode
 from articles.models import Article, Image
+from articles.newsroom import drafting
 from articles.newsroom.publishing import looks_like_file_name, publication_problems
 
 
@@ -90,22 +91,44 @@ class ArticleAdminForm(forms.ModelForm):
             self.initial["loaded_version"] = latest_version_id(self.instance) or ""
 
     def clean_loaded_version(self):
-        loaded = self.cleaned_data.get("loaded_version", "")
-        # Only a form that carried the field is checked (the admin's always does).
-        if self.instance.pk and "loaded_version" in self.data:
-            latest = latest_version_id(self.instance)
-            if latest and str(latest) != loaded:
-                raise forms.ValidationError(
-                    _(
-                        "Someone saved this article after you opened it. Copy your "
-                        "changes, reload the page, and compare in the history."
-                    ),
-                    code="stale",
-                )
-        return loaded
+        return self.cleaned_data.get("loaded_version", "")
+
+    def check_conflict(self):
+        """Refuse to save over a newer save of someone else, in a message at the top.
+
+        Only a form that carried `loaded_version` is checked (the admin's always does).
+        The message stands above the form, not on the hidden field, and the form keeps
+        the posted text; `self.conflict` (articles.newsroom.drafting.conflict) lets the
+        page show what the other save changed. Posting `_overwrite` with the newest
+        version's id, after seeing it, saves anyway.
+        """
+        self.conflict = None
+        if not self.instance.pk or "loaded_version" not in self.data:
+            return
+        found = drafting.conflict(self.instance, self.data.get("loaded_version"))
+        if found is None or self.data.get("_overwrite") == str(found["version"].pk):
+            return
+        self.conflict = found
+        who = found["user"]
+        self.add_error(
+            None,
+            forms.ValidationError(
+                _(
+                    "%(user)s saved this article at %(time)s, after you opened it. Your "
+                    "text is still in the form: see what they changed, then save yours "
+                    "anyway or reload theirs."
+                ),
+                code="stale",
+                params={
+                    "user": drafting.display_name(who) if who else _("Someone"),
+                    "time": timezone.localtime(found["saved_at"]).strftime("%H:%M"),
+                },
+            ),
+        )
 
     def clean(self):
         cleaned_data = super().clean()
+        self.check_conflict()
         status = cleaned_data.get("status", self.instance.status)
         if status == Article.Status.PUBLISHED:
             if "published_at" in self.fields and not cleaned_data.get("published_at"):

@@ -283,7 +283,8 @@ def test_saving_over_a_newer_save_is_refused(client, editor, journalist, ready_d
     data = article_form_data(ready_draft, title="Titre de la journaliste", loaded_version=loaded)
     response = client.post(change_url(ready_draft), data)
     assert response.status_code == 200
-    assert "Someone saved this article after you opened it." in response.text
+    assert "chef saved this article at" in response.text
+    assert response.context["adminform"].form.non_field_errors()
     ready_draft.refresh_from_db()
     assert ready_draft.title == "Titre du chef"
     # With the page reloaded, the journalist's save goes through.
