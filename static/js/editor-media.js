@@ -224,10 +224,16 @@ export const MediaBlock = Node.create({
 
   addCommands() {
     return {
+      // At `at` (a document position), or where the cursor is; after a selected block
+      // (a photo just inserted, say), never in its place.
       insertMediaBlock:
-        (attrs) =>
-        ({ commands }) =>
-          commands.insertContent({ type: this.name, attrs }),
+        (attrs, at = null) =>
+        ({ state, commands }) => {
+          const content = { type: this.name, attrs }
+          const { selection } = state
+          const pos = at ?? (selection.node ? selection.to : null)
+          return pos === null ? commands.insertContent(content) : commands.insertContentAt(pos, content)
+        },
     }
   },
 
@@ -236,33 +242,45 @@ export const MediaBlock = Node.create({
   },
 
   addMenuItems({ buttons, menu }) {
-    const insert = (editor, attrs) => {
-      if (attrs) editor.chain().focus().insertMediaBlock(attrs).run()
+    // Where the block goes is read when the button is pressed: the dialog takes the focus.
+    const insertionPoint = (editor) => {
+      const { selection } = editor.state
+      return selection.node ? selection.to : selection.from
+    }
+    const insert = (editor, at, attrs) => {
+      if (attrs) editor.chain().focus().insertMediaBlock(attrs, at).run()
       else editor.commands.focus()
     }
     menu.defineItem({
       name: "mediaPhoto",
       groups: "nodes",
       button: buttons.material("add_photo_alternate", "Insérer une photo"),
-      command: (editor) =>
+      command: (editor) => {
+        const at = insertionPoint(editor)
         openDialog("Insérer une photo", (body, done) => photoPicker(body, done, false)).then((id) =>
-          insert(editor, id ? { image: String(id) } : null),
-        ),
+          insert(editor, at, id ? { image: String(id) } : null),
+        )
+      },
     })
     menu.defineItem({
       name: "mediaGallery",
       groups: "nodes",
       button: buttons.material("collections", "Insérer une galerie"),
-      command: (editor) =>
+      command: (editor) => {
+        const at = insertionPoint(editor)
         openDialog("Insérer une galerie", (body, done) => photoPicker(body, done, true)).then((ids) =>
-          insert(editor, ids && ids.length ? { gallery: ids.join(",") } : null),
-        ),
+          insert(editor, at, ids && ids.length ? { gallery: ids.join(",") } : null),
+        )
+      },
     })
     menu.defineItem({
       name: "mediaEmbed",
       groups: "nodes",
       button: buttons.material("smart_display", "Intégrer une vidéo ou un post"),
-      command: (editor) => openDialog("Intégrer une vidéo ou un post", embedForm).then((attrs) => insert(editor, attrs)),
+      command: (editor) => {
+        const at = insertionPoint(editor)
+        openDialog("Intégrer une vidéo ou un post", embedForm).then((attrs) => insert(editor, at, attrs))
+      },
     })
   },
 })
