@@ -242,3 +242,24 @@ def test_an_article_with_a_gallery_stays_within_its_budget(client, site, photos)
     with_gallery = cold_count(client, article.get_absolute_url())
     assert with_gallery == plain + BODY_PHOTOS_QUERIES
     assert with_gallery <= BUDGETS["article"] + BODY_PHOTOS_QUERIES
+
+
+def test_a_caption_corrected_in_the_library_shows_in_the_article(client, photos):
+    article = article_with_media(photos, embed=False)
+    assert "Légende 0" in client.get(article.get_absolute_url()).content.decode()
+    photos[0].caption = "Légende corrigée"
+    photos[0].save()
+    html = client.get(article.get_absolute_url()).content.decode()
+    assert "Légende corrigée" in html
+    assert "Légende 0" not in html
+
+
+def test_a_photo_deleted_from_the_library_leaves_the_article_whole(client, photos):
+    article = article_with_media(photos, embed=False)
+    photos[0].delete()
+    response = client.get(article.get_absolute_url())
+    assert response.status_code == 200
+    body = response.content.decode().split('class="article-body"', 1)[1]
+    body = body.split("</article>", 1)[0]
+    assert body.count("<picture>") == 2
+    assert "Premier paragraphe." in body
