@@ -9,6 +9,7 @@ import re
 
 import nh3
 
+from articles.media.editor import EDITOR_OPTIONS as MEDIA_BLOCK_OPTIONS
 from articles.media.embeds import PROVIDERS as EMBED_PROVIDERS
 from articles.media.embeds import player_url
 
@@ -53,7 +54,7 @@ EDITOR_EXTENSIONS = {
     "HorizontalRule": True,
     "Link": {"enableTarget": False, "protocols": sorted(URL_SCHEMES)},
     # Ours (static/js/editor-media.js): photo, gallery and embed blocks.
-    "MediaBlock": True,
+    "MediaBlock": MEDIA_BLOCK_OPTIONS,
 }
 
 _EMPTY_ELEMENT = re.compile(r"^\s*<(?P<tag>\w+)>\s*</(?P=tag)>\s*$")

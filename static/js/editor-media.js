@@ -5,11 +5,17 @@
 // exactly these; articles.media.body expands them on the page).
 // Photos come from the media library (the admin's pick view, searched by alt text,
 // caption and credit) or are uploaded on the spot in the admin's photo form (a popup).
+// The addresses and the words (translated) come from the server, in the extension's
+// options (articles.media.editor.EDITOR_OPTIONS).
 import { Node } from "django-prose-editor/editor"
 
-const PICK_URL = "/admin/articles/image/pick/"
-const ADD_URL = "/admin/articles/image/add/?_popup=1"
 const UPLOAD_WINDOW = "np_media_upload"
+let options = { pickUrl: "", addUrl: "", labels: {} }
+
+// A translated word, its {fields} filled in.
+function t(key, fields = {}) {
+  return (options.labels[key] || key).replace(/\{(\w+)\}/g, (_m, name) => fields[name] ?? "")
+}
 
 // The providers and the address shapes the server accepts (articles.media.embeds is
 // the rule; this only spares the journalist a round trip).
@@ -34,7 +40,7 @@ function el(tag, attrs = {}, ...children) {
 }
 
 function fetchPhotos(params) {
-  return fetch(`${PICK_URL}?${new URLSearchParams(params)}`, {
+  return fetch(`${options.pickUrl}?${new URLSearchParams(params)}`, {
     credentials: "same-origin",
     headers: { Accept: "application/json" },
   })
@@ -48,8 +54,8 @@ function openDialog(title, build) {
     const dialog = el("dialog", { class: "np-media-dialog", "aria-labelledby": "np-media-title" })
     const form = el("form", { method: "dialog" })
     const body = el("div", { class: "np-media-dialog-body" })
-    const insert = el("button", { type: "submit", class: "default", text: "Insérer" })
-    const cancel = el("button", { type: "button", text: "Annuler" })
+    const insert = el("button", { type: "submit", class: "default", text: t("insert") })
+    const cancel = el("button", { type: "button", text: t("cancel") })
     let value = null
     const done = (v) => {
       value = v
@@ -78,9 +84,9 @@ function openDialog(title, build) {
 // The photo list with its search box and the upload button; `multiple` for a gallery.
 function photoPicker(body, done, multiple) {
   const chosen = []
-  const search = el("input", { type: "search", class: "vTextField", "aria-label": "Rechercher une photo (texte alternatif, légende, crédit)", placeholder: "Rechercher par texte alternatif, légende ou crédit" })
-  const list = el("ul", { class: "np-media-photos", "aria-label": "Photos de la médiathèque" })
-  const upload = el("button", { type: "button", class: "np-media-upload", text: "Téléverser une nouvelle photo" })
+  const search = el("input", { type: "search", class: "vTextField", "aria-label": t("search"), placeholder: t("search") })
+  const list = el("ul", { class: "np-media-photos", "aria-label": t("library") })
+  const upload = el("button", { type: "button", class: "np-media-upload", text: t("upload") })
   const status = el("p", { class: "np-media-status", role: "status" })
   body.append(search, upload, status, list)
 
@@ -95,7 +101,9 @@ function photoPicker(body, done, multiple) {
     list.querySelectorAll("button[data-id]").forEach((b) => {
       b.setAttribute("aria-pressed", chosen.includes(Number(b.dataset.id)) ? "true" : "false")
     })
-    status.textContent = multiple ? `${chosen.length} photo(s) choisie(s)` : `Photo choisie : ${photo.alt || `n° ${photo.id}`}`
+    status.textContent = multiple
+      ? t("chosenMany", { count: chosen.length })
+      : t("chosenOne", { name: photo.alt || t("photoNumber", { id: photo.id }) })
     done(chosen.length ? (multiple ? chosen.slice() : chosen[0]) : null)
     button.focus()
   }
@@ -105,13 +113,13 @@ function photoPicker(body, done, multiple) {
       ...photos.map((photo) => {
         const button = el("button", { type: "button", "data-id": String(photo.id), "aria-pressed": chosen.includes(photo.id) ? "true" : "false" })
         if (photo.thumb) button.append(el("img", { src: photo.thumb, alt: "", loading: "lazy" }))
-        button.append(el("span", { text: photo.alt || `Photo n° ${photo.id}` }))
+        button.append(el("span", { text: photo.alt || t("photoNumber", { id: photo.id }) }))
         if (photo.credit) button.append(el("small", { text: `© ${photo.credit}` }))
         button.addEventListener("click", () => toggle(photo, button))
         return el("li", {}, button)
       }),
     )
-    if (!photos.length) list.append(el("li", { text: "Aucune photo ne correspond." }))
+    if (!photos.length) list.append(el("li", { text: t("none") }))
   }
 
   let timer = null
@@ -125,7 +133,7 @@ function photoPicker(body, done, multiple) {
   })
   upload.addEventListener("click", () => {
     // The admin's own photo form (alt text required, checks and renditions as ever).
-    window.open(ADD_URL, UPLOAD_WINDOW, "width=900,height=700,resizable,scrollbars")
+    window.open(`${options.addUrl}?_popup=1`, UPLOAD_WINDOW, "width=900,height=700,resizable,scrollbars")
   })
   window.npMediaUploaded = (id) => {
     search.value = ""
@@ -145,15 +153,15 @@ function embedForm(body, done) {
   const input = el("input", { type: "url", id: "np-embed-url", class: "vURLField", placeholder: "https://www.youtube.com/watch?v=…" })
   const status = el("p", { class: "np-media-status", role: "status" })
   body.append(
-    el("label", { for: "np-embed-url", text: "Adresse du contenu à intégrer" }),
+    el("label", { for: "np-embed-url", text: t("address") }),
     input,
-    el("p", { class: "help", text: `Fournisseurs acceptés : ${PROVIDERS.map((p) => p[1]).join(", ")}. Les lecteurs le chargent d’un clic.` }),
+    el("p", { class: "help", text: t("providers", { providers: PROVIDERS.map((p) => p[1]).join(", ") }) }),
     status,
   )
   input.addEventListener("input", () => {
     const url = input.value.trim()
     const provider = PROVIDERS.find(([, , pattern]) => pattern.test(url))
-    status.textContent = url ? (provider ? `Contenu ${provider[1]} reconnu.` : "Cette adresse n’est pas celle d’un fournisseur accepté.") : ""
+    status.textContent = url ? (provider ? t("recognised", { provider: provider[1] }) : t("unknown")) : ""
     done(provider ? { embed: provider[0], src: url } : null)
   })
 }
@@ -175,10 +183,10 @@ function watchUploads() {
 function describe(attrs) {
   if (attrs.embed) {
     const provider = PROVIDERS.find(([key]) => key === attrs.embed)
-    return `Contenu ${provider ? provider[1] : attrs.embed} (chargé au clic du lecteur) : ${attrs.src}`
+    return t("embedBlock", { provider: provider ? provider[1] : attrs.embed, url: attrs.src })
   }
-  if (attrs.gallery) return `Galerie de ${attrs.gallery.split(",").length} photos`
-  return `Photo n° ${attrs.image}`
+  if (attrs.gallery) return t("galleryBlock", { count: attrs.gallery.split(",").length })
+  return t("photoNumber", { id: attrs.image })
 }
 
 export const MediaBlock = Node.create({
@@ -187,6 +195,10 @@ export const MediaBlock = Node.create({
   atom: true,
   selectable: true,
   draggable: true,
+
+  addOptions() {
+    return { pickUrl: "", addUrl: "", labels: {} }
+  },
 
   addAttributes() {
     const attr = (name) => ({
@@ -206,6 +218,7 @@ export const MediaBlock = Node.create({
   },
 
   addNodeView() {
+    options = this.options
     return ({ node }) => {
       const dom = el("figure", { class: "np-media-block", contenteditable: "false" })
       const caption = el("figcaption", { text: describe(node.attrs) })
@@ -215,7 +228,7 @@ export const MediaBlock = Node.create({
       if (ids) {
         fetchPhotos({ ids }).then((photos) => {
           thumbs.replaceChildren(...photos.filter((p) => p.thumb).map((p) => el("img", { src: p.thumb, alt: p.alt })))
-          if (node.attrs.image && photos[0]) caption.textContent = `Photo : ${photos[0].alt}`
+          if (node.attrs.image && photos[0]) caption.textContent = t("photoBlock", { name: photos[0].alt })
         })
       }
       return { dom }
@@ -238,10 +251,12 @@ export const MediaBlock = Node.create({
   },
 
   onCreate() {
+    options = this.options
     watchUploads()
   },
 
   addMenuItems({ buttons, menu }) {
+    options = this.options
     // Where the block goes is read when the button is pressed: the dialog takes the focus.
     const insertionPoint = (editor) => {
       const { selection } = editor.state
@@ -254,10 +269,10 @@ export const MediaBlock = Node.create({
     menu.defineItem({
       name: "mediaPhoto",
       groups: "nodes",
-      button: buttons.material("add_photo_alternate", "Insérer une photo"),
+      button: buttons.material("add_photo_alternate", this.options.labels.photo),
       command: (editor) => {
         const at = insertionPoint(editor)
-        openDialog("Insérer une photo", (body, done) => photoPicker(body, done, false)).then((id) =>
+        openDialog(t("photo"), (body, done) => photoPicker(body, done, false)).then((id) =>
           insert(editor, at, id ? { image: String(id) } : null),
         )
       },
@@ -265,10 +280,10 @@ export const MediaBlock = Node.create({
     menu.defineItem({
       name: "mediaGallery",
       groups: "nodes",
-      button: buttons.material("collections", "Insérer une galerie"),
+      button: buttons.material("collections", this.options.labels.gallery),
       command: (editor) => {
         const at = insertionPoint(editor)
-        openDialog("Insérer une galerie", (body, done) => photoPicker(body, done, true)).then((ids) =>
+        openDialog(t("gallery"), (body, done) => photoPicker(body, done, true)).then((ids) =>
           insert(editor, at, ids && ids.length ? { gallery: ids.join(",") } : null),
         )
       },
@@ -276,10 +291,10 @@ export const MediaBlock = Node.create({
     menu.defineItem({
       name: "mediaEmbed",
       groups: "nodes",
-      button: buttons.material("smart_display", "Intégrer une vidéo ou un post"),
+      button: buttons.material("smart_display", this.options.labels.embed),
       command: (editor) => {
         const at = insertionPoint(editor)
-        openDialog("Intégrer une vidéo ou un post", embedForm).then((attrs) => insert(editor, at, attrs))
+        openDialog(t("embed"), embedForm).then((attrs) => insert(editor, at, attrs))
       },
     })
   },

@@ -189,4 +189,16 @@ def test_journalist_puts_two_photos_an_embed_and_a_gallery_in_a_story(
     assert article.body.index("s’éveille") < article.body.index(f'"{market.pk}"')
     assert article.body.index(f'"{market.pk}"') < article.body.index(f'"{lagoon.pk}"')
     assert article.body.index(f'"{lagoon.pk}"') < article.body.index("data-embed")
+
+    # Opened again, the editor shows the blocks, and saving keeps them as they were.
+    page.goto(f"/admin/articles/article/{article.pk}/change/")
+    blocks = page.locator(".np-media-block")
+    expect(blocks).to_have_count(4)
+    expect(blocks.nth(3)).to_contain_text("Galerie de 2 photos")
+    expect(blocks.nth(2)).to_contain_text("Contenu YouTube (chargé au clic du lecteur)")
+    stored = article.body
+    page.click("input[name=_save]")
+    page.wait_for_selector(".messagelist .success")
+    article.refresh_from_db()
+    assert article.body == stored
     assert violations(page) == []
