@@ -4,6 +4,7 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from django.utils.cache import add_never_cache_headers, patch_cache_control, patch_vary_headers
+from django.utils.csp import CSP
 from django.utils.decorators import method_decorator
 from django.utils.functional import SimpleLazyObject
 from django.utils.translation import gettext as _
@@ -22,6 +23,7 @@ from articles.discovery.redirects import old_address, redirect_old_address
 from articles.discovery.related import related_articles
 from articles.discovery.search import SearchForm, attach_snippets, results_capped, search_articles
 from articles.discovery.sections import section_tree
+from articles.media.body import render_body
 from articles.models import (
     AdSlot,
     Article,
@@ -179,6 +181,23 @@ def register_article_part(template_name):
         article_page_parts.append(template_name)
 
 
+def with_embed_frames(response, origins):
+    """Open the page's CSP frame-src to `origins` (the players of its embeds), or not.
+
+    The site's CSP (settings.SECURE_CSP) has no frame-src: frames fall back to
+    default-src 'self'. An article page that shows embeds lets frames come from the
+    origins of those providers only, e.g. ["https://www.youtube-nocookie.com"]; the
+    iframe itself exists only after the reader's click (static/js/embeds.js). Set the
+    way django.views.decorators.csp.csp_override does, per response; the page cache
+    keeps it with the page (newsportal.pagecache). Returns `response`.
+    """
+    if origins:
+        policy = {key: list(value) for key, value in settings.SECURE_CSP.items()}
+        policy["frame-src"] = [*policy.get("frame-src", [CSP.SELF]), *origins]
+        response._csp_config = policy
+    return response
+
+
 class ArticleDetailView(CachedPageMixin, DetailView):
     @property
     def page_query_parameters(self):
@@ -216,7 +235,7 @@ class ArticleDetailView(CachedPageMixin, DetailView):
         count_read(request, self.object)
         response = self.render_to_response(self.get_context_data(object=self.object))
         response.page_cache_extra = {"article_pk": self.object.pk}
-        return response
+        return with_embed_frames(response, self.body.embed_origins)
 
     def load_article(self):
         try:
@@ -230,6 +249,8 @@ class ArticleDetailView(CachedPageMixin, DetailView):
             if article.has_corrections
             else []
         )
+        # The body with its photos and embeds, made once per page generation.
+        article.rendered_body = render_body(article.body)
         return article, tags_and_authors(article), corrections
 
     # A page served from the cache is still a read.
@@ -250,7 +271,9 @@ class ArticleDetailView(CachedPageMixin, DetailView):
         if corrections is None:  # the preview: prefetched with the article
             corrections = list(article.corrections.all())
         ancestors = tree.ancestors(article.section)
+        self.body = getattr(article, "rendered_body", None) or render_body(article.body)
         return super().get_context_data(
+            body=self.body,
             ancestors=ancestors,
             corrections=corrections,
             current_root=tree.root_of(article.section),
@@ -294,7 +317,7 @@ class ArticlePreviewView(ArticleDetailView):
         self.object = self.get_object()
         response = self.render_to_response(self.get_context_data(object=self.object))
         response["X-Robots-Tag"] = "noindex, nofollow"
-        return response
+        return with_embed_frames(response, self.body.embed_origins)
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(is_preview=True, **kwargs)

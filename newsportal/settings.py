@@ -14,6 +14,8 @@ import environ
 from django.urls import reverse
 from django.utils.csp import CSP
 from django.utils.translation import gettext_lazy as _
+from django_prose_editor.config import html_tags
+from js_asset import static_lazy
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -401,6 +403,20 @@ SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "strict-origin-when-cross-origin"
 SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
+
+# The article body editor's own blocks (django-prose-editor's "custom extensions"):
+# photos, galleries and embeds, stored as articles.content.sanitize admits them.
+DJANGO_PROSE_EDITOR_EXTENSIONS = [
+    {
+        "js": [static_lazy("js/editor-media.js")],
+        "extensions": {
+            "MediaBlock": html_tags(
+                tags=["figure"],
+                attributes={"figure": ["data-image", "data-gallery", "data-embed", "data-src"]},
+            )
+        },
+    }
+]
 PERMISSIONS_POLICY = (
     "accelerometer=(), camera=(), geolocation=(), gyroscope=(), magnetometer=(), "
     "microphone=(), payment=(), usb=(), browsing-topics=()"

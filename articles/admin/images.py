@@ -6,8 +6,10 @@ from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin.views.autocomplete import AutocompleteJsonView
 from django.contrib.admin.widgets import AutocompleteSelect
+from django.core.exceptions import PermissionDenied
 from django.db.models import Count, IntegerField, OuterRef, Subquery, Value
 from django.db.models.functions import Coalesce
+from django.http import JsonResponse
 from django.urls import path
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy, ngettext
@@ -184,8 +186,14 @@ class ImageAdmin(NewsroomAdminMixin, admin.ModelAdmin):
         return with_usage_count(super().get_queryset(request))
 
     def get_urls(self):
+        # The pickers' search (hero image, ad image) and the body editor's photo dialog.
         picker = self.admin_site.admin_view(PhotoSearchView.as_view(admin_site=self.admin_site))
-        return [path("picker/", picker, name="articles_image_picker"), *super().get_urls()]
+        pick = self.admin_site.admin_view(self.pick_view)
+        return [
+            path("picker/", picker, name="articles_image_picker"),
+            path("pick/", pick, name="articles_image_pick"),
+            *super().get_urls(),
+        ]
 
     @admin.display(description=_("Thumbnail"))
     def thumbnail(self, obj):
@@ -229,6 +237,41 @@ class ImageAdmin(NewsroomAdminMixin, admin.ModelAdmin):
             obj.alt_text,
             crops,
         )
+
+    # How many photos the body editor's photo dialog lists at once.
+    PICK_LIMIT = 24
+
+    def pick_view(self, request):
+        """The photos the body editor's dialog offers (static/js/editor-media.js), as JSON.
+
+        `?q=` searches alt text, caption and credit (the list's own search); `?ids=1,2`
+        gives those photos. Answers {"results": [{"id", "alt", "caption", "credit",
+        "thumb"}]} (thumb: the narrowest JPEG rendition's URL, or ""), newest first, at
+        most PICK_LIMIT. PermissionDenied (403) without the permission to view photos.
+        """
+        if not self.has_view_permission(request):
+            raise PermissionDenied
+        images = self.get_queryset(request).only(
+            "alt_text", "caption", "credit", "renditions", "created_at"
+        )
+        ids = [int(i) for i in request.GET.get("ids", "").split(",") if i.isdigit()]
+        if ids:
+            images = images.filter(pk__in=ids[: self.PICK_LIMIT])
+        else:
+            images, _duplicates = self.get_search_results(
+                request, images, request.GET.get("q", "").strip()
+            )
+        results = [
+            {
+                "id": image.pk,
+                "alt": image.alt_text,
+                "caption": image.caption,
+                "credit": image.credit,
+                "thumb": image.renditions[0]["url_jpeg"] if image.renditions else "",
+            }
+            for image in images[: self.PICK_LIMIT]
+        ]
+        return JsonResponse({"results": results})
 
     def has_change_permission(self, request, obj=None):
         allowed = super().has_change_permission(request, obj)

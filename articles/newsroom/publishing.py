@@ -100,6 +100,30 @@ def publication_problems(article):
             )
         if not image.credit.strip():
             problems.append(_("The hero image has no credit."))
+    problems += body_photo_problems(article)
+    return problems
+
+
+def body_photo_problems(article):
+    """What the photos in the body lack (articles.media.body): alternative text, a
+    credit, an alternative text that is a file name. The same rule as the hero image's;
+    one query when the body shows photos, none otherwise. Returns messages (str)."""
+    from articles.media.body import image_ids
+    from articles.models import Image
+
+    ids = image_ids(article.body)
+    if not ids:
+        return []
+    photos = list(Image.objects.filter(pk__in=ids).only("alt_text", "credit"))
+    problems = []
+    if any(not photo.alt_text.strip() for photo in photos):
+        problems.append(_("A photo in the body has no alternative text."))
+    elif any(looks_like_file_name(photo.alt_text) for photo in photos):
+        problems.append(
+            _("The alternative text of a photo in the body is a file name: describe the photo.")
+        )
+    if any(not photo.credit.strip() for photo in photos):
+        problems.append(_("A photo in the body has no credit."))
     return problems
 
 

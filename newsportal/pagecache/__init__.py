@@ -520,6 +520,9 @@ def _entry(response, versions, until, scopes, on_hit):
         "etag": hashlib.md5(body, usedforsecurity=False).hexdigest()[:20],
         "hit": on_hit,
         "extra": getattr(response, "page_cache_extra", None),
+        # A view's own CSP (django.views.decorators.csp.csp_override, or the article
+        # page's frame-src for its embeds) goes with its page.
+        "csp": getattr(response, "_csp_config", None),
     }
 
 
@@ -538,6 +541,8 @@ def respond(request, entry, status):
     else:
         response = HttpResponse(entry["body"], content_type=entry["content_type"])
         response["Content-Length"] = len(entry["body"])
+        if entry.get("csp") is not None:
+            response._csp_config = entry["csp"]
     response["ETag"] = etag
     if settings.PAGE_CACHE_STATUS_HEADER:
         response["X-Page-Cache"] = status

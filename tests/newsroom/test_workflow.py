@@ -79,6 +79,8 @@ def test_editor_publishes_from_review(client, editor, ready_draft):
         ({"standfirst": ""}, "The standfirst is empty."),
         ({"hero_image": "no-alt"}, "The hero image has no alternative text."),
         ({"hero_image": "no-credit"}, "The hero image has no credit."),
+        ({"body": "photo-no-alt"}, "A photo in the body has no alternative text."),
+        ({"body": "photo-no-credit"}, "A photo in the body has no credit."),
     ],
 )
 def test_publishing_is_blocked_with_a_clear_message(client, editor, ready_draft, change, message):
@@ -86,6 +88,14 @@ def test_publishing_is_blocked_with_a_clear_message(client, editor, ready_draft,
         change = {"hero_image": ImageFactory(alt_text="", credit="AFP")}
     elif change.get("hero_image") == "no-credit":
         change = {"hero_image": ImageFactory(alt_text="Une photo", credit="")}
+    elif change.get("body") in ("photo-no-alt", "photo-no-credit"):
+        # A gallery of body photos (articles.media.body), one of them lacking it.
+        fine = ImageFactory(alt_text="Une photo", credit="AFP")
+        lacking = ImageFactory(
+            **({"alt_text": ""} if change["body"] == "photo-no-alt" else {"credit": ""})
+        )
+        body = f'<p>Texte.</p><figure data-gallery="{fine.pk},{lacking.pk}"></figure>'
+        change = {"body": body}
     for name, value in change.items():
         setattr(ready_draft, name, value)
     ready_draft.save()
