@@ -1,27 +1,19 @@
-from datetime import datetime
-
 from django.contrib import admin, messages
 from django.core import signing
 from django.core.exceptions import PermissionDenied
-from django.db import transaction
 from django.db.models import Case, F, IntegerField, Value, When
 from django.middleware.csrf import get_token
 from django.shortcuts import redirect
 from django.urls import path, reverse
-from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from articles.admin.common import NewsroomAdminMixin
-from articles.caching import comments_changed
 
+from . import moderation
 from .models import Comment
 from .reasons import describe_all
-
-UNDO_SALT = "comments.admin.undo"
-# How long the "Undo" button of a bulk decision works (seconds).
-UNDO_SECONDS = 3600
 
 
 class ScoreBandFilter(admin.SimpleListFilter):
@@ -174,24 +166,7 @@ class CommentAdmin(NewsroomAdminMixin, admin.ModelAdmin):
         return [undo, *super().get_urls()]
 
     def _moderate(self, request, queryset, status, message):
-        before = list(queryset.values_list("pk", "status", "moderated_by_id", "moderated_at"))
-        article_ids = set(queryset.values_list("article_id", flat=True))
-        count = queryset.update(
-            status=status, moderated_by=request.user, moderated_at=timezone.now()
-        )
-        # update() sends no signal: renew the cached pages of these articles here.
-        comments_changed(article_ids)
-        token = signing.dumps(
-            {
-                "to": status,
-                "by": request.user.pk,
-                "rows": [
-                    [pk, old, by, at.isoformat() if at else None] for pk, old, by, at in before
-                ],
-            },
-            salt=UNDO_SALT,
-            compress=True,
-        )
+        count, token = moderation.moderate(queryset, status, request.user)
         self.message_user(
             request,
             format_html(
@@ -220,37 +195,19 @@ class CommentAdmin(NewsroomAdminMixin, admin.ModelAdmin):
         if not self.has_moderate_permission(request):
             raise PermissionDenied
         try:
-            decision = signing.loads(
-                request.POST.get("undo", ""), salt=UNDO_SALT, max_age=UNDO_SECONDS
-            )
+            restored = moderation.undo(request.POST.get("undo", ""), request.user)
         except signing.SignatureExpired:
             self.message_user(request, _("This decision is too old to be undone."), messages.ERROR)
             return redirect(changelist)
         except signing.BadSignature:
             self.message_user(request, _("This undo link is not valid."), messages.ERROR)
             return redirect(changelist)
-        rows = {pk: (old, by, at) for pk, old, by, at in decision["rows"]}
-        restored = 0
-        with transaction.atomic():
-            comments = Comment.objects.select_for_update().filter(
-                pk__in=rows, status=decision["to"]
-            )
-            for comment in comments:
-                old, by, at = rows[comment.pk]
-                comment.status = old
-                comment.moderated_by_id = by
-                comment.moderated_at = datetime.fromisoformat(at) if at else None
-                comment.save(update_fields=["status", "moderated_by", "moderated_at"])
-                self.log_change(
-                    request,
-                    comment,
-                    [{"changed": {"fields": ["status"]}}],
-                )
-                restored += 1
+        for comment in restored:
+            self.log_change(request, comment, [{"changed": {"fields": ["status"]}}])
         self.message_user(
             request,
-            ngettext("%(count)d decision undone.", "%(count)d decisions undone.", restored)
-            % {"count": restored},
+            ngettext("%(count)d decision undone.", "%(count)d decisions undone.", len(restored))
+            % {"count": len(restored)},
             messages.SUCCESS,
         )
         return redirect(changelist)

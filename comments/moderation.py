@@ -1,17 +1,22 @@
-"""The comment policy: when comments are open, and what a score decides."""
+"""The comment policy: when comments are open, what a score decides, and the
+moderators' decisions (with their undo), callable from the admin, a command or a test."""
 
 import logging
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from django.contrib.auth import get_user_model
+from django.core import signing
 from django.core.mail import send_mail
+from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from articles.caching import comments_changed
 from newsportal.siteurl import site_url
 
 from .conf import settings
+from .events import comments_moderated
 from .models import Comment
 from .reasons import describe_all
 
@@ -113,3 +118,66 @@ def hold_for_moderation_notice(comment):
         # The comment is saved and queued; a mail server being down must not lose it.
         logger.exception("Could not email the moderators about comment %s", comment.pk)
         return 0
+
+
+UNDO_SALT = "comments.admin.undo"  # (the salt of tokens already handed out)
+# How long a bulk decision can be undone (seconds).
+UNDO_SECONDS = 3600
+
+
+def moderate(comments, status, user):
+    """Give `comments` (a queryset of Comment) the moderator's decision `status`
+    (approved, rejected or spam), by `user`, in one UPDATE.
+
+    Renews the pages of their articles (an UPDATE sends no model signal) and sends
+    comments_moderated. Returns (count, undo_token): the number of comments decided,
+    and a signed token that `undo()` takes to put back what they were before.
+    """
+    with transaction.atomic():
+        before = list(comments.values_list("pk", "status", "moderated_by_id", "moderated_at"))
+        article_ids = set(comments.values_list("article_id", flat=True))
+        count = comments.update(status=status, moderated_by=user, moderated_at=timezone.now())
+    comments_changed(article_ids)
+    comments_moderated.send(
+        sender=Comment, comment_ids=[row[0] for row in before], status=status, user=user
+    )
+    token = signing.dumps(
+        {
+            "to": status,
+            "by": user.pk,
+            "rows": [[pk, old, by, at.isoformat() if at else None] for pk, old, by, at in before],
+        },
+        salt=UNDO_SALT,
+        compress=True,
+    )
+    return count, token
+
+
+def undo(token, user):
+    """Put back the statuses a bulk decision replaced; returns the comments restored.
+
+    Only comments still in the status that decision gave them go back (a later decision
+    by anyone stands). Raises signing.SignatureExpired after UNDO_SECONDS, and
+    signing.BadSignature for a token `moderate()` did not make.
+    """
+    decision = signing.loads(token, salt=UNDO_SALT, max_age=UNDO_SECONDS)
+    rows = {pk: (old, by, at) for pk, old, by, at in decision["rows"]}
+    restored = []
+    with transaction.atomic():
+        for comment in Comment.objects.select_for_update().filter(
+            pk__in=rows, status=decision["to"]
+        ):
+            old, by, at = rows[comment.pk]
+            comment.status = old
+            comment.moderated_by_id = by
+            comment.moderated_at = datetime.fromisoformat(at) if at else None
+            comment.save(update_fields=["status", "moderated_by", "moderated_at"])
+            restored.append(comment)
+    for status in {comment.status for comment in restored}:
+        comments_moderated.send(
+            sender=Comment,
+            comment_ids=[c.pk for c in restored if c.status == status],
+            status=status,
+            user=user,
+        )
+    return restored

@@ -4,7 +4,8 @@ CommentsConfig.ready().
 Readers see an article's approved comments, kept in the page cache under the article's
 comment scope (articles.caching.comment_scope). A save or delete that may change them
 renews that scope; the moderators' bulk decisions use `update()`, which sends no
-signal, and renew it themselves (comments.admin).
+signal, and renew it themselves (comments.moderation.moderate), which also sends the
+app's domain event (comments.events.comments_moderated).
 """
 
 from articles.caching import comments_changed
