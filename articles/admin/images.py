@@ -254,8 +254,12 @@ class ImageAdmin(NewsroomAdminMixin, admin.ModelAdmin):
         images = self.get_queryset(request).only(
             "alt_text", "caption", "credit", "renditions", "created_at"
         )
-        ids = [int(i) for i in request.GET.get("ids", "").split(",") if i.isdigit()]
-        if ids:
+        # Ids as the body stores them (at most ten digits, articles.content.sanitize): a
+        # larger number is no photo, and no database integer either.
+        ids = [
+            int(i) for i in request.GET.get("ids", "").split(",") if i.isdigit() and len(i) <= 10
+        ]
+        if request.GET.get("ids"):
             images = images.filter(pk__in=ids[: self.PICK_LIMIT])
         else:
             images, _duplicates = self.get_search_results(

@@ -81,6 +81,9 @@ def _media_attribute(element, attribute, value):
     return value
 
 
+_TRAILING_EMPTY_PARAGRAPHS = re.compile(r"(?:<p>(?:\s|<br>)*</p>\s*)+$")
+
+
 def sanitize_html(html):
     """Return `html` reduced to the allow-list; links get rel="noopener noreferrer".
 
@@ -98,5 +101,8 @@ def sanitize_html(html):
         strip_comments=True,
         attribute_filter=_media_attribute,
     )
-    # The editor always leaves one empty paragraph: an empty body is stored empty.
-    return "" if _EMPTY_ELEMENT.match(cleaned) else cleaned
+    # The editor always leaves one empty paragraph: an empty body is stored empty, and
+    # the paragraph it keeps after a last photo or embed (for the cursor) is not stored.
+    if _EMPTY_ELEMENT.match(cleaned):
+        return ""
+    return _TRAILING_EMPTY_PARAGRAPHS.sub("", cleaned)

@@ -52,6 +52,8 @@
       method: "POST",
       body: body(withForm),
       credentials: "same-origin",
+      // A logged-out session answers with a redirect to the login page: a failure too.
+      redirect: "manual",
       headers: { "X-Requested-With": "XMLHttpRequest" },
     })
       .then(function (response) {
@@ -64,6 +66,8 @@
       })
       .catch(function () {
         changedSincePing = changedSincePing || withForm; // try again on the next ping
+        // Never leave an older "saved at" in view when this one was not saved.
+        if (withForm && status) status.textContent = config.dataset.failed || "";
       });
   }
 

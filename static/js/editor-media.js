@@ -7,7 +7,7 @@
 // caption and credit) or are uploaded on the spot in the admin's photo form (a popup).
 // The addresses and the words (translated) come from the server, in the extension's
 // options (articles.media.editor.EDITOR_OPTIONS).
-import { Node } from "django-prose-editor/editor"
+import { Node, pm } from "django-prose-editor/editor"
 
 const UPLOAD_WINDOW = "np_media_upload"
 let options = { pickUrl: "", addUrl: "", labels: {} }
@@ -239,13 +239,38 @@ export const MediaBlock = Node.create({
     return {
       // At `at` (a document position), or where the cursor is; after a selected block
       // (a photo just inserted, say), never in its place.
+      // Then the cursor goes into the paragraph after the block (one is made when none
+      // follows), so that typing goes on after it: a block left selected would be
+      // replaced by the next key, and a dialog or the upload window must not leave the
+      // cursor anywhere else.
       insertMediaBlock:
         (attrs, at = null) =>
-        ({ state, commands }) => {
-          const content = { type: this.name, attrs }
+        ({ state, chain }) => {
+          const type = this.name
           const { selection } = state
-          const pos = at ?? (selection.node ? selection.to : null)
-          return pos === null ? commands.insertContent(content) : commands.insertContentAt(pos, content)
+          const pos = at ?? (selection.node ? selection.to : selection.from)
+          return chain()
+            .insertContentAt(pos, { type, attrs })
+            .command(({ tr }) => {
+              const start = tr.mapping.map(pos, -1)
+              let after = null
+              tr.doc.descendants((node, offset) => {
+                if (after !== null) return false
+                if (node.type.name === type && offset >= start) {
+                  after = offset + node.nodeSize
+                  return false
+                }
+                return !node.isTextblock
+              })
+              if (after === null) return true
+              const next = tr.doc.nodeAt(after)
+              if (!next || !next.isTextblock) {
+                tr.insert(after, tr.doc.type.schema.nodes.paragraph.create())
+              }
+              tr.setSelection(pm.state.TextSelection.create(tr.doc, after + 1))
+              return true
+            })
+            .run()
         },
     }
   },

@@ -89,3 +89,11 @@ def test_model_validation_uses_our_sanitizer():
     # The admin form validates the model, so the form shows the cleaned body on errors.
     field = Article._meta.get_field("body")
     assert field.clean('<p>ok</p><iframe src="x"></iframe>', None) == "<p>ok</p>"
+
+
+def test_the_empty_paragraph_after_a_last_photo_is_not_stored():
+    from articles.content.sanitize import sanitize_html
+
+    body = '<p>Le marché.</p><figure data-image="12"></figure><p></p>'
+    assert sanitize_html(body) == '<p>Le marché.</p><figure data-image="12"></figure>'
+    assert sanitize_html("<p>a</p><p></p><p>b</p>") == "<p>a</p><p></p><p>b</p>"
