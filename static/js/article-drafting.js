@@ -44,11 +44,13 @@
     return data;
   }
 
+  var inflight = Promise.resolve();
+
   function ping() {
     if (submitting) return Promise.resolve(); // the save forgets the draft: send none
     var withForm = changedSincePing;
     changedSincePing = false;
-    return fetch(url, {
+    inflight = fetch(url, {
       method: "POST",
       body: body(withForm),
       credentials: "same-origin",
@@ -69,9 +71,10 @@
         // Never leave an older "saved at" in view when this one was not saved.
         if (withForm && status) status.textContent = config.dataset.failed || "";
       });
+    return inflight;
   }
 
-  window.setInterval(ping, seconds * 1000);
+  var timer = window.setInterval(ping, seconds * 1000);
   window.addEventListener("pagehide", function () {
     if (changedSincePing && !submitting && navigator.sendBeacon) {
       navigator.sendBeacon(url, body(true));
@@ -79,4 +82,11 @@
   });
   // For the browser tests and the curious: send now rather than at the next tick.
   form.articleDraftingPing = ping;
+  // Stop pinging and send nothing on leaving (the browser tests, before their database
+  // is emptied); resolves once the ping in flight, if any, is answered.
+  form.articleDraftingStop = function () {
+    submitting = true;
+    window.clearInterval(timer);
+    return inflight.catch(function () {});
+  };
 })();

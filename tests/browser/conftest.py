@@ -5,6 +5,7 @@ browser tests are skipped, unless REQUIRE_BROWSER=1 (set by .ci/run), which turn
 absence into a failure so that CI can never pass without running them.
 """
 
+import contextlib
 import os
 from pathlib import Path
 
@@ -45,8 +46,35 @@ def chromium():
 
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        new_context = browser.new_context
+
+        def new_context_that_stops_drafting(*args, **kwargs):
+            context = new_context(*args, **kwargs)
+            context.close = stop_drafting_then(context, context.close)
+            return context
+
+        browser.new_context = new_context_that_stops_drafting
         yield browser
         browser.close()
+
+
+# The article form autosaves on a timer and when its page closes (static/js/
+# article-drafting.js). A test's contexts close while its database is being emptied:
+# a draft written then breaks the flush. Every context stops the form's pings first.
+STOP_DRAFTING = """() => {
+  const form = document.getElementById("article_form");
+  return form && form.articleDraftingStop ? form.articleDraftingStop() : null;
+}"""
+
+
+def stop_drafting_then(context, close):
+    def close_after_stopping_drafts(*args, **kwargs):
+        for page in context.pages:
+            with contextlib.suppress(Exception):  # a page mid-navigation has no form
+                page.evaluate(STOP_DRAFTING)
+        return close(*args, **kwargs)
+
+    return close_after_stopping_drafts
 
 
 @pytest.fixture
