@@ -7,9 +7,13 @@ absence into a failure so that CI can never pass without running them.
 
 import contextlib
 import os
+import threading
 from pathlib import Path
 
 import pytest
+from django.core.servers.basehttp import ThreadedWSGIServer
+from django.db import connection
+from django.test.testcases import LiveServerThread
 
 CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
 CHROMIUM_ARGS = [
@@ -26,6 +30,35 @@ ARTIFACTS = Path(
     os.environ.get("TEST_ARTIFACTS", Path(__file__).resolve().parents[2] / "artifacts")
 )
 PHONE = {"width": 390, "height": 844}
+
+
+class OneRequestAtATimeServer(ThreadedWSGIServer):
+    """The live server for the SQLite runs: one request at a time, to its end.
+
+    With an in-memory SQLite database, Django shares the test's one connection with the
+    live server's threads; a page's parallel requests (scripts, autocomplete, autosave)
+    then use it at once ("bad parameter or other API misuse"). Each request is answered
+    and closed (request_finished, which also touches the connection) under one lock.
+    """
+
+    lock = threading.Lock()
+
+    def set_app(self, application):
+        def one_at_a_time(environ, start_response):
+            with self.lock:
+                response = application(environ, start_response)
+                try:
+                    body = list(response)
+                finally:
+                    if hasattr(response, "close"):
+                        response.close()
+            return body
+
+        super().set_app(one_at_a_time)
+
+
+if connection.vendor == "sqlite":
+    LiveServerThread.server_class = OneRequestAtATimeServer
 
 
 def pytest_collection_modifyitems(items):
