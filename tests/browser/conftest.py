@@ -30,6 +30,7 @@ ARTIFACTS = Path(
     os.environ.get("TEST_ARTIFACTS", Path(__file__).resolve().parents[2] / "artifacts")
 )
 PHONE = {"width": 390, "height": 844}
+DESKTOP = {"width": 1280, "height": 1000}
 
 
 class OneRequestAtATimeServer(ThreadedWSGIServer):
@@ -139,3 +140,17 @@ def cheap_captcha(settings):
     settings.COMMENTS_MIN_SUBMIT_SECONDS = 0
     settings.COMMENTS_CAPTCHA_PROVIDER = "builtin"
     return settings
+
+
+@pytest.fixture
+def desk(chromium, live_server):
+    """A desktop-sized page: the newsroom works in admin on a computer. Its CSP
+    violations are recorded (tests/browser/csp.py)."""
+    from .csp import watch
+
+    context = chromium.new_context(viewport=DESKTOP, base_url=live_server.url, locale="fr-FR")
+    page = context.new_page()
+    page.set_default_timeout(15_000)
+    watch(page)
+    yield page
+    context.close()

@@ -13,12 +13,11 @@ from playwright.sync_api import expect
 from articles.newsroom import roles
 from tests.factories import ArticleFactory, AuthorFactory, CommentFactory, ImageFactory, UserFactory
 
-from .csp import violations, watch
+from .csp import violations
+from .test_newsroom import PASSWORD, log_in
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
-PASSWORD = "correct horse battery staple"
-DESKTOP = {"width": 1280, "height": 1000}
 AXE = (Path(__file__).parent / "vendor/axe-core/axe.min.js").read_text()
 # Every rule axe runs by default (WCAG 2.x A and AA, best practices), every impact.
 RUN_AXE = """async () => {
@@ -39,24 +38,6 @@ def staff(settings):
         people[username] = UserFactory(username=username, is_staff=True, password=PASSWORD)
         people[username].groups.add(Group.objects.get(name=group))
     return people
-
-
-@pytest.fixture
-def desk(chromium, live_server):
-    context = chromium.new_context(viewport=DESKTOP, base_url=live_server.url, locale="fr-FR")
-    page = context.new_page()
-    page.set_default_timeout(15_000)
-    watch(page)
-    yield page
-    context.close()
-
-
-def log_in(page, username):
-    page.goto("/admin/login/")
-    page.fill("#id_username", username)
-    page.fill("#id_password", PASSWORD)
-    page.click("input[type=submit]")
-    page.wait_for_url("**/admin/")
 
 
 def open_article_form(page, path="/admin/articles/article/add/"):

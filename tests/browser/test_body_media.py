@@ -10,8 +10,9 @@ from playwright.sync_api import expect
 from articles.models import Article, Image
 from tests.factories import ArticleFactory, ImageFactory, png_bytes
 
+from .conftest import DESKTOP
 from .csp import violations, watch
-from .test_newsroom import DESKTOP, log_in, newsroom, pick  # noqa: F401  (fixture)
+from .test_newsroom import log_in, newsroom, pick  # noqa: F401  (fixture)
 
 YOUTUBE = "https://www.youtube.com/watch?v=dQw4w9WgXcQ"
 TWEET = "https://x.com/jack/status/20"

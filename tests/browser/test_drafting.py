@@ -6,8 +6,9 @@ import pytest
 from articles.models import Article, ArticleDraft
 from tests.factories import ArticleFactory
 
+from .conftest import DESKTOP
 from .csp import LISTEN, violations, watch
-from .test_newsroom import DESKTOP, log_in, newsroom  # noqa: F401  (fixture)
+from .test_newsroom import log_in, newsroom  # noqa: F401  (fixture)
 
 BODY = ".field-body .ProseMirror[contenteditable=true] >> visible=true"
 STATUS = "#article-drafting-status"

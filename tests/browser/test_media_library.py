@@ -15,8 +15,9 @@ from articles.models import Image
 from articles.newsroom import roles
 from tests.factories import ArticleFactory, SectionFactory, UserFactory
 
+from .conftest import DESKTOP
 from .csp import violations, watch
-from .test_newsroom import DESKTOP, PASSWORD, log_in
+from .test_newsroom import PASSWORD, log_in
 
 
 @pytest.fixture

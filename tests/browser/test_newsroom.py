@@ -8,10 +8,9 @@ from articles.models import Article
 from articles.newsroom import roles
 from tests.factories import SectionFactory, UserFactory, png_bytes
 
-from .csp import violations, watch
+from .csp import violations
 
 PASSWORD = "correct horse battery staple"
-DESKTOP = {"width": 1280, "height": 1000}
 
 
 @pytest.fixture
@@ -24,17 +23,6 @@ def newsroom(transactional_db, settings):
     editor.groups.add(Group.objects.get(name=roles.EDITORS))
     section = SectionFactory(name="Économie", slug="economie")
     return journalist, editor, section
-
-
-@pytest.fixture
-def desk(chromium, live_server):
-    """A desktop-sized page: the newsroom works in admin on a computer."""
-    context = chromium.new_context(viewport=DESKTOP, base_url=live_server.url, locale="fr-FR")
-    page = context.new_page()
-    page.set_default_timeout(15_000)
-    watch(page)
-    yield page
-    context.close()
 
 
 def log_in(page, username):
