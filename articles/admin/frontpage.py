@@ -46,6 +46,13 @@ class FrontPageChoiceFormSet(forms.BaseInlineFormSet):
                     % {"article": article.title, "section": section.name},
                 )
 
+    def _construct_form(self, i, **kwargs):
+        # A new row comes after the rows there are: positions 1, 2, 3… in row order.
+        if i >= self.initial_form_count():
+            last = max((choice.position for choice in self.get_queryset()), default=0)
+            kwargs["initial"] = {"position": last + i - self.initial_form_count() + 1}
+        return super()._construct_form(i, **kwargs)
+
     def unsaved_choices(self):
         """The choices as the valid form stands (UnsavedChoice), deleted and empty
         rows left out: what the preview shows."""
@@ -110,6 +117,12 @@ class FrontPageChoiceInline(admin.TabularInline):
     def get_queryset(self, request):
         return super().get_queryset(request).select_related("article")
 
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        field = super().formfield_for_foreignkey(db_field, request, **kwargs)
+        # An article is chosen here, never written or changed from this row.
+        field.widget.can_add_related = field.widget.can_change_related = False
+        return field
+
 
 @admin.register(FrontPageBlock)
 class FrontPageBlockAdmin(NewsroomAdminMixin, admin.ModelAdmin):
@@ -144,6 +157,13 @@ class FrontPageBlockAdmin(NewsroomAdminMixin, admin.ModelAdmin):
             .annotate(place_order=order)
             .order_by("place_order", "section__position", "section__name")
         )
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        field = super().formfield_for_foreignkey(db_field, request, **kwargs)
+        # Sections are arranged in their own screen.
+        field.widget.can_add_related = field.widget.can_change_related = False
+        field.widget.can_view_related = False
+        return field
 
     def get_readonly_fields(self, request, obj=None):
         # A block keeps its place: another place is another block.
