@@ -143,26 +143,49 @@ class ArticleListView(CachedPageMixin, ListView):
 
 
 class SectionView(ArticleListView):
+    """A section's articles and its subsections' articles, newest first.
+
+    A top-level section's page starts with its block's pinned stories, in the editors'
+    order (articles.discovery.frontpage), on its first page; the list below leaves
+    them out on every page. Its stored copy lasts until their earliest expiry at most.
+    """
+
     template_name = "articles/section.html"
+    front_page = None
+    pinned = ()
 
     def get(self, request, *args, **kwargs):
         self.tree = section_tree(self.request)
         self.section = self.tree.by_path.get(kwargs["path"].strip("/"))
         if self.section is None:
             return redirect_old_address(request, old_address(SectionRedirect, kwargs["path"]))
+        if self.section.parent_id is None:
+            self.front_page = front_page_choices(timezone.now(), section=self.section)
+            self.pinned = pinned_in(self.front_page, self.tree, self.section)
         return super().get(request, *args, **kwargs)
 
     def get_queryset(self):
-        return super().get_queryset().filter(section_id__in=self.tree.subtree_ids(self.section))
+        queryset = super().get_queryset().filter(section_id__in=self.tree.subtree_ids(self.section))
+        if self.pinned:
+            queryset = queryset.exclude(pk__in=[article.pk for article in self.pinned])
+        return queryset
 
     def get_context_data(self, **kwargs):
-        return super().get_context_data(
+        context = super().get_context_data(
             section=self.section,
             ancestors=self.tree.ancestors(self.section),
             current_root=self.tree.root_of(self.section),
             subsections=self.tree.children_of(self.section),
             **kwargs,
         )
+        page = context.get("page_obj")
+        first_page = not context.get("keyset") and (page is None or page.number == 1)
+        context["pinned"] = self.pinned if first_page else ()
+        return context
+
+    def page_cache_valid_until(self):
+        # The page changes when a pinned story's choice expires.
+        return self.front_page.valid_until if self.front_page else None
 
 
 class TagView(ArticleListView):

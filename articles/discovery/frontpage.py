@@ -62,14 +62,16 @@ def _in_force(at):
     return Q(front_page_choices__expires_at__isnull=True) | Q(front_page_choices__expires_at__gt=at)
 
 
-def front_page_choices(at, unsaved=None):
+def front_page_choices(at, unsaved=None, section=None):
     """Every choice in force at `at` (an aware datetime), in one query: a FrontPage.
+
+    `section`: only the choices of that top-level section's block (its own page).
 
     `unsaved`: for the preview, `(block, [UnsavedChoice, …])`: that block's saved
     choices are left out and these are taken instead, under the same rules (live
     articles, not expired); one more query loads their articles. Writes nothing.
     """
-    rows = list(
+    chosen = (
         Article.objects.published(at=at)
         .for_listing()
         .annotate(
@@ -83,6 +85,9 @@ def front_page_choices(at, unsaved=None):
         .filter(choice__isnull=False)
         .order_by("choice_position", "choice_pk")
     )
+    if section is not None:
+        chosen = chosen.filter(choice__block__section=section)
+    rows = list(chosen)
     if unsaved is not None:
         block, choices = unsaved
         rows = [

@@ -379,3 +379,29 @@ def test_a_preview_with_errors_lists_them_and_saves_nothing(client, editor, stor
     assert titles_in(response.text, "featured-title")[0] == "Dépêche 3"
     assert not FrontPageBlock.objects.filter(kind=Kind.FEATURED).exists()
     assert client.get(preview).status_code == 404  # POST only
+
+
+def test_a_section_page_starts_with_its_pinned_stories(client, stories, sections, settings):
+    politique = sections["politique"]
+    url = politique.get_absolute_url()
+    choose(
+        Kind.SECTION, stories[4], section=politique, expires_at=timezone.now() + timedelta(hours=1)
+    )
+    html = client.get(url).text
+    assert titles_in(html, "pinned-title") == ["Dépêche 4"]
+    listed = re.findall(r'<h2 class="card-article-title">\s*<a[^>]*>(.*?)</a>', html, re.S)
+    assert listed == ["Dépêche 0", "Dépêche 2"]  # the pinned story shows once
+    # Only the first page starts with them; the list leaves them out on every page.
+    settings.ARTICLES_PER_PAGE = 1
+    second = client.get(url, {"page": 2}).text
+    assert titles_in(second, "pinned-title") == []
+    assert "Dépêche 4" not in second
+    # A subsection's page has no block of its own.
+    sub = SectionFactory(name="Assemblée", slug="assemblee", parent=politique)
+    assert "pinned-title" not in client.get(sub.get_absolute_url()).text
+    # When the choice expires, the story goes back into the list by itself.
+    settings.ARTICLES_PER_PAGE = 20
+    with time_machine.travel(timezone.now() + timedelta(hours=2)):
+        html = client.get(url).text
+        assert titles_in(html, "pinned-title") == []
+        assert "Dépêche 4" in html
