@@ -10,7 +10,7 @@ from django import forms
 from django.contrib import admin
 from django.contrib.admin.utils import flatten_fieldsets, unquote
 from django.core.exceptions import PermissionDenied
-from django.db.models import Case, IntegerField, Value, When
+from django.db.models import Case, IntegerField, Prefetch, Q, Value, When
 from django.forms.formsets import all_valid
 from django.http import Http404
 from django.template.response import TemplateResponse
@@ -22,7 +22,7 @@ from django.utils.translation import gettext_lazy
 
 from articles.admin.common import NewsroomAdminMixin
 from articles.discovery.frontpage import UnsavedChoice
-from articles.models import FrontPageBlock, FrontPageChoice
+from articles.models import Article, FrontPageBlock, FrontPageChoice
 
 
 class FrontPageChoiceFormSet(forms.BaseInlineFormSet):
@@ -72,9 +72,28 @@ class FrontPageChoiceFormSet(forms.BaseInlineFormSet):
 
 
 class FrontPageChoiceForm(forms.ModelForm):
+    """A choice's row: a published or scheduled article (the field's limit), or the
+    article a saved row already holds, unpublished since, so that the block's form
+    still saves (readers' pages skip that row until the article is live again)."""
+
     class Meta:
         model = FrontPageChoice
         fields = ["position", "article", "expires_at"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        field = self.fields.get("article")
+        if field is not None and self.instance.pk and self.instance.article_id:
+            field.queryset = Article.objects.filter(
+                Q(status=Article.Status.PUBLISHED) | Q(pk=self.instance.article_id)
+            )
+
+    def _get_validation_exclusions(self):
+        # The model field checks its limit too: an unchanged row keeps its article.
+        exclude = super()._get_validation_exclusions()
+        if self.instance.pk and "article" not in self.changed_data:
+            exclude.add("article")
+        return exclude
 
     def clean_expires_at(self):
         expires_at = self.cleaned_data.get("expires_at")
@@ -153,7 +172,14 @@ class FrontPageBlockAdmin(NewsroomAdminMixin, admin.ModelAdmin):
             super()
             .get_queryset(request)
             .select_related("section")
-            .prefetch_related("choices__article")
+            .prefetch_related(
+                Prefetch(
+                    "choices",
+                    FrontPageChoice.objects.select_related("article").only(
+                        "block", "position", "article__title"
+                    ),
+                )
+            )
             .annotate(place_order=order)
             .order_by("place_order", "section__position", "section__name")
         )

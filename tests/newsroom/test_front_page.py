@@ -405,3 +405,38 @@ def test_a_section_page_starts_with_its_pinned_stories(client, stories, sections
         html = client.get(url).text
         assert titles_in(html, "pinned-title") == []
         assert "Dépêche 4" in html
+
+
+def test_a_block_whose_article_was_unpublished_still_saves(client, editor, stories):
+    block = choose(Kind.LEAD, stories[4], stories[5])
+    Article.objects.filter(pk=stories[4].pk).update(status="draft")
+    client.force_login(editor)
+    url = reverse("admin:articles_frontpageblock_change", args=[block.pk])
+    page = client.get(url)
+    assert "Non : pas publié" in page.text
+    first, second = block.choices.order_by("position")
+    data = form_data(block, [])
+    data.update(
+        {
+            "choices-TOTAL_FORMS": "2",
+            "choices-INITIAL_FORMS": "2",
+            "choices-0-id": str(first.pk),
+            "choices-0-block": str(block.pk),
+            "choices-0-position": "2",
+            "choices-0-article": str(stories[4].pk),
+            "choices-1-id": str(second.pk),
+            "choices-1-block": str(block.pk),
+            "choices-1-position": "1",
+            "choices-1-article": str(stories[5].pk),
+        }
+    )
+    response = client.post(url, data)
+    assert response.status_code == 302, re.findall(
+        r'class="errorlist[^"]*"[^>]*>(.*?)</ul>', response.text, re.S
+    )
+    assert [c.article_id for c in block.choices.order_by("position")] == [
+        stories[5].pk,
+        stories[4].pk,
+    ]
+    # The changelist names the chosen stories in order.
+    assert "Dépêche 5, Dépêche 4" in client.get(reverse(CHANGELIST)).text
