@@ -1049,6 +1049,9 @@ class FrontPageBlock(models.Model):
         error_messages={"unique": _("This section already has its block: change it.")},
     )
 
+    # Bulk writes renew pages too (ContentQuerySet).
+    objects = ContentQuerySet.as_manager()
+
     class Meta:
         verbose_name = _("front-page block")
         verbose_name_plural = _("front page")
@@ -1108,6 +1111,9 @@ class FrontPageChoice(models.Model):
         blank=True,
         help_text=_("Left empty, the choice stays until you remove it."),
     )
+
+    # Bulk writes renew pages too (ContentQuerySet).
+    objects = ContentQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("front-page choice")
