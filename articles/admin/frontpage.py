@@ -26,7 +26,8 @@ from articles.models import Article, FrontPageBlock, FrontPageChoice
 
 
 class FrontPageChoiceFormSet(forms.BaseInlineFormSet):
-    """The choices of one block: a section block's stories belong to its section."""
+    """The choices of one block: a section block's new stories belong to its section
+    (a saved row whose article moved since stays, and readers' pages skip it)."""
 
     def clean(self):
         super().clean()
@@ -37,6 +38,8 @@ class FrontPageChoiceFormSet(forms.BaseInlineFormSet):
         for form in self.forms:
             article = form.cleaned_data.get("article") if hasattr(form, "cleaned_data") else None
             if article is None or self._should_delete_form(form):
+                continue
+            if form.instance.pk and "article" not in form.changed_data:
                 continue
             path = article.section.path
             if path != section.path and not path.startswith(f"{section.path}/"):
