@@ -5,12 +5,16 @@ The cache imports no app; this module tells it:
 - that pages are stale (`forget_pages`), on the app's domain events (articles.events,
   connected in articles.signals): an article published or unpublished, or any other
   content changed (articles, sections, authors, photos, ad slots, corrections, old
-  addresses, tags and their links, an admin log entry about content). The page cache
-  starts at most two generations per transaction however many rows it writes
-  (newsportal.pagecache.content_changed). Read counts are not content.
+  addresses, tags and their links, the editors' front-page choices, an admin log entry
+  about content). The page cache starts at most two generations per transaction
+  however many rows it writes (newsportal.pagecache.content_changed). Read counts are not content.
 - when pages change by themselves: an article scheduled for later, an ad slot starting
   or ending, breaking news leaving the strip (`next_scheduled_change`, registered by
   `ArticlesConfig.ready()`).
+  A front-page choice expiring ends the pages that show it: the home page bounds its
+  stored copy by the earliest expiry among the choices it shows
+  (`HomeView.page_cache_valid_until`, articles.discovery.frontpage); a chosen article
+  scheduled for later is an article scheduled for later.
 - what else ends a stored article page (`register_article_page_bound`: comments
   closing by themselves, registered by `comments`).
 - an article's comment scope (`comment_scope`), which `comments` renews when a comment

@@ -1019,3 +1019,113 @@ class ArticleLock(models.Model):
 
     def __str__(self):
         return f"{self.article_id} {self.user_id} {self.since}"
+
+
+class FrontPageBlock(models.Model):
+    """A place of the front page where editors choose the articles (docs/newsroom.md).
+
+    Three kinds: the home page's lead story (« la une »), its featured stories, and the
+    block of a top-level section (on the home page and at the top of the section's own
+    page). Each holds ordered choices (FrontPageChoice); the newest published articles
+    fill whatever is not chosen (articles.discovery.frontpage). One block per kind on
+    the home page, one per section.
+    """
+
+    class Kind(models.TextChoices):
+        LEAD = "lead", _("Lead story of the home page")
+        FEATURED = "featured", _("Featured stories of the home page")
+        SECTION = "section", _("Section block")
+
+    kind = models.CharField(_("place"), max_length=12, choices=Kind.choices)
+    section = models.OneToOneField(
+        Section,
+        verbose_name=_("section"),
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="front_page_block",
+        limit_choices_to={"parent__isnull": True},
+        help_text=_("A top-level section; only for a section block."),
+        error_messages={"unique": _("This section already has its block: change it.")},
+    )
+
+    # Bulk writes renew pages too (ContentQuerySet).
+    objects = ContentQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("front-page block")
+        verbose_name_plural = _("front page")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["kind"],
+                condition=~Q(kind="section"),
+                name="frontpageblock_one_per_home_kind",
+                violation_error_message=_("The home page already has this block: change it."),
+            ),
+            models.CheckConstraint(
+                condition=Q(kind="section", section__isnull=False)
+                | (~Q(kind="section") & Q(section__isnull=True)),
+                name="frontpageblock_section_iff_section_kind",
+                violation_error_message=_("Only a section block has a section, and it must."),
+            ),
+        ]
+
+    def __str__(self):
+        if self.kind == self.Kind.SECTION and self.section_id:
+            return str(self.section)
+        return str(self.get_kind_display())
+
+    def clean(self):
+        if self.kind == self.Kind.SECTION and not self.section_id:
+            raise ValidationError({"section": _("Choose the section of this block.")})
+        if self.kind != self.Kind.SECTION and self.section_id:
+            raise ValidationError({"section": _("Only a section block has a section.")})
+
+
+class FrontPageChoice(models.Model):
+    """One article an editor chose for a front-page block, at a position, until a time.
+
+    Readers' pages skip a choice whose article is not live (`live_q`: a draft, an
+    article in review, one scheduled for later) and one whose `expires_at` has passed;
+    a deleted article takes its choices with it. Lower positions come first: in the
+    lead block the first live choice leads.
+    """
+
+    block = models.ForeignKey(
+        FrontPageBlock, verbose_name=_("place"), on_delete=models.CASCADE, related_name="choices"
+    )
+    article = models.ForeignKey(
+        Article,
+        verbose_name=_("article"),
+        on_delete=models.CASCADE,
+        related_name="front_page_choices",
+        # Live or scheduled: a draft cannot be chosen (a scheduled one shows at its time).
+        limit_choices_to={"status": Article.Status.PUBLISHED},
+    )
+    position = models.PositiveSmallIntegerField(
+        _("position"), default=0, help_text=_("Lower numbers come first.")
+    )
+    expires_at = models.DateTimeField(
+        _("until"),
+        null=True,
+        blank=True,
+        help_text=_("Left empty, the choice stays until you remove it."),
+    )
+
+    # Bulk writes renew pages too (ContentQuerySet).
+    objects = ContentQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("front-page choice")
+        verbose_name_plural = _("front-page choices")
+        ordering = ["position", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["block", "article"],
+                name="frontpagechoice_article_once_per_block",
+                violation_error_message=_("This article is already chosen in this block."),
+            ),
+        ]
+
+    def __str__(self):
+        return str(self.article) if self.article_id else "-"

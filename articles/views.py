@@ -15,6 +15,12 @@ from taggit.models import Tag
 from articles import caching
 from articles.caching import article_page_valid_until, comment_scope
 from articles.discovery import metadata
+from articles.discovery.frontpage import (
+    arrange_home,
+    front_page_choices,
+    newest_needed,
+    pinned_in,
+)
 from articles.discovery.home import section_blocks
 from articles.discovery.labels import tags_and_authors
 from articles.discovery.pagination import CURSOR_PARAMETER, CappedPaginator, KeysetPage, cursor_for
@@ -39,27 +45,61 @@ from newsportal.pagecache import CachedPageMixin, per_generation
 
 
 class HomeView(CachedPageMixin, TemplateView):
+    """The home page: the lead story, the featured stories, « Latest news », the
+    breaking-news strip and a block per top-level section.
+
+    The editors' choices come first, the newest articles fill the rest
+    (articles.discovery.frontpage). A stored page lasts until the earliest of their
+    expiries at most. `unsaved` (the admin's preview) replaces one block's saved
+    choices: `(FrontPageBlock, [UnsavedChoice, …])`.
+    """
+
     page_query_parameters = ()  # one home page, whatever the query string
     template_name = "articles/home.html"
-    latest_count = 13
+    unsaved = None
+    front_page = None
 
     def get_context_data(self, **kwargs):
         now = timezone.now()
-        published = Article.objects.published(at=now)
-        latest = list(published.for_listing()[: self.latest_count])
+        tree = section_tree(self.request)
+        self.front_page = front = front_page_choices(now, unsaved=self.unsaved)
+        newest = list(Article.objects.published(at=now).for_listing()[: newest_needed()])
+        stories = arrange_home(front, newest)
         return super().get_context_data(
-            lead=latest[0] if latest else None,
-            latest=latest[1:],
+            lead=stories.lead,
+            featured=stories.featured,
+            latest=stories.latest,
             breaking=list(
                 Article.objects.breaking(at=now)
                 .only("title", "slug", "published_at")
                 .order_by("-published_at")[:5]
             ),
-            sections=section_blocks(section_tree(self.request), at=now),
+            sections=section_blocks(
+                tree,
+                at=now,
+                pinned={root.pk: pinned_in(front, tree, root) for root in tree.roots},
+            ),
             ads=live_ads(self.request, AdSlot.Placement.HOME, 1),
             most_read=most_read(request=self.request),
             **kwargs,
         )
+
+    def page_cache_valid_until(self):
+        # The page changes when a choice on it expires.
+        return self.front_page.valid_until if self.front_page else None
+
+    @classmethod
+    def render_unsaved(cls, request, block, choices):
+        """The home page with `block`'s choices replaced by `choices` (a list of
+        UnsavedChoice), as readers would see it now; for the admin's preview, whose
+        caller has checked the permission. Never cached, never stored, writes nothing."""
+        view = cls(page_cache=False, unsaved=(block, choices))
+        view.setup(request)
+        response = view.render_to_response(view.get_context_data(is_preview=True))
+        response.render()
+        add_never_cache_headers(response)
+        response["X-Robots-Tag"] = "noindex, nofollow"
+        return response
 
 
 class ArticleListView(CachedPageMixin, ListView):
@@ -103,26 +143,49 @@ class ArticleListView(CachedPageMixin, ListView):
 
 
 class SectionView(ArticleListView):
+    """A section's articles and its subsections' articles, newest first.
+
+    A top-level section's page starts with its block's pinned stories, in the editors'
+    order (articles.discovery.frontpage), on its first page; the list below leaves
+    them out on every page. Its stored copy lasts until their earliest expiry at most.
+    """
+
     template_name = "articles/section.html"
+    front_page = None
+    pinned = ()
 
     def get(self, request, *args, **kwargs):
         self.tree = section_tree(self.request)
         self.section = self.tree.by_path.get(kwargs["path"].strip("/"))
         if self.section is None:
             return redirect_old_address(request, old_address(SectionRedirect, kwargs["path"]))
+        if self.section.parent_id is None:
+            self.front_page = front_page_choices(timezone.now(), section=self.section)
+            self.pinned = pinned_in(self.front_page, self.tree, self.section)
         return super().get(request, *args, **kwargs)
 
     def get_queryset(self):
-        return super().get_queryset().filter(section_id__in=self.tree.subtree_ids(self.section))
+        queryset = super().get_queryset().filter(section_id__in=self.tree.subtree_ids(self.section))
+        if self.pinned:
+            queryset = queryset.exclude(pk__in=[article.pk for article in self.pinned])
+        return queryset
 
     def get_context_data(self, **kwargs):
-        return super().get_context_data(
+        context = super().get_context_data(
             section=self.section,
             ancestors=self.tree.ancestors(self.section),
             current_root=self.tree.root_of(self.section),
             subsections=self.tree.children_of(self.section),
             **kwargs,
         )
+        page = context.get("page_obj")
+        first_page = not context.get("keyset") and (page is None or page.number == 1)
+        context["pinned"] = self.pinned if first_page else ()
+        return context
+
+    def page_cache_valid_until(self):
+        # The page changes when a pinned story's choice expires.
+        return self.front_page.valid_until if self.front_page else None
 
 
 class TagView(ArticleListView):

@@ -3,4 +3,4 @@
 Admin autodiscovery imports this package; each module registers its models.
 """
 
-from articles.admin import ads, articles, authors, images, sections, tags  # noqa: F401
+from articles.admin import ads, articles, authors, frontpage, images, sections, tags  # noqa: F401

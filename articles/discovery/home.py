@@ -1,7 +1,9 @@
-"""The home page's section blocks: the newest articles of every top-level section.
+"""The home page's section blocks: the pinned, then the newest articles of every
+top-level section.
 
 One query for all sections (a window function ranks articles inside their top-level
-section), however many sections and subsections there are.
+section), however many sections and subsections there are. The pinned stories come
+from the editors' choices (articles.discovery.frontpage), read beforehand.
 """
 
 from django.db.models import Case, F, IntegerField, Value, When, Window
@@ -12,9 +14,14 @@ from articles.models import Article
 ARTICLES_PER_SECTION = 4
 
 
-def section_blocks(tree, at=None, per_section=ARTICLES_PER_SECTION):
+def section_blocks(tree, at=None, per_section=ARTICLES_PER_SECTION, pinned=None):
+    """[(top-level Section, [Article, …]), …] in menu order, sections without articles
+    left out. `pinned`: {id of a top-level section: [Article, …]}, the editors' choices
+    in order, shown first; the newest articles of the section fill the rest of its
+    `per_section` places."""
+    pinned = {pk: articles[:per_section] for pk, articles in (pinned or {}).items()}
     root_of = {pk: tree.root_of(section).pk for pk, section in tree.by_id.items()}
-    blocks = {root.pk: [] for root in tree.roots}
+    blocks = {root.pk: list(pinned.get(root.pk, [])) for root in tree.roots}
     if not blocks:
         return []
     # The top-level section of each section, as a CASE the database can partition by.
@@ -25,6 +32,7 @@ def section_blocks(tree, at=None, per_section=ARTICLES_PER_SECTION):
     ranked = (
         Article.objects.published(at=at)
         .for_listing()
+        .exclude(pk__in=[article.pk for articles in pinned.values() for article in articles])
         .annotate(
             section_root=root_expr,
             rank=Window(
@@ -36,5 +44,7 @@ def section_blocks(tree, at=None, per_section=ARTICLES_PER_SECTION):
         .filter(rank__lte=per_section)
     )
     for article in ranked:
-        blocks[article.section_root].append(article)
+        block = blocks[article.section_root]
+        if len(block) < per_section:
+            block.append(article)
     return [(root, blocks[root.pk]) for root in tree.roots if blocks[root.pk]]

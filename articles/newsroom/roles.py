@@ -5,7 +5,7 @@ exactly these permissions; a later migration that changes a role calls it again.
 """
 
 JOURNALISTS = "Journalists"  # write, and edit their own articles until published
-EDITORS = "Editors"  # everything on content: publish, schedule, unpublish, reassign
+EDITORS = "Editors"  # everything on content: publish, schedule, unpublish, reassign, front page
 MODERATORS = "Moderators"
 
 ROLE_PERMISSIONS = {
@@ -28,6 +28,9 @@ ROLE_PERMISSIONS = {
             "author": ["add", "change", "delete", "view"],
             "adslot": ["add", "change", "delete", "view"],
             "articleslugredirect": ["view", "delete"],
+            # The front page: the lead story, featured stories, section blocks.
+            "frontpageblock": ["add", "change", "delete", "view"],
+            "frontpagechoice": ["add", "change", "delete", "view"],
         },
         "taggit": {"tag": ["add", "change", "delete", "view"]},
     },

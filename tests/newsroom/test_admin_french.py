@@ -13,6 +13,7 @@ from django.urls import reverse
 from django.utils import translation
 from taggit.models import Tag
 
+from articles.models import FrontPageBlock
 from comments.models import Comment
 from tests.factories import (
     AdSlotFactory,
@@ -115,6 +116,7 @@ def one_of_each(superuser):
         "tag": tag,
         "adslot": AdSlotFactory(),
         "comment": CommentFactory(article=article),
+        "frontpageblock": FrontPageBlock.objects.create(kind=FrontPageBlock.Kind.LEAD),
     }
 
 
