@@ -1,4 +1,5 @@
-from datetime import timedelta
+from dataclasses import dataclass
+from datetime import datetime, timedelta
 
 import reversion
 from django.conf import settings
@@ -482,6 +483,21 @@ def breaking_q(at=None):
     return live_q(at) & Q(is_breaking=True, published_at__gte=at - BREAKING_NEWS_AGE)
 
 
+# Edits within this time of a publication (or of a correction) are its finishing
+# touches: readers are not told of them as an update of their own.
+UPDATE_GRACE = timedelta(hours=1)
+
+
+@dataclass(frozen=True)
+class LastUpdate:
+    """The « updated on » line of an article page: `at` (an aware datetime) and the
+    `correction` it announces (a Correction, whose type the line names), or None for
+    an edit of substance."""
+
+    at: datetime
+    correction: "Correction | None"
+
+
 class ArticleQuerySet(ContentQuerySet):
     def published(self, at=None):
         """Articles readers may see at `at` (now by default): `live_q`."""
@@ -679,9 +695,25 @@ class Article(InputPolicyModel, models.Model):
         more than an hour after its publication (the first hour's edits are the
         finishing touches of a fresh story). A correction shows whatever its delay,
         through `latest_correction` and the page's own line."""
-        return bool(
-            self.published_at and (self.updated_at - self.published_at).total_seconds() > 3600
-        )
+        return bool(self.published_at and self.updated_at - self.published_at > UPDATE_GRACE)
+
+    def last_update(self, corrections):
+        """What the article page's « updated on » line tells readers, or None.
+
+        `corrections`: the article's corrections, oldest first (as the page lists them).
+        The latest one shows whatever its delay: (its date, the correction). An edit of
+        substance shows as itself, (`updated_at`, None), when it came more than
+        UPDATE_GRACE after the publication and after the latest correction (an edit
+        saved with a correction is that correction's). Returns a `LastUpdate`.
+        """
+        latest = corrections[-1] if corrections else None
+        if self.is_updated and (
+            latest is None or self.updated_at - latest.published_at > UPDATE_GRACE
+        ):
+            return LastUpdate(self.updated_at, None)
+        if latest is not None:
+            return LastUpdate(latest.published_at, latest)
+        return None
 
     @property
     def is_sent_back(self):
