@@ -749,7 +749,7 @@ class Correction(InputPolicyModel, models.Model):
         Article, verbose_name=_("article"), on_delete=models.CASCADE, related_name="corrections"
     )
     kind = models.CharField(
-        _("type"),
+        _("kind"),
         max_length=16,
         choices=Kind.choices,
         default=Kind.CORRECTION,

@@ -22,7 +22,7 @@ class Migration(migrations.Migration):
                 default="correction",
                 help_text="Correction: something was wrong. Clarification: it could be misread. Update: news added since publication.",
                 max_length=16,
-                verbose_name="type",
+                verbose_name="kind",
             ),
         ),
     ]
