@@ -65,6 +65,25 @@ def test_a_submission_emails_the_editors_only(
     assert f"http://127.0.0.1:8000/admin/articles/article/{ready_draft.pk}/change/" in email.body
 
 
+def test_a_new_article_submitted_from_the_add_form_emails_the_editors(
+    client, journalist, editor, section, mailoutbox, django_capture_on_commit_callbacks
+):
+    client.force_login(journalist)
+    new = Article(title="Pluies à Cotonou", standfirst="Inondations.", body="<p>Texte</p>")
+    new.section = section
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(
+            reverse("admin:articles_article_add"),
+            article_form_data(new, slug="", _submit_review="1"),
+        )
+    assert response.status_code == 302
+    article = Article.objects.get(title="Pluies à Cotonou")
+    assert article.status == Article.Status.IN_REVIEW
+    [email] = mailoutbox
+    assert email.to == [editor.email]
+    assert f"/admin/articles/article/{article.pk}/change/" in email.body
+
+
 def test_the_submit_action_emails_the_editors(
     client, journalist, editor, ready_draft, mailoutbox, django_capture_on_commit_callbacks
 ):
