@@ -74,6 +74,25 @@ class PublicationFilter(admin.SimpleListFilter):
         return queryset
 
 
+# Drafts an editor sent back with a reason (`Article.is_sent_back`, in SQL).
+SENT_BACK = Q(status=Article.Status.DRAFT) & ~Q(sent_back_reason="")
+
+
+class SentBackFilter(admin.SimpleListFilter):
+    """Drafts an editor sent back with a reason, still to be reworked and submitted."""
+
+    title = gettext_lazy("review")
+    parameter_name = "sent_back"
+
+    def lookups(self, request, model_admin):
+        return [("yes", _("Sent back"))]
+
+    def queryset(self, request, queryset):
+        if self.value() == "yes":
+            return queryset.filter(SENT_BACK)
+        return queryset
+
+
 @admin.register(Article)
 class ArticleAdmin(
     DraftingAdminMixin,
@@ -112,7 +131,7 @@ class ArticleAdmin(
         "published_at",
         "updated_at",
     ]
-    list_filter = [PublicationFilter, "status", "is_breaking", "section"]
+    list_filter = [PublicationFilter, "status", SentBackFilter, "is_breaking", "section"]
     list_select_related = ["section", "owner"]
     search_fields = ["title", "standfirst", "slug"]
     date_hierarchy = "published_at"
@@ -442,11 +461,28 @@ class ArticleAdmin(
 
 
 def desk_counts(request):
-    """For editors (`can_publish`), the admin index's counts (newsportal.desk): articles
-    in review and articles still to go live today (newsroom time), in one query, each
-    linking to the article list filtered so. Nothing for anyone else."""
-    if not publishing.can_publish(request.user):
-        return []
+    """The admin index's counts (newsportal.desk), each linking to the article list
+    filtered so, in one query: for editors (`can_publish`), the articles in review and
+    those still to go live today (newsroom time); for a journalist, their own articles
+    sent back to them. Nothing for anyone else."""
+    user = request.user
+    changelist = reverse("admin:articles_article_changelist")
+    if not publishing.can_publish(user):
+        if not user.has_perm("articles.change_article"):
+            return []
+        sent_back = publishing.articles_of(user, Article.objects.filter(SENT_BACK)).count()
+        return [
+            desk.DeskCount(
+                ngettext(
+                    "%(count)d of your articles sent back",
+                    "%(count)d of your articles sent back",
+                    sent_back,
+                )
+                % {"count": sent_back},
+                sent_back,
+                f"{changelist}?sent_back=yes",
+            )
+        ]
     now = timezone.now()
     today = timezone.localdate(now)
     tomorrow = timezone.make_aware(datetime.combine(today + timedelta(days=1), time.min))
@@ -454,7 +490,6 @@ def desk_counts(request):
         in_review=Count("pk", filter=Q(status=Article.Status.IN_REVIEW)),
         today=Count("pk", filter=scheduled_q(now) & Q(published_at__lt=tomorrow)),
     )
-    changelist = reverse("admin:articles_article_changelist")
     day = f"published_at__year={today.year}&published_at__month={today.month}"
     day += f"&published_at__day={today.day}"
     return [

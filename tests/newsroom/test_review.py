@@ -304,10 +304,19 @@ def test_moderators_see_comments_held_only(client, moderator, waiting):
     assert "in review" not in page and "scheduled today" not in page
 
 
-def test_journalists_see_no_count(client, journalist, waiting):
+def test_journalists_see_their_articles_sent_back_only(
+    client, journalist, other_journalist, editor, waiting, ready_draft, section
+):
+    in_review(ready_draft)
+    publishing.send_back(ready_draft, editor, "À reprendre.")
+    someone_elses = in_review(ArticleFactory(section=section, owner=other_journalist))
+    publishing.send_back(someone_elses, editor, "Pas le vôtre.")
     client.force_login(journalist)
     page = client.get(reverse("admin:index")).text
-    assert 'class="desk-counts"' not in page
+    assert "1 of your articles sent back" in page
+    assert "in review" not in page and "waiting for moderation" not in page
+    listing = client.get(f"{CHANGELIST}?sent_back=yes")
+    assert [article.pk for article in listing.context["cl"].result_list] == [ready_draft.pk]
 
 
 def test_the_counts_cost_one_query_each(client, editor, waiting, django_assert_num_queries):
@@ -325,3 +334,4 @@ def test_the_counts_in_french(client, editor, waiting):
     page = client.get("/admin/").text
     assert "2 articles en relecture" in page
     assert "1 article programmé aujourd’hui" in page
+    assert 'class="desk-counts"' in page
