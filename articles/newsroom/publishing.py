@@ -339,7 +339,9 @@ def move(article, user, status, *, reason="", commit=True):
     as it was.
     """
     route = _ROUTES.get((article.status, status), [])
-    before = {name: getattr(article, name) for name in _WORKFLOW_FIELDS}
+    # Column values (a foreign key's id, not its object: no query).
+    attnames = [Article._meta.get_field(name).attname for name in _WORKFLOW_FIELDS]
+    before = {attname: getattr(article, attname) for attname in attnames}
     try:
         for transition in route:
             if transition is send_back:
