@@ -607,7 +607,10 @@ class Article(InputPolicyModel, models.Model):
     submitted_at = models.DateTimeField(_("submitted for review"), null=True, blank=True)
     # Why an editor last sent the article back to its journalist (articles.newsroom.
     # publishing.send_back); cleared when it is submitted again.
-    sent_back_reason = models.TextField(_("reason for sending back"), blank=True, editable=False)
+    # A database default too: rows written in SQL (imports) need no value.
+    sent_back_reason = models.TextField(
+        _("reason for sending back"), blank=True, editable=False, db_default=""
+    )
     sent_back_at = models.DateTimeField(_("sent back on"), null=True, blank=True, editable=False)
     sent_back_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -753,6 +756,7 @@ class Correction(InputPolicyModel, models.Model):
         max_length=16,
         choices=Kind.choices,
         default=Kind.CORRECTION,
+        db_default=Kind.CORRECTION,
         help_text=_(
             "Correction: something was wrong. Clarification: it could be misread. "
             "Update: news added since publication."

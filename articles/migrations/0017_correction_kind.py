@@ -19,6 +19,7 @@ class Migration(migrations.Migration):
                     ("clarification", "Clarification"),
                     ("update", "Update"),
                 ],
+                db_default="correction",
                 default="correction",
                 help_text="Correction: something was wrong. Clarification: it could be misread. Update: news added since publication.",
                 max_length=16,

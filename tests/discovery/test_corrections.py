@@ -219,3 +219,22 @@ def test_the_corrections_page_links_its_feeds(client, article):
     page = read_page(client.get("/corrections/"))
     feeds = {link["href"] for link in page.links if link.get("rel") == "alternate"}
     assert {"/flux/corrections/rss/", "/flux/corrections/atom/"} <= feeds
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_migration_makes_existing_notes_corrections():
+    from django.db import connection
+    from django.db.migrations.executor import MigrationExecutor
+
+    written = ArticleFactory()  # with today's models, before going back
+    before = [("articles", "0016_send_back_reason")]
+    executor = MigrationExecutor(connection)
+    executor.migrate(before)
+    OldCorrection = executor.loader.project_state(before).apps.get_model("articles", "Correction")
+    OldCorrection.objects.create(article_id=written.pk, text="Une erreur d’avant les types.")
+
+    executor = MigrationExecutor(connection)
+    executor.loader.build_graph()
+    executor.migrate(executor.loader.graph.leaf_nodes())
+
+    assert Correction.objects.get(article=written).kind == Kind.CORRECTION
