@@ -21,12 +21,13 @@ from articles.newsroom.publishing import (
     looks_like_file_name,
     publication_problems,
 )
+from newsportal.textinput import CharField as PolicyCharField
 
 
 class SendBackForm(forms.Form):
     """Why articles in review go back to their journalist: the reason they will read."""
 
-    reason = forms.CharField(
+    reason = PolicyCharField(
         label=_("Reason for sending back"),
         widget=forms.Textarea(attrs={"rows": 5, "cols": 60}),
         help_text=_("What the journalist must change before submitting again."),
@@ -71,7 +72,7 @@ class ArticleAdminForm(forms.ModelForm):
     loaded_version = forms.CharField(required=False, widget=forms.HiddenInput)
     # Asked for when an editor moves an article in review back to draft (the status
     # field): publishing.send_back requires it.
-    send_back_reason = forms.CharField(
+    send_back_reason = PolicyCharField(
         label=_("Reason for sending back"),
         required=False,
         widget=forms.Textarea(attrs={"rows": 3, "cols": 60}),

@@ -27,6 +27,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from articles.models import Article
+from newsportal.textinput import clean_text, is_blank
 
 PUBLISH_PERMISSION = "articles.publish_article"
 EDIT_ANY_PERMISSION = "articles.edit_any_article"
@@ -294,8 +295,9 @@ def send_back(article, user, reason="", *, commit=True):
         raise PermissionDenied
     if article.status != Article.Status.IN_REVIEW:
         return False
-    reason = (reason or "").strip()
-    if not reason:
+    # Under the input policy: a reason of control or invisible characters is none.
+    reason = clean_text(reason or "").strip()
+    if not reason or is_blank(reason):
         raise ReasonRequired
     article.status = Article.Status.DRAFT
     article.sent_back_reason = reason

@@ -161,7 +161,7 @@ def test_a_send_back_without_a_reason_is_refused_in_french(client, editor, ready
             "action": "send_back_to_draft",
             "_selected_action": [ready_draft.pk],
             "post": "yes",
-            "reason": "   ",
+            "reason": "\u200b \u200b",
         },
     )
     assert response.status_code == 200
@@ -191,6 +191,8 @@ def test_a_send_back_without_a_reason_is_refused_by_the_workflow(editor, ready_d
         publishing.send_back(ready_draft, editor, "")
     with pytest.raises(publishing.ReasonRequired):
         publishing.move(ready_draft, editor, Article.Status.DRAFT, reason=" \n")
+    with pytest.raises(publishing.ReasonRequired):  # invisible: no reason
+        publishing.send_back(ready_draft, editor, "\u200b\u2060\x0b")
     assert ready_draft.status == Article.Status.IN_REVIEW
     assert stored(ready_draft).status == Article.Status.IN_REVIEW
 
