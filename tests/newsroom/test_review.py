@@ -236,7 +236,10 @@ def test_the_reason_is_set_through_the_form_and_cleared_on_the_next_submission(
     client, editor, journalist, ready_draft, django_capture_on_commit_callbacks
 ):
     in_review(ready_draft)
+    client.force_login(journalist)
+    assert 'name="send_back_reason"' not in client.get(change_url(ready_draft)).text
     client.force_login(editor)
+    assert 'name="send_back_reason"' in client.get(change_url(ready_draft)).text
     response = client.post(
         change_url(ready_draft),
         article_form_data(ready_draft, status="draft", send_back_reason="Trop long."),
