@@ -1,4 +1,5 @@
-from datetime import timedelta
+from dataclasses import dataclass
+from datetime import datetime, timedelta
 
 import reversion
 from django.conf import settings
@@ -12,6 +13,7 @@ from django.db.models.functions import Length
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from django_prose_editor.fields import ProseEditorField
 from taggit.models import Tag
 
@@ -481,6 +483,21 @@ def breaking_q(at=None):
     return live_q(at) & Q(is_breaking=True, published_at__gte=at - BREAKING_NEWS_AGE)
 
 
+# Edits within this time of a publication (or of a correction) are its finishing
+# touches: readers are not told of them as an update of their own.
+UPDATE_GRACE = timedelta(hours=1)
+
+
+@dataclass(frozen=True)
+class LastUpdate:
+    """The « updated on » line of an article page: `at` (an aware datetime) and the
+    `correction` it announces (a Correction, whose type the line names), or None for
+    an edit of substance."""
+
+    at: datetime
+    correction: "Correction | None"
+
+
 class ArticleQuerySet(ContentQuerySet):
     def published(self, at=None):
         """Articles readers may see at `at` (now by default): `live_q`."""
@@ -588,6 +605,22 @@ class Article(InputPolicyModel, models.Model):
         help_text=_("The journalist in charge: they and the editors may edit the article."),
     )
     submitted_at = models.DateTimeField(_("submitted for review"), null=True, blank=True)
+    # Why an editor last sent the article back to its journalist (articles.newsroom.
+    # publishing.send_back); cleared when it is submitted again.
+    # A database default too: rows written in SQL (imports) need no value.
+    sent_back_reason = models.TextField(
+        _("reason for sending back"), blank=True, editable=False, db_default=""
+    )
+    sent_back_at = models.DateTimeField(_("sent back on"), null=True, blank=True, editable=False)
+    sent_back_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("sent back by"),
+        null=True,
+        blank=True,
+        editable=False,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
     # Full-text search document (PostgreSQL); articles.discovery.search keeps it current when the
     # article or its tags change. Always empty on SQLite, which searches differently.
     search_vector = SearchVectorField(_("search vector"), null=True, editable=False)
@@ -661,17 +694,73 @@ class Article(InputPolicyModel, models.Model):
 
     @property
     def is_updated(self):
-        """Whether the article changed noticeably after it went out."""
-        return bool(
-            self.published_at and (self.updated_at - self.published_at).total_seconds() > 3600
-        )
+        """Whether the article changed noticeably after it went out: edited in substance
+        more than an hour after its publication (the first hour's edits are the
+        finishing touches of a fresh story). A correction shows whatever its delay,
+        through `latest_correction` and the page's own line."""
+        return bool(self.published_at and self.updated_at - self.published_at > UPDATE_GRACE)
+
+    def last_update(self, corrections):
+        """What the article page's « updated on » line tells readers, or None.
+
+        `corrections`: the article's corrections, oldest first (as the page lists them).
+        The latest one shows whatever its delay: (its date, the correction). An edit of
+        substance shows as itself, (`updated_at`, None), when it came more than
+        UPDATE_GRACE after the publication and after the latest correction (an edit
+        saved with a correction is that correction's). Returns a `LastUpdate`.
+        """
+        latest = corrections[-1] if corrections else None
+        if self.is_updated and (
+            latest is None or self.updated_at - latest.published_at > UPDATE_GRACE
+        ):
+            return LastUpdate(self.updated_at, None)
+        if latest is not None:
+            return LastUpdate(latest.published_at, latest)
+        return None
+
+    @property
+    def is_sent_back(self):
+        """Whether the article is a draft an editor sent back with a reason."""
+        return self.status == self.Status.DRAFT and bool(self.sent_back_reason)
+
+
+def live_corrections(at=None):
+    """The corrections readers may see at `at` (now by default): those of live articles
+    (`live_q`), newest first, with their article."""
+    live = Article.objects.published(at=at)
+    return (
+        Correction.objects.filter(article__in=live)
+        .select_related("article")
+        .order_by("-published_at", "-pk")
+    )
 
 
 class Correction(InputPolicyModel, models.Model):
-    """A dated note telling readers what was wrong in a published article."""
+    """A dated note telling readers what changed in a published article, of one kind:
+
+    - a correction: the article said something wrong (schema.org `CorrectionComment`);
+    - a clarification: it was right but could be misread (also a `CorrectionComment`);
+    - an update: news added since (the article's `dateModified`, not a correction).
+    """
+
+    class Kind(models.TextChoices):
+        CORRECTION = "correction", pgettext_lazy("correction kind", "Correction")
+        CLARIFICATION = "clarification", pgettext_lazy("correction kind", "Clarification")
+        UPDATE = "update", pgettext_lazy("correction kind", "Update")
 
     article = models.ForeignKey(
         Article, verbose_name=_("article"), on_delete=models.CASCADE, related_name="corrections"
+    )
+    kind = models.CharField(
+        _("kind"),
+        max_length=16,
+        choices=Kind.choices,
+        default=Kind.CORRECTION,
+        db_default=Kind.CORRECTION,
+        help_text=_(
+            "Correction: something was wrong. Clarification: it could be misread. "
+            "Update: news added since publication."
+        ),
     )
     text = models.TextField(_("correction"), help_text=_("What was wrong, and what is right."))
     published_at = models.DateTimeField(_("date"), default=timezone.now)
@@ -694,6 +783,11 @@ class Correction(InputPolicyModel, models.Model):
 
     def __str__(self):
         return f"{self.article} ({self.published_at:%Y-%m-%d})"
+
+    @property
+    def is_correction_comment(self):
+        """Whether schema.org calls it a `CorrectionComment` (corrections, clarifications)."""
+        return self.kind != self.Kind.UPDATE
 
 
 class OldAddress(models.Model):

@@ -39,6 +39,7 @@ from articles.models import (
     Correction,
     SectionRedirect,
     TagSlugRedirect,
+    live_corrections,
 )
 from articles.newsroom.publishing import can_preview
 from newsportal.pagecache import CachedPageMixin, per_generation
@@ -220,6 +221,23 @@ class AuthorView(ArticleListView):
         return super().get_context_data(author=self.author, **kwargs)
 
 
+class CorrectionsView(CachedPageMixin, ListView):
+    """Every correction, clarification and update of the live articles, newest first,
+    paginated (`?page=`; a page that does not exist answers 404): the newsroom's public
+    record of what it changed. A correction saved, or an article going live or off the
+    site, starts a new page generation (articles.caching), as for any content."""
+
+    page_query_parameters = ("page",)
+    template_name = "articles/corrections.html"
+    context_object_name = "corrections"
+    paginate_by = settings.ARTICLES_PER_PAGE
+
+    def get_queryset(self):
+        return live_corrections().only(
+            "kind", "text", "published_at", "article__title", "article__slug"
+        )
+
+
 def live_ads(request, placement, count):
     """The live ad slots of a placement, kept in this process for the page generation.
 
@@ -308,7 +326,7 @@ class ArticleDetailView(CachedPageMixin, DetailView):
         if section := section_tree(self.request).by_id.get(article.section_id):
             article.section = section
         corrections = (
-            list(article.corrections.only("article", "text", "published_at"))
+            list(article.corrections.only("article", "kind", "text", "published_at"))
             if article.has_corrections
             else []
         )
@@ -339,6 +357,7 @@ class ArticleDetailView(CachedPageMixin, DetailView):
             body=self.body,
             ancestors=ancestors,
             corrections=corrections,
+            last_update=article.last_update(corrections),
             current_root=tree.root_of(article.section),
             tags=tags,
             authors=authors,

@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from articles.admin.common import NewsroomAdminMixin
+from newsportal import desk
 
 from . import moderation
 from .models import Comment
@@ -242,3 +243,26 @@ class CommentAdmin(NewsroomAdminMixin, admin.ModelAdmin):
                 "%(count)d comment marked as spam.", "%(count)d comments marked as spam.", n
             ),
         )
+
+
+def desk_counts(request):
+    """For moderators (who may view comments), the admin index's count of comments held
+    for moderation (newsportal.desk), linking to the moderation queue; one query."""
+    if not request.user.has_perm("comments.view_comment"):
+        return []
+    held = Comment.objects.pending().count()
+    return [
+        desk.DeskCount(
+            ngettext(
+                "%(count)d comment waiting for moderation",
+                "%(count)d comments waiting for moderation",
+                held,
+            )
+            % {"count": held},
+            held,
+            reverse("admin:comments_comment_changelist") + "?status__exact=pending",
+        )
+    ]
+
+
+desk.register_provider(desk_counts)

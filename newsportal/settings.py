@@ -140,6 +140,8 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "newsportal.context_processors.site",
             ],
+            # The admin index's counts (newsportal/desk.py), a library of no app.
+            "libraries": {"desk": "newsportal.desk"},
         },
     },
 ]
@@ -353,6 +355,10 @@ else:
         }
     }
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="redaction@localhost")
+
+# Background tasks (django.tasks): the newsroom's e-mail (articles/newsroom/notifications.py)
+# is a task. They run at once, in the request, until a worker backend replaces this one.
+TASKS = {"default": {"BACKEND": "django.tasks.backends.immediate.ImmediateBackend"}}
 
 # The client's IP (newsportal/clientip.py) for rate limits, lockouts and abuse records:
 # REMOTE_ADDR, or with n trusted proxies in front, the n-th address from the right of

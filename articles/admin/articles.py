@@ -7,10 +7,18 @@ change and may do follows from the permissions in `articles.newsroom.roles` thro
 hooks below, so a direct URL is no way round it; the workflow itself (transitions,
 checks, dates) is articles.newsroom.publishing, which the hooks and actions call."""
 
+from datetime import datetime, time, timedelta
+
 from django.conf import settings
 from django.contrib import admin, messages
+from django.contrib.admin import helpers
+from django.db.models import Count, Q
+from django.template.response import TemplateResponse
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import localize
+from django.utils.html import format_html
+from django.utils.text import Truncator
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 from reversion.admin import VersionAdmin
@@ -25,9 +33,11 @@ from articles.models import (
     ArticleSlugRedirect,
     Author,
     Correction,
+    scheduled_q,
 )
 from articles.newsroom import publishing
-from articles.newsroom.forms import ArticleAdminForm
+from articles.newsroom.forms import ArticleAdminForm, SendBackForm
+from newsportal import desk
 
 
 class CorrectionInline(admin.StackedInline):
@@ -35,7 +45,7 @@ class CorrectionInline(admin.StackedInline):
 
     model = Correction
     extra = 0
-    fields = ["published_at", "text"]
+    fields = ["kind", "published_at", "text"]
     verbose_name_plural = gettext_lazy("Corrections shown to readers")
 
 
@@ -61,6 +71,25 @@ class PublicationFilter(admin.SimpleListFilter):
             return queryset.scheduled(at=now)
         if self.value() == "unpublished":
             return queryset.unpublished()
+        return queryset
+
+
+# Drafts an editor sent back with a reason (`Article.is_sent_back`, in SQL).
+SENT_BACK = Q(status=Article.Status.DRAFT) & ~Q(sent_back_reason="")
+
+
+class SentBackFilter(admin.SimpleListFilter):
+    """Drafts an editor sent back with a reason, still to be reworked and submitted."""
+
+    title = gettext_lazy("review")
+    parameter_name = "sent_back"
+
+    def lookups(self, request, model_admin):
+        return [("yes", _("Sent back"))]
+
+    def queryset(self, request, queryset):
+        if self.value() == "yes":
+            return queryset.filter(SENT_BACK)
         return queryset
 
 
@@ -95,13 +124,14 @@ class ArticleAdmin(
     list_display = [
         "title",
         "status_label",
+        "review_note",
         "section",
         "byline",
         "owner",
         "published_at",
         "updated_at",
     ]
-    list_filter = [PublicationFilter, "status", "is_breaking", "section"]
+    list_filter = [PublicationFilter, "status", SentBackFilter, "is_breaking", "section"]
     list_select_related = ["section", "owner"]
     search_fields = ["title", "standfirst", "slug"]
     date_hierarchy = "published_at"
@@ -159,6 +189,12 @@ class ArticleAdmin(
             main.append("loaded_version")
             if obj is not None and obj.status == Article.Status.PUBLISHED:
                 publication.append("minor_change")
+            if (
+                obj is not None
+                and obj.status == Article.Status.IN_REVIEW
+                and publishing.can_publish(request.user)
+            ):
+                publication.insert(1, "send_back_reason")
         return [
             (None, {"fields": main}),
             (_("Placement"), {"fields": ["section", "tags", "authors", "hero_image"]}),
@@ -224,6 +260,18 @@ class ArticleAdmin(
             }
         return obj.get_status_display()
 
+    @admin.display(description=gettext_lazy("review"))
+    def review_note(self, obj):
+        """Why an editor sent the article back (a draft), shortened; the whole reason
+        is on the article's page."""
+        if not obj.is_sent_back:
+            return ""
+        return format_html(
+            '<span class="sent-back" title="{}">{}</span>',
+            obj.sent_back_reason,
+            _("Sent back: %(reason)s") % {"reason": Truncator(obj.sent_back_reason).chars(80)},
+        )
+
     @admin.display(description=gettext_lazy("authors"))
     def byline(self, obj):
         return ", ".join(author.name for author in obj.authors.all())
@@ -240,7 +288,13 @@ class ArticleAdmin(
         if "_submit_review" in request.POST and wanted == Article.Status.DRAFT:
             wanted = Article.Status.IN_REVIEW
         # The form ran the pre-publish checks (PublishingBlocked cannot happen here).
-        publishing.move(obj, request.user, wanted, commit=False)
+        publishing.move(
+            obj,
+            request.user,
+            wanted,
+            reason=form.cleaned_data.get("send_back_reason", ""),
+            commit=False,
+        )
         publishing.record_edit(
             obj,
             form.changed_data if change else [],
@@ -367,17 +421,100 @@ class ArticleAdmin(
         description=gettext_lazy("Send back to the journalist (draft)"), permissions=["publish"]
     )
     def send_back_to_draft(self, request, queryset):
-        done = sum(publishing.send_back(article, request.user) for article in queryset)
-        self.message_user(
-            request,
-            ngettext(
-                "%(count)d article sent back as a draft.",
-                "%(count)d articles sent back as drafts.",
-                done,
+        """Ask why on a confirmation page (as deleting does), then send the articles in
+        review back with that reason; the others are left as they are."""
+        in_review = queryset.filter(status=Article.Status.IN_REVIEW)
+        if not in_review.exists():
+            self.message_user(
+                request, _("None of the selected articles is in review."), messages.WARNING
             )
-            % {"count": done},
-            messages.SUCCESS,
+            return None
+        form = SendBackForm(request.POST if "post" in request.POST else None)
+        if form.is_valid():
+            reason = form.cleaned_data["reason"]
+            done = sum(publishing.send_back(article, request.user, reason) for article in in_review)
+            self.message_user(
+                request,
+                ngettext(
+                    "%(count)d article sent back as a draft.",
+                    "%(count)d articles sent back as drafts.",
+                    done,
+                )
+                % {"count": done},
+                messages.SUCCESS if done else messages.WARNING,
+            )
+            return None
+        context = {
+            **self.admin_site.each_context(request),
+            "title": _("Send back to the journalist"),
+            "opts": self.opts,
+            "form": form,
+            "articles": list(in_review),
+            "skipped": queryset.exclude(status=Article.Status.IN_REVIEW).count(),
+            "queryset": queryset,
+            "action_checkbox_name": helpers.ACTION_CHECKBOX_NAME,
+            "media": self.media,
+        }
+        return TemplateResponse(
+            request, "admin/articles/article/send_back_confirmation.html", context
         )
+
+
+def desk_counts(request):
+    """The admin index's counts (newsportal.desk), each linking to the article list
+    filtered so, in one query: for editors (`can_publish`), the articles in review and
+    those still to go live today (newsroom time); for a journalist, their own articles
+    sent back to them. Nothing for anyone else."""
+    user = request.user
+    changelist = reverse("admin:articles_article_changelist")
+    if not publishing.can_publish(user):
+        if not user.has_perm("articles.change_article"):
+            return []
+        sent_back = publishing.articles_of(user, Article.objects.filter(SENT_BACK)).count()
+        return [
+            desk.DeskCount(
+                ngettext(
+                    "%(count)d of your articles sent back",
+                    "%(count)d of your articles sent back",
+                    sent_back,
+                )
+                % {"count": sent_back},
+                sent_back,
+                f"{changelist}?sent_back=yes",
+            )
+        ]
+    now = timezone.now()
+    today = timezone.localdate(now)
+    tomorrow = timezone.make_aware(datetime.combine(today + timedelta(days=1), time.min))
+    counts = Article.objects.aggregate(
+        in_review=Count("pk", filter=Q(status=Article.Status.IN_REVIEW)),
+        today=Count("pk", filter=scheduled_q(now) & Q(published_at__lt=tomorrow)),
+    )
+    day = f"published_at__year={today.year}&published_at__month={today.month}"
+    day += f"&published_at__day={today.day}"
+    return [
+        desk.DeskCount(
+            ngettext(
+                "%(count)d article in review", "%(count)d articles in review", counts["in_review"]
+            )
+            % {"count": counts["in_review"]},
+            counts["in_review"],
+            f"{changelist}?status__exact={Article.Status.IN_REVIEW.value}",
+        ),
+        desk.DeskCount(
+            ngettext(
+                "%(count)d article scheduled today",
+                "%(count)d articles scheduled today",
+                counts["today"],
+            )
+            % {"count": counts["today"]},
+            counts["today"],
+            f"{changelist}?publication=scheduled&{day}",
+        ),
+    ]
+
+
+desk.register_provider(desk_counts)
 
 
 @admin.register(ArticleSlugRedirect)

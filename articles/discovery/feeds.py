@@ -1,6 +1,7 @@
 """RSS 2.0 and Atom feeds: the whole site, each section (with its subsections), each tag,
 each author. Published articles only, newest first, with the full standfirst, the
-authors, the section and tags as categories, and the hero image as an enclosure.
+authors, the section and tags as categories, and the hero image as an enclosure. And
+the corrections of the live articles (`CorrectionFeed`), one item per correction.
 
 Links use SITE_URL, like the canonical links of the pages, so a feed fetched through
 an internal host name still points readers to the public site.
@@ -22,7 +23,14 @@ from articles.content.tagging import article_tag_items
 from articles.discovery.metadata import hero_rendition
 from articles.discovery.redirects import old_address, redirect_old_address
 from articles.discovery.sections import section_tree
-from articles.models import Article, Author, AuthorSlugRedirect, SectionRedirect, TagSlugRedirect
+from articles.models import (
+    Article,
+    Author,
+    AuthorSlugRedirect,
+    SectionRedirect,
+    TagSlugRedirect,
+    live_corrections,
+)
 from newsportal.pagecache import shared
 from newsportal.siteurl import site_host, site_url
 from newsportal.textinput import xml_text
@@ -206,6 +214,60 @@ class AuthorFeed(OneObjectFeed):
         return Article.objects.published().filter(authors=obj)
 
 
+class CorrectionFeed(ArticleFeed):
+    """The corrections, clarifications and updates of the live articles, newest first:
+    one item per correction, titled with its type and its article's title, linking to
+    the correction under the article."""
+
+    def title(self, obj):
+        return _("Corrections – %(site)s") % {"site": settings.SITE_NAME}
+
+    def link(self, obj):
+        return site_url(reverse("articles:corrections"))
+
+    def description(self, obj):
+        return _("The corrections, clarifications and updates of %(site)s.") % {
+            "site": settings.SITE_NAME
+        }
+
+    def items(self, obj):
+        return list(
+            live_corrections().only(
+                "kind", "text", "published_at", "article__title", "article__slug"
+            )[:FEED_ITEMS]
+        )
+
+    def item_title(self, item):
+        return _("%(kind)s: %(title)s") % {
+            "kind": item.get_kind_display(),
+            "title": item.article.title,
+        }
+
+    def item_description(self, item):
+        return item.text
+
+    def item_link(self, item):
+        return site_url(f"{item.article.get_absolute_url()}#correction-{item.pk}")
+
+    def item_guid(self, item):
+        return f"tag:{site_host()},{item.published_at:%Y-%m-%d}:correction/{item.pk}"
+
+    def item_pubdate(self, item):
+        return item.published_at
+
+    def item_updateddate(self, item):
+        return item.published_at
+
+    def item_author_name(self, item):
+        return None
+
+    def item_categories(self, item):
+        return [item.get_kind_display()]
+
+    def item_enclosures(self, item):
+        return []
+
+
 class FeedFormatConverter:
     """`rss` or `atom` in a feed's URL."""
 
@@ -245,6 +307,7 @@ def feed_view(feed_class, redirect_model=None):
 
 
 site_feed = feed_view(ArticleFeed)
+corrections_feed = feed_view(CorrectionFeed)
 section_feed = feed_view(SectionFeed, SectionRedirect)
 tag_feed = feed_view(TagFeed, TagSlugRedirect)
 author_feed = feed_view(AuthorFeed, AuthorSlugRedirect)

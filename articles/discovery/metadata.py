@@ -88,6 +88,9 @@ def publisher():
 
 
 def news_article(article, authors, tags, corrections=()):
+    """The JSON-LD `NewsArticle` of `article` (a dict), with its `corrections` (Correction
+    objects): corrections and clarifications as `correction` (CorrectionComment), any
+    of them, updates included, moving `dateModified` to its date."""
     url = site_url(article.get_absolute_url())
     data = {
         "@context": "https://schema.org",
@@ -98,7 +101,19 @@ def news_article(article, authors, tags, corrections=()):
         "description": article.standfirst,
         # A draft shown in preview has no publication time yet.
         "datePublished": _iso(article.published_at or article.updated_at),
-        "dateModified": _iso(max(filter(None, (article.updated_at, article.published_at)))),
+        # Any correction, clarification or update dated after the last edit moves it.
+        "dateModified": _iso(
+            max(
+                filter(
+                    None,
+                    (
+                        article.updated_at,
+                        article.published_at,
+                        *(correction.published_at for correction in corrections),
+                    ),
+                )
+            )
+        ),
         "author": [
             {"@type": "Person", "name": author.name, "url": site_url(author.get_absolute_url())}
             for author in authors
@@ -110,14 +125,18 @@ def news_article(article, authors, tags, corrections=()):
         "inLanguage": "fr",
         "isAccessibleForFree": True,
     }
-    if corrections:
+    # Corrections and clarifications are schema.org CorrectionComments (named with their
+    # type); an update is news added, not a correction: it shows in dateModified only.
+    notices = [correction for correction in corrections if correction.is_correction_comment]
+    if notices:
         data["correction"] = [
             {
                 "@type": "CorrectionComment",
+                "name": correction.get_kind_display(),
                 "text": correction.text,
                 "datePublished": _iso(correction.published_at),
             }
-            for correction in corrections
+            for correction in notices
         ]
     if hero_rendition(article.hero_image):
         image = social_image(article.hero_image)

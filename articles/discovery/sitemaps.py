@@ -1,7 +1,8 @@
 """Sitemaps for search engines, the Google News sitemap, and robots.txt.
 
 `/sitemap.xml` is an index of the sections, the articles (paged, ARTICLES_PER_SITEMAP a
-page, newest first), the tags and the authors that have published articles.
+page, newest first), the tags and the authors that have published articles, and the
+site's own pages (the corrections page).
 `/sitemap-news.xml` lists the articles of the last 48 hours in Google News' format.
 Both list the French (canonical) address of each page, whatever language the crawler
 asks for; pages carry their `hreflang` alternates themselves. Links use SITE_URL.
@@ -21,7 +22,7 @@ from taggit.models import Tag
 
 from articles.content.tagging import article_tag_items
 from articles.discovery.sections import section_tree
-from articles.models import Article, Author
+from articles.models import Article, Author, live_corrections
 from newsportal.pagecache import shared
 from newsportal.siteurl import site_scheme, site_url
 from newsportal.textinput import xml_text
@@ -118,6 +119,27 @@ class AuthorSitemap(PublicSitemap):
         )
 
 
+class PageSitemap(PublicSitemap):
+    """The site's own pages that are not content lists: the corrections page, once
+    a live article has a correction (its date is the page's last modification)."""
+
+    priority = 0.2
+    changefreq = "daily"
+
+    def items(self):
+        # Asked for twice per request (the last modification, the pages): one query.
+        if not hasattr(self, "_pages"):
+            latest = live_corrections().aggregate(latest=Max("published_at"))["latest"]
+            self._pages = [("articles:corrections", latest)] if latest else []
+        return self._pages
+
+    def location(self, item):
+        return reverse(item[0])
+
+    def lastmod(self, item):
+        return item[1]
+
+
 class NewsSitemap(PublicSitemap):
     """Google News: the articles published in the last 48 hours, newest first."""
 
@@ -146,6 +168,7 @@ SITEMAPS = {
     "articles": ArticleSitemap,
     "tags": TagSitemap,
     "authors": AuthorSitemap,
+    "pages": PageSitemap,
 }
 
 
@@ -183,8 +206,9 @@ def index(request):
 
 @_in_default_language
 def part(request, part):
-    """One of SITEMAPS (`sections`, `articles`, `tags`, `authors`): what Django's sitemap
-    view calls a "section", a word this project keeps for the site's sections."""
+    """One of SITEMAPS (`sections`, `articles`, `tags`, `authors`, `pages`): what
+    Django's sitemap view calls a "section", a word this project keeps for the site's
+    sections."""
     return sitemap_views.sitemap(request, SITEMAPS, section=part)
 
 

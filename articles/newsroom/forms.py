@@ -16,7 +16,23 @@ from taggit.models import Tag
 from articles.media.images import validate_and_reencode
 from articles.models import Article, Image
 from articles.newsroom import drafting
-from articles.newsroom.publishing import looks_like_file_name, publication_problems
+from articles.newsroom.publishing import (
+    REASON_REQUIRED,
+    looks_like_file_name,
+    publication_problems,
+)
+from newsportal.textinput import CharField as PolicyCharField
+
+
+class SendBackForm(forms.Form):
+    """Why articles in review go back to their journalist: the reason they will read."""
+
+    reason = PolicyCharField(
+        label=_("Reason for sending back"),
+        widget=forms.Textarea(attrs={"rows": 5, "cols": 60}),
+        help_text=_("What the journalist must change before submitting again."),
+        error_messages={"required": REASON_REQUIRED},
+    )
 
 
 class TagSuggestWidget(TagWidget):
@@ -54,6 +70,17 @@ class ArticleAdminForm(forms.ModelForm):
     # The version the form was loaded from: saving over someone else's newer save is
     # refused instead of silently losing their work.
     loaded_version = forms.CharField(required=False, widget=forms.HiddenInput)
+    # Asked for when an editor moves an article in review back to draft (the status
+    # field): publishing.send_back requires it.
+    send_back_reason = PolicyCharField(
+        label=_("Reason for sending back"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3, "cols": 60}),
+        help_text=_(
+            "Required when you set an article in review back to draft: the journalist "
+            "reads it on their article."
+        ),
+    )
     minor_change = forms.BooleanField(
         label=_("Minor change"),
         required=False,
@@ -130,6 +157,13 @@ class ArticleAdminForm(forms.ModelForm):
         cleaned_data = super().clean()
         self.check_conflict()
         status = cleaned_data.get("status", self.instance.status)
+        if (
+            self.instance.pk
+            and self.instance.status == Article.Status.IN_REVIEW
+            and status == Article.Status.DRAFT
+            and not cleaned_data.get("send_back_reason", "").strip()
+        ):
+            self.add_error("send_back_reason", REASON_REQUIRED)
         if status == Article.Status.PUBLISHED:
             if "published_at" in self.fields and not cleaned_data.get("published_at"):
                 # "Published" with no time means now (as in publishing.publish), set

@@ -24,8 +24,10 @@ from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 from django.utils.html import strip_tags
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from articles.models import Article
+from newsportal.textinput import clean_text, is_blank
 
 PUBLISH_PERMISSION = "articles.publish_article"
 EDIT_ANY_PERMISSION = "articles.edit_any_article"
@@ -202,19 +204,26 @@ class PublishingBlocked(Exception):
 
 
 def submit_for_review(article, user, *, commit=True):
-    """Hand a draft to the editors: in review, `submitted_at` now.
+    """Hand a draft to the editors: in review, `submitted_at` now, the reason it was
+    last sent back cleared; the editors are e-mailed once the transaction commits
+    (articles.newsroom.notifications; a failed e-mail is logged, the submission stands).
 
     Returns False, changing nothing, when the article is not a draft. Raises
-    PermissionDenied when `user` may not edit it (`can_edit`).
+    PermissionDenied when `user` may not edit it (`can_edit`). With `commit=False`,
+    call it inside the transaction that saves the article (the admin's views are one).
     """
+    from articles.newsroom import notifications
+
     if not can_edit(user, article):
         raise PermissionDenied
     if article.status != Article.Status.DRAFT:
         return False
     article.status = Article.Status.IN_REVIEW
     article.submitted_at = timezone.now()
+    _clear_send_back(article)
     if commit:
-        article.save(update_fields=["status", "submitted_at"])
+        article.save(update_fields=["status", "submitted_at", *_SEND_BACK_FIELDS])
+    notifications.after_commit(notifications.notify_editors_of_submission, article)
     return True
 
 
@@ -259,20 +268,55 @@ def unpublish(article, user, *, commit=True):
     return True
 
 
-def send_back(article, user, *, commit=True):
-    """Return an article in review to its journalist as a draft.
+# Said to an editor who sends an article back without a reason (forms, actions).
+REASON_REQUIRED = gettext_lazy("Say why the article goes back to its journalist.")
 
-    Returns False, changing nothing, when it is not in review. Raises PermissionDenied
-    without the publish permission.
+
+class ReasonRequired(ValueError):
+    """Raised by `send_back` without a reason: the journalist must learn why."""
+
+    def __init__(self):
+        super().__init__(str(REASON_REQUIRED))
+
+
+def send_back(article, user, reason="", *, commit=True):
+    """Return an article in review to its journalist as a draft, saying why.
+
+    `reason` (a str, required) is kept on the article with who sent it back and when
+    (`sent_back_reason`, `sent_back_at`, `sent_back_by`) until it is submitted again;
+    the journalist sees it in the admin and is e-mailed once the transaction commits
+    (articles.newsroom.notifications). Returns False, changing nothing, when it is not
+    in review. Raises PermissionDenied without the publish permission, ReasonRequired
+    (nothing changed) when `reason` is blank.
     """
+    from articles.newsroom import notifications
+
     if not can_publish(user):
         raise PermissionDenied
     if article.status != Article.Status.IN_REVIEW:
         return False
+    # Under the input policy: a reason of control or invisible characters is none.
+    reason = clean_text(reason or "").strip()
+    if not reason or is_blank(reason):
+        raise ReasonRequired
     article.status = Article.Status.DRAFT
+    article.sent_back_reason = reason
+    article.sent_back_at = timezone.now()
+    article.sent_back_by = user
     if commit:
-        article.save(update_fields=["status"])
+        article.save(update_fields=["status", *_SEND_BACK_FIELDS])
+    notifications.after_commit(notifications.notify_journalist_of_send_back, article)
     return True
+
+
+# What `send_back` writes and the next submission clears.
+_SEND_BACK_FIELDS = ["sent_back_reason", "sent_back_at", "sent_back_by"]
+
+
+def _clear_send_back(article):
+    article.sent_back_reason = ""
+    article.sent_back_at = None
+    article.sent_back_by = None
 
 
 # From one status to another, the transitions that lead there, in order.
@@ -287,18 +331,25 @@ _ROUTES = {
 }
 
 
-def move(article, user, status, *, commit=True):
+def move(article, user, status, *, reason="", commit=True):
     """Bring `article` from its current status to `status` (an Article.Status) through
     the transitions above: a status chosen in a form goes the way an action goes.
+    `reason` is what `send_back` requires when the route goes through it.
 
     Returns whether the status changed. Raises what the transitions raise
-    (PermissionDenied, PublishingBlocked), and then leaves the article as it was.
+    (PermissionDenied, PublishingBlocked, ReasonRequired), and then leaves the article
+    as it was.
     """
     route = _ROUTES.get((article.status, status), [])
-    before = {name: getattr(article, name) for name in _WORKFLOW_FIELDS}
+    # Column values (a foreign key's id, not its object: no query).
+    attnames = [Article._meta.get_field(name).attname for name in _WORKFLOW_FIELDS]
+    before = {attname: getattr(article, attname) for attname in attnames}
     try:
         for transition in route:
-            transition(article, user, commit=False)
+            if transition is send_back:
+                send_back(article, user, reason, commit=False)
+            else:
+                transition(article, user, commit=False)
     except Exception:
         for name, value in before.items():
             setattr(article, name, value)
@@ -309,7 +360,7 @@ def move(article, user, status, *, commit=True):
 
 
 # What the transitions write.
-_WORKFLOW_FIELDS = ["status", "published_at", "updated_at", "submitted_at"]
+_WORKFLOW_FIELDS = ["status", "published_at", "updated_at", "submitted_at", *_SEND_BACK_FIELDS]
 
 
 # Dates readers see -----------------------------------------------------------------

@@ -37,6 +37,7 @@ def test_index_lists_sections_articles_tags_and_authors(client, article):
         f"{SITE}/sitemap-articles.xml",
         f"{SITE}/sitemap-tags.xml",
         f"{SITE}/sitemap-authors.xml",
+        f"{SITE}/sitemap-pages.xml",
     ]
 
 
@@ -122,8 +123,8 @@ def test_sitemap_query_counts(client, sections, django_assert_max_num_queries):
     for n in range(10):
         ArticleFactory(section=sections["benin"], tags=[f"t{n}"])
     # Section tree; sections: latest dates, twice; articles: latest date, count; tags and
-    # authors: count.
-    with django_assert_max_num_queries(7):
+    # authors: count; pages: the latest correction.
+    with django_assert_max_num_queries(8):
         client.get("/sitemap.xml")
     with django_assert_max_num_queries(2):  # count, page
         client.get("/sitemap-articles.xml")

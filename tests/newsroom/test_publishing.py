@@ -158,20 +158,22 @@ def test_journalist_may_not_unpublish(journalist, section):
 
 def test_editor_sends_an_article_back_to_its_journalist(editor, ready_draft):
     in_review(ready_draft)
-    assert publishing.send_back(ready_draft, editor) is True
-    assert stored(ready_draft).status == Status.DRAFT
+    assert publishing.send_back(ready_draft, editor, "Sources manquantes.") is True
+    article = stored(ready_draft)
+    assert article.status == Status.DRAFT
+    assert (article.sent_back_reason, article.sent_back_by) == ("Sources manquantes.", editor)
 
 
 def test_sending_back_what_is_not_in_review_changes_nothing(editor, section):
     article = ArticleFactory(section=section)
-    assert publishing.send_back(article, editor) is False
+    assert publishing.send_back(article, editor, "Pourquoi pas") is False
     assert stored(article).status == Status.PUBLISHED
 
 
 def test_journalist_may_not_send_back(journalist, ready_draft):
     in_review(ready_draft)
     with pytest.raises(PermissionDenied):
-        publishing.send_back(ready_draft, journalist)
+        publishing.send_back(ready_draft, journalist, "Je me renvoie")
     assert stored(ready_draft).status == Status.IN_REVIEW
 
 
@@ -192,7 +194,7 @@ def test_journalist_may_not_send_back(journalist, ready_draft):
 def test_move_goes_through_the_transitions(editor, ready_draft, start, goal, submitted):
     ready_draft.status = start
     ready_draft.save()
-    assert publishing.move(ready_draft, editor, goal) is True
+    assert publishing.move(ready_draft, editor, goal, reason="À revoir") is True
     article = stored(ready_draft)
     assert article.status == goal
     assert (article.submitted_at is not None) is submitted

@@ -160,7 +160,15 @@ def test_unpublish_and_send_back(client, editor, ready_draft, section, journalis
     ready_draft.save()
     client.force_login(editor)
     client.post(CHANGELIST, {"action": "unpublish", "_selected_action": [published.pk]})
-    client.post(CHANGELIST, {"action": "send_back_to_draft", "_selected_action": [ready_draft.pk]})
+    client.post(
+        CHANGELIST,
+        {
+            "action": "send_back_to_draft",
+            "_selected_action": [ready_draft.pk],
+            "post": "yes",
+            "reason": "Le titre est trop long.",
+        },
+    )
     published.refresh_from_db()
     ready_draft.refresh_from_db()
     assert published.status == Article.Status.DRAFT
@@ -203,6 +211,7 @@ def test_correction_is_dated_shown_and_updates_the_article(client, editor, live_
             "corrections-TOTAL_FORMS": "1",
             "corrections-0-published_at_0": timezone.localdate().isoformat(),
             "corrections-0-published_at_1": "10:00:00",
+            "corrections-0-kind": "correction",
             "corrections-0-text": "Le budget s’élève à 3 000 milliards, et non 300.",
         },
     )

@@ -7,7 +7,7 @@ import pytest
 from django.db import connection
 from taggit.models import Tag
 
-from articles.models import Article, Author, Section
+from articles.models import Article, Author, Correction, Section
 from tests.factories import ArticleFactory, AuthorFactory, SectionFactory
 
 pytestmark = pytest.mark.django_db
@@ -32,6 +32,7 @@ SITEMAPS = [
     "/sitemap-articles.xml",
     "/sitemap-tags.xml",
     "/sitemap-authors.xml",
+    "/sitemap-pages.xml",
 ]
 
 
@@ -48,6 +49,8 @@ def stored_before_the_policy(request):
     Section.objects.filter(pk=benin.pk).update(name=f"Bé{bad}nin")
     Author.objects.filter(pk=author.pk).update(name=f"Awa{bad}Diallo")
     Tag.objects.filter(slug="cedeao").update(name=f"CEDEAO{bad}")
+    correction = Correction.objects.create(article=article, text="Une erreur.")
+    Correction.objects.filter(pk=correction.pk).update(text=f"Une erreur{bad}corrigée")
     return bad
 
 
@@ -66,6 +69,16 @@ def test_every_feed_parses(client, stored_before_the_policy):
                 # The item is there, without the characters at fault.
                 assert ">Titre" in text, url
                 assert "venu d’un traitement de texte" in text, url
+
+
+@pytest.mark.parametrize("stored_before_the_policy", BAD, indirect=True)
+def test_the_corrections_feed_parses(client, stored_before_the_policy):
+    for language in ("", "/en"):
+        for fmt in ("rss", "atom"):
+            url = f"{language}/flux/corrections/{fmt}/"
+            text = ET.tostring(parse(client.get(url), url), encoding="unicode")
+            assert "Titre" in text and "collé" in text, url
+            assert "Une erreur" in text and "corrigée" in text, url
 
 
 @pytest.mark.parametrize("stored_before_the_policy", BAD, indirect=True)
