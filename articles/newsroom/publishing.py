@@ -25,7 +25,7 @@ from django.utils import timezone
 from django.utils.html import strip_tags
 from django.utils.translation import gettext as _
 
-from articles.models import Article
+from articles.models import Article, live_q
 
 PUBLISH_PERMISSION = "articles.publish_article"
 EDIT_ANY_PERMISSION = "articles.edit_any_article"
@@ -139,14 +139,105 @@ def looks_like_file_name(text):
 
 
 def can_change_image(user, image):
-    """Editors change any photo; a journalist their own uploads, until one goes out."""
+    """Editors change any photo; a journalist their own uploads, until an article using
+    one (as its hero image or in its body) goes out, live or scheduled."""
     if not user.has_perm("articles.change_image"):
         return False
     if can_edit_any(user):
         return True
     if image.uploaded_by_id != user.pk:
         return False
-    return not Article.objects.filter(hero_image=image, status=Article.Status.PUBLISHED).exists()
+    return not articles_using_image(image.pk).filter(status=Article.Status.PUBLISHED).exists()
+
+
+# Photos and embargo ----------------------------------------------------------------
+
+
+def body_image_q(image_id):
+    """A Q on Article: the body shows photo `image_id` (an int), alone
+    (`data-image="12"`) or in a gallery (`data-gallery="11,12"`), as the stored,
+    sanitized body writes them (articles.media.body)."""
+    image_id = int(image_id)
+    pattern = rf'data-(image|gallery)="([0-9]+,)*{image_id}(,[0-9]+)*"'
+    return Q(body__contains=str(image_id), body__regex=pattern)
+
+
+def articles_using_image(image_id):
+    """Every article (any status) showing photo `image_id` as its hero image or in its
+    body, as a queryset of Article."""
+    return Article._base_manager.filter(Q(hero_image_id=image_id) | body_image_q(image_id))
+
+
+def live_uses(image_id):
+    """How many articles readers see now (`live_q`) show photo `image_id` (an int)."""
+    return articles_using_image(image_id).filter(live_q()).count()
+
+
+def is_public_image(image_id):
+    """Whether readers may see photo `image_id` (an int) and its renditions: an article
+    they see shows it (hero image or body), or a running ad slot does. A photo only in
+    the media library, or only in drafts, articles in review or scheduled articles, is
+    under embargo: only those who may preview such an article see it
+    (`can_see_image`)."""
+    from articles.models import AdSlot
+
+    if articles_using_image(image_id).filter(live_q()).exists():
+        return True
+    now = timezone.now()
+    return (
+        AdSlot.objects.filter(image_id=image_id, is_active=True)
+        .filter(Q(starts_at__isnull=True) | Q(starts_at__lte=now))
+        .filter(Q(ends_at__isnull=True) | Q(ends_at__gt=now))
+        .exists()
+    )
+
+
+def can_see_image(user, image):
+    """Whether `user` may see photo `image` (an Image) before it is public: editors and
+    publishers, its uploader, and whoever may preview an article showing it
+    (`can_preview`). Public photos are for everyone (`is_public_image`)."""
+    if not user.is_authenticated:
+        return False
+    if can_edit_any(user) or can_publish(user) or image.uploaded_by_id == user.pk:
+        return True
+    return articles_of(user, articles_using_image(image.pk)).exists()
+
+
+def public_image_ids():
+    """The ids of every public photo (`is_public_image`), as a set of int: the hero
+    images and body photos of live articles, and the images of running ad slots."""
+    from articles.media.body import image_ids
+    from articles.models import AdSlot
+
+    live = Article._base_manager.filter(live_q())
+    ids = set(live.exclude(hero_image=None).values_list("hero_image_id", flat=True))
+    for body in live.filter(body__contains="data-").values_list("body", flat=True).iterator():
+        ids |= image_ids(body)
+    now = timezone.now()
+    ids |= set(
+        AdSlot.objects.filter(is_active=True, image__isnull=False)
+        .filter(Q(starts_at__isnull=True) | Q(starts_at__lte=now))
+        .filter(Q(ends_at__isnull=True) | Q(ends_at__gt=now))
+        .values_list("image_id", flat=True)
+    )
+    return ids
+
+
+def images_of(user, queryset):
+    """The photos of `queryset` (Image) that `user` may pick and list: all of them for
+    editors and publishers; for a journalist, their own uploads and public photos."""
+    if can_edit_any(user) or can_publish(user):
+        return queryset
+    return queryset.filter(Q(uploaded_by=user) | Q(pk__in=public_image_ids()))
+
+
+def articles_to_link(user, queryset):
+    """The articles of `queryset` that `user` may choose as related articles: all for
+    editors; for a journalist, live articles and their own (`articles_of`): never the
+    titles of other people's drafts, articles in review or scheduled articles."""
+    if can_edit_any(user):
+        return queryset
+    return queryset.filter(Q(live_q()) | Q(pk__in=articles_of(user, Article._base_manager.all())))
 
 
 # French puts a no-break space (U+00A0, or the narrow U+202F) before : ; ! ? and inside
