@@ -48,7 +48,8 @@ def live_with_history(client, editor, section):
         title="Le port s’agrandit", slug="port", section=section, hero_image=first
     )
     client.force_login(editor)
-    for title, slug, image in [("Le port s’agrandit", "port", first), ("Le port", "port-2", second)]:
+    saves = [("Le port s’agrandit", "port", first), ("Le port", "port-2", second)]
+    for title, slug, image in saves:
         data = article_form_data(article, title=title, slug=slug, hero_image=image.pk)
         assert client.post(change_url(article), data).status_code == 302
         article.refresh_from_db()
@@ -111,7 +112,10 @@ def test_a_photo_published_articles_show_keeps_alt_text_and_credit(client, edito
     assert response.status_code == 200
     errors = " ".join(response.context["adminform"].form.errors[field])
     what = "texte alternatif" if field == "alt_text" else "crédit"
-    assert f"2 articles publiés (en ligne ou programmés) montrent cette photo\u00a0: elle doit garder son {what}." in errors
+    assert (
+        "2 articles publiés (en ligne ou programmés) montrent cette photo\u00a0: "
+        f"elle doit garder son {what}."
+    ) in errors
     photo.refresh_from_db()
     assert (photo.alt_text, photo.credit) == ("La lagune au matin", "AFP")
 
@@ -126,9 +130,7 @@ def test_a_photo_only_drafts_show_may_lose_its_credit(client, editor):
     assert photo.credit == ""
 
 
-def test_a_journalist_cannot_change_their_photo_once_a_published_body_shows_it(
-    client, journalist
-):
+def test_a_journalist_cannot_change_their_photo_once_a_published_body_shows_it(client, journalist):
     photo = ImageFactory(uploaded_by=journalist)
     client.force_login(journalist)
     url = reverse("admin:articles_image_change", args=[photo.pk])
