@@ -186,8 +186,9 @@ def test_a_crafted_hero_image_or_body_photo_is_a_form_error(
 ):
     client.force_login(journalist)
     secret = others["photo"].pk
-    response = client.post(change_url(ready_draft), article_form_data(ready_draft, hero_image=secret))
-    assert "Select a valid choice" in " ".join(response.context["adminform"].form.errors["hero_image"])
+    data = article_form_data(ready_draft, hero_image=secret)
+    errors = client.post(change_url(ready_draft), data).context["adminform"].form.errors
+    assert "Select a valid choice" in " ".join(errors["hero_image"])
     body = f'<p>Texte.</p><figure data-image="{secret}"></figure>'
     response = client.post(change_url(ready_draft), article_form_data(ready_draft, body=body))
     assert "may not use" in " ".join(response.context["adminform"].form.errors["body"])
