@@ -149,7 +149,10 @@ CASES = {
     ],
     "articles:preview": lambda s: [(f"/apercu/{s['article'].pk}/", "404")],
     "articles:tag": lambda s: [(f"/tag/{s['tag']}/", "404"), ("/tag/economie/", None)],
-    "articles:author": lambda s: [(f"/auteur/{s['author']}/", "404"), ("/auteur/awa-diallo/", None)],
+    "articles:author": lambda s: [
+        (f"/auteur/{s['author']}/", "404"),
+        ("/auteur/awa-diallo/", None),
+    ],
     "media": lambda s: [(path, "404") for path in s["media"]],
     "benchmark-floor": lambda s: [("/bench/floor/", None)],
 }
