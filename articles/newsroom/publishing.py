@@ -173,23 +173,27 @@ def live_uses(image_id):
     return articles_using_image(image_id).filter(live_q()).count()
 
 
+def _running_ads_q(at=None):
+    """A Q on AdSlot: active, started and not ended at `at` (now by default)."""
+    at = at or timezone.now()
+    return (
+        Q(is_active=True)
+        & (Q(starts_at__isnull=True) | Q(starts_at__lte=at))
+        & (Q(ends_at__isnull=True) | Q(ends_at__gt=at))
+    )
+
+
 def is_public_image(image_id):
     """Whether readers may see photo `image_id` (an int) and its renditions: an article
     they see shows it (hero image or body), or a running ad slot does. A photo only in
     the media library, or only in drafts, articles in review or scheduled articles, is
     under embargo: only those who may preview such an article see it
-    (`can_see_image`)."""
+    (`can_see_image`). Two queries at most."""
     from articles.models import AdSlot
 
     if articles_using_image(image_id).filter(live_q()).exists():
         return True
-    now = timezone.now()
-    return (
-        AdSlot.objects.filter(image_id=image_id, is_active=True)
-        .filter(Q(starts_at__isnull=True) | Q(starts_at__lte=now))
-        .filter(Q(ends_at__isnull=True) | Q(ends_at__gt=now))
-        .exists()
-    )
+    return AdSlot.objects.filter(_running_ads_q(), image_id=image_id).exists()
 
 
 def can_see_image(user, image):
@@ -203,32 +207,31 @@ def can_see_image(user, image):
     return articles_of(user, articles_using_image(image.pk)).exists()
 
 
-def public_image_ids():
-    """The ids of every public photo (`is_public_image`), as a set of int: the hero
-    images and body photos of live articles, and the images of running ad slots."""
+def public_images_q():
+    """A Q on Image: the public photos (`is_public_image`), in one query (the ids of
+    the photos in live articles' bodies); the hero images of live articles and the
+    images of running ad slots are subqueries of the caller's."""
     from articles.media.body import image_ids
     from articles.models import AdSlot
 
     live = Article._base_manager.filter(live_q())
-    ids = set(live.exclude(hero_image=None).values_list("hero_image_id", flat=True))
+    in_bodies = set()
     for body in live.filter(body__contains="data-").values_list("body", flat=True).iterator():
-        ids |= image_ids(body)
-    now = timezone.now()
-    ids |= set(
-        AdSlot.objects.filter(is_active=True, image__isnull=False)
-        .filter(Q(starts_at__isnull=True) | Q(starts_at__lte=now))
-        .filter(Q(ends_at__isnull=True) | Q(ends_at__gt=now))
-        .values_list("image_id", flat=True)
+        in_bodies |= image_ids(body)
+    return (
+        Q(Exists(live.filter(hero_image=OuterRef("pk"))))
+        | Q(Exists(AdSlot.objects.filter(_running_ads_q(), image=OuterRef("pk"))))
+        | Q(pk__in=in_bodies)
     )
-    return ids
 
 
 def images_of(user, queryset):
     """The photos of `queryset` (Image) that `user` may pick and list: all of them for
-    editors and publishers; for a journalist, their own uploads and public photos."""
+    editors and publishers; for a journalist, their own uploads and public photos
+    (`public_images_q`: one query more)."""
     if can_edit_any(user) or can_publish(user):
         return queryset
-    return queryset.filter(Q(uploaded_by=user) | Q(pk__in=public_image_ids()))
+    return queryset.filter(Q(uploaded_by=user) | public_images_q())
 
 
 def articles_to_link(user, queryset):
