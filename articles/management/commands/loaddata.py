@@ -10,7 +10,6 @@ publishes the few that lack a standfirst or a photo credit.
 """
 
 from django.core.management.commands.loaddata import Command as DjangoLoadData
-from django.db.models.signals import post_save
 from django.utils.translation import gettext as _
 
 from articles.models import Article
@@ -23,18 +22,16 @@ class Command(DjangoLoadData):
     )
 
     def loaddata(self, fixture_labels):
-        loaded = set()
+        self.loaded_articles = set()
+        super().loaddata(fixture_labels)
+        self.unpublish_failing(self.loaded_articles)
 
-        def article_loaded(sender, instance, raw=False, **kwargs):
-            if raw:
-                loaded.add(instance.pk)
-
-        post_save.connect(article_loaded, sender=Article, dispatch_uid="loaddata:checks")
-        try:
-            super().loaddata(fixture_labels)
-        finally:
-            post_save.disconnect(sender=Article, dispatch_uid="loaddata:checks")
-        self.unpublish_failing(loaded)
+    def save_obj(self, obj):
+        """Save one deserialized object (Django's), noting the articles."""
+        saved = super().save_obj(obj)
+        if saved and isinstance(obj.object, Article):
+            self.loaded_articles.add(obj.object.pk)
+        return saved
 
     def unpublish_failing(self, pks):
         """Turn the published articles among `pks` that fail the checks into drafts
