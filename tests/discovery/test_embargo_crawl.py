@@ -159,8 +159,8 @@ CASES = {
 
 
 def content_of(response):
+    # Reading a file to the end closes it, as a WSGI server would.
     body = b"".join(response.streaming_content) if response.streaming else response.content
-    response.close()
     return body.decode("utf-8", "replace")
 
 

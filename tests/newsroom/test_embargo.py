@@ -23,9 +23,11 @@ def photo_paths(image):
 
 
 def get(client, path):
-    """The answer to a GET, its file closed."""
+    """The answer to a GET, its file read to the end (which closes it, as a WSGI
+    server would)."""
     response = client.get(path)
-    response.close()
+    if response.streaming:
+        b"".join(response.streaming_content)
     return response
 
 
