@@ -227,3 +227,8 @@ def test_pickers_and_autocompletes_offer_only_what_the_journalist_may_see(
     assert dialog["results"] == []
     library = client.get(reverse("admin:articles_image_changelist")).text
     assert "Photo secrète" not in library
+    tags = client.get(reverse("admin:taggit_tag_changelist"))
+    assert tags.status_code == 200
+    assert "Étiquette secrète" not in tags.text
+    client.force_login(others["draft"].owner)
+    assert "Étiquette secrète" in client.get(reverse("admin:taggit_tag_changelist")).text
