@@ -11,6 +11,7 @@ Where the files are: an original under `images/…` (its Image row is found by f
 a rendition or crop under `renditions/<image id>/…` (articles.media.renditions).
 """
 
+import posixpath
 import re
 
 from django.http import Http404
@@ -54,6 +55,10 @@ def media_file(request, path):
     may see it: public photos to everyone, photos under embargo to those who may see
     them before (`publishing.can_see_image`), never stored by a shared cache. Http404
     otherwise, and for a file no photo owns."""
+    # The path the file is found at is the one checked: `a/../b` would be checked as a
+    # photo and serve another.
+    if posixpath.normpath(path) != path:
+        raise Http404
     pk, public = lookup(request, path)
     if pk is None:
         raise Http404

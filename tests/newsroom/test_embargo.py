@@ -98,6 +98,14 @@ def test_a_photo_in_a_live_body_is_public_and_a_library_photo_is_not(client, edi
     assert statuses(client, photo_paths(in_gallery)) == {200}
     assert statuses(client, photo_paths(unused)) == {404}
     assert get(client, f"/media/renditions/{unused.pk + 5000}/w320.jpg").status_code == 404
+    # A public photo's folder is no way to another's file.
+    secret = photo_paths(unused)[-1].removeprefix("/media/")
+    for detour in (
+        f"/media/renditions/{in_body.pk}/../../{secret}",
+        f"/media/renditions/{in_body.pk}/%2e%2e/%2e%2e/{secret}",
+        f"/media/renditions/{in_body.pk}/./../../{secret}",
+    ):
+        assert get(client, detour).status_code == 404, detour
 
 
 # --- Tags and authors --------------------------------------------------------------------
