@@ -5,7 +5,7 @@ Until then `/media/…` answers 404 to anyone who may not preview such an articl
 as for a file that does not exist, so a sequential rendition address tells nothing. The
 answer for a path is kept in this process while the page cache's generation stays
 (publishing, unpublishing, a scheduled time reached and every content write start a new
-one), so readers' photos cost no query after the first.
+one), ANSWER_SECONDS at most, so readers' photos cost no query after the first.
 
 Where the files are: an original under `images/…` (its Image row is found by file name),
 a rendition or crop under `renditions/<image id>/…` (articles.media.renditions).
@@ -13,6 +13,7 @@ a rendition or crop under `renditions/<image id>/…` (articles.media.renditions
 
 import posixpath
 import re
+import time
 
 from django.http import Http404
 from django.utils.cache import add_never_cache_headers
@@ -24,8 +25,13 @@ from newsportal.pagecache import LocalPages, generation_token
 
 _RENDITION = re.compile(r"^renditions/(?P<pk>[0-9]{1,10})/")
 
-# {path: (generation, image id or None, public)} for the most recently served paths.
+# {path: (generation, expiry (a timestamp), image id or None, public)} for the most
+# recently served paths.
 _answers = LocalPages(size=4096)
+# An answer is kept this long at most (seconds), even in one generation: a generation
+# that does not know the next scheduled publication (after the cache was emptied, say)
+# would otherwise keep a scheduled article's photo 404 after it goes live.
+ANSWER_SECONDS = 60
 
 
 def image_id_for_path(path):
@@ -41,12 +47,13 @@ def image_id_for_path(path):
 def lookup(request, path):
     """(image id or None, public) for a media `path`, kept per page-cache generation."""
     token = generation_token(request)
+    now = time.time()
     kept = _answers.get(path)
-    if kept is not None and kept[0] == token:
-        return kept[1], kept[2]
+    if kept is not None and kept[0] == token and kept[1] > now:
+        return kept[2], kept[3]
     pk = image_id_for_path(path)
     public = pk is not None and publishing.is_public_image(pk)
-    _answers.put(path, (token, pk, public))
+    _answers.put(path, (token, now + ANSWER_SECONDS, pk, public))
     return pk, public
 
 

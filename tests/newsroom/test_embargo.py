@@ -3,6 +3,7 @@ renditions, its tags and its authors' pages, and, in the admin, no choice field 
 or accepts what its user may not see."""
 
 import pytest
+import time_machine
 from django.urls import reverse
 
 from articles.models import Article
@@ -83,7 +84,11 @@ def test_a_scheduled_article_keeps_its_photo_under_embargo(client, scoop, editor
     from django.utils import timezone
 
     publishing.publish(scoop, editor, at=timezone.now() + timedelta(hours=3))
-    assert statuses(client, photo_paths(scoop.hero_image)) == {404}
+    paths = photo_paths(scoop.hero_image)
+    assert statuses(client, paths) == {404}
+    # Its time comes: the photo is public with the article, with no write in between.
+    with time_machine.travel(scoop.published_at + timedelta(seconds=1)):
+        assert statuses(client, paths) == {200}
 
 
 def test_a_photo_in_a_live_body_is_public_and_a_library_photo_is_not(client, editor):
