@@ -10,7 +10,6 @@ from django.utils.functional import SimpleLazyObject
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.generic import DetailView, ListView, TemplateView
-from taggit.models import Tag
 
 from articles import caching
 from articles.caching import article_page_valid_until, comment_scope
@@ -22,7 +21,7 @@ from articles.discovery.frontpage import (
     pinned_in,
 )
 from articles.discovery.home import section_blocks
-from articles.discovery.labels import tags_and_authors
+from articles.discovery.labels import published_authors, published_tags, tags_and_authors
 from articles.discovery.pagination import CURSOR_PARAMETER, CappedPaginator, KeysetPage, cursor_for
 from articles.discovery.readership import count_read, most_read
 from articles.discovery.redirects import old_address, redirect_old_address
@@ -34,7 +33,6 @@ from articles.models import (
     AdSlot,
     Article,
     ArticleSlugRedirect,
-    Author,
     AuthorSlugRedirect,
     Correction,
     SectionRedirect,
@@ -193,7 +191,9 @@ class TagView(ArticleListView):
     template_name = "articles/tag.html"
 
     def get(self, request, *args, **kwargs):
-        self.tag = Tag.objects.filter(slug=kwargs["slug"]).first()
+        # A tag no live article has (only drafts, say) has no page: 404 like an unknown
+        # tag, so that its name shows nowhere before its article is published.
+        self.tag = published_tags().filter(slug=kwargs["slug"]).first()
         if self.tag is None:
             return redirect_old_address(request, old_address(TagSlugRedirect, kwargs["slug"]))
         return super().get(request, *args, **kwargs)
@@ -209,7 +209,8 @@ class AuthorView(ArticleListView):
     template_name = "articles/author.html"
 
     def get(self, request, *args, **kwargs):
-        self.author = Author.objects.filter(slug=kwargs["slug"]).first()
+        # An author with no live article has no page either (as an unknown author).
+        self.author = published_authors().filter(slug=kwargs["slug"]).first()
         if self.author is None:
             return redirect_old_address(request, old_address(AuthorSlugRedirect, kwargs["slug"]))
         return super().get(request, *args, **kwargs)

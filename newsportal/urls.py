@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 from django.views.i18n import JavaScriptCatalog
 
 from articles.discovery import sitemaps
+from articles.media import embargo
 
 from . import views
 
@@ -37,11 +38,14 @@ urlpatterns += i18n_patterns(
     path("", include("articles.urls")),
     prefix_default_language=False,
 )
-# Uploaded photos (images only, nosniff, sandboxed: docs/security.md); a MEDIA_URL on
+# Uploaded photos (images only, nosniff, sandboxed: docs/security.md), each one 404
+# until an article readers see shows it (articles.media.embargo); a MEDIA_URL on
 # another host (object storage, a CDN) is served there.
 if settings.SERVE_MEDIA and settings.MEDIA_URL.startswith("/"):
     urlpatterns += [
-        re_path(rf"^{settings.MEDIA_URL.strip('/')}/(?P<path>.+)$", views.media_file, name="media")
+        re_path(
+            rf"^{settings.MEDIA_URL.strip('/')}/(?P<path>.+)$", embargo.media_file, name="media"
+        )
     ]
 if settings.BENCHMARK_FLOOR:
     # `make bench` only: the cost of Django itself, to compare pages with.

@@ -33,6 +33,7 @@ from articles.models import (
     ArticleSlugRedirect,
     Author,
     Correction,
+    Image,
     scheduled_q,
 )
 from articles.newsroom import publishing
@@ -214,6 +215,46 @@ class ArticleAdmin(
             if obj is not None and obj.status == Article.Status.PUBLISHED
             else {"slug": ["title"]}
         )
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        """The form, its choices narrowed to what `request.user` may see: related
+        articles (`publishing.articles_to_link`), the hero image
+        (`publishing.images_of`, plus the article's own), the suggested tags (those of
+        articles the user may link to). A crafted POST with another id is a form error;
+        the body's photos are checked by the form (`ArticleAdminForm.clean_body`)."""
+        form = super().get_form(request, obj, change=change, **kwargs)
+        user = request.user
+        fields = form.base_fields
+        form.user = user
+        if "hero_image" in fields:
+            images = publishing.images_of(user, Image.objects.all())
+            if obj is not None and obj.hero_image_id:
+                images = images | Image.objects.filter(pk=obj.hero_image_id)
+            fields["hero_image"].queryset = images
+        if "related_articles" in fields:
+            fields["related_articles"].queryset = publishing.articles_to_link(
+                user, Article.objects.all()
+            )
+        if "tags" in fields and not publishing.can_edit_any(user):
+            fields["tags"].widget.tag_articles = publishing.articles_to_link(
+                user, Article.objects.all()
+            )
+        return form
+
+    def save_related(self, request, form, formsets, change):
+        # Related articles the user may not see (an editor's pick of a scheduled
+        # story, say) are neither shown nor dropped by their save.
+        article = form.instance
+        hidden = []
+        if change and "related_articles" in form.cleaned_data:
+            hidden = list(
+                article.related_articles.exclude(
+                    pk__in=publishing.articles_to_link(request.user, Article.objects.all())
+                )
+            )
+        super().save_related(request, form, formsets, change)
+        if hidden:
+            article.related_articles.add(*hidden)
 
     def formfield_for_dbfield(self, db_field, request, **kwargs):
         field = super().formfield_for_dbfield(db_field, request, **kwargs)

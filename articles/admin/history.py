@@ -59,13 +59,40 @@ class ArticleHistoryMixin:
             pk=version_id,
         )
         if request.method == "POST":
-            holder = restore_version(article, version, request.user)
+            try:
+                holder = restore_version(article, version, request.user)
+            except publishing.PublishingBlocked as blocked:
+                self.message_user(
+                    request,
+                    _(
+                        "The version of %(time)s was not restored: the article is "
+                        "published and that version fails the pre-publish checks. "
+                        "%(problems)s"
+                    )
+                    % {
+                        "time": localize(timezone.localtime(version.revision.date_created)),
+                        "problems": " ".join(blocked.problems),
+                    },
+                    messages.ERROR,
+                )
+                return redirect(request.get_full_path())
             self.message_user(
                 request,
                 _("The version of %(time)s was restored.")
                 % {"time": localize(timezone.localtime(version.revision.date_created))},
                 messages.SUCCESS,
             )
+            wanted = version.field_dict.get("slug")
+            if holder is None and wanted and wanted != article.slug:
+                self.message_user(
+                    request,
+                    _(
+                        "The article is published: it keeps its address “%(slug)s” "
+                        "instead of that version's “%(wanted)s”."
+                    )
+                    % {"slug": article.slug, "wanted": wanted},
+                    messages.WARNING,
+                )
             if holder is not None:
                 self.message_user(
                     request,

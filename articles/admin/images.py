@@ -183,7 +183,10 @@ class ImageAdmin(NewsroomAdminMixin, admin.ModelAdmin):
         css = {"all": ["css/photo-admin.css"]}
 
     def get_queryset(self, request):
-        return with_usage_count(super().get_queryset(request))
+        # A journalist's library, pickers and photo dialog: their own uploads and public
+        # photos, never another's photo under embargo (publishing.images_of).
+        queryset = publishing.images_of(request.user, super().get_queryset(request))
+        return with_usage_count(queryset)
 
     def get_urls(self):
         # The pickers' search (hero image, ad image) and the body editor's photo dialog.

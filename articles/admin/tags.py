@@ -2,16 +2,19 @@
 
 from django import forms
 from django.contrib import admin
+from django.db.models import Q
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from taggit.admin import TagAdmin as TaggitTagAdmin
 from taggit.models import Tag
 
 from articles.admin.common import NewsroomAdminMixin, OldAddressAdmin, SlugNoticeMixin
-from articles.content.tagging import clean_tag_name, existing_tag
+from articles.content.tagging import article_tag_items, clean_tag_name, existing_tag
 from articles.models import (
+    Article,
     TagSlugRedirect,
 )
+from articles.newsroom import publishing
 from newsportal.textinput import CharField as PolicyCharField
 
 
@@ -77,3 +80,15 @@ class TagAdmin(NewsroomAdminMixin, SlugNoticeMixin, TaggitTagAdmin):
     }
 
     form = TagAdminForm
+
+    def get_queryset(self, request):
+        # A journalist lists the tags of the articles they may see (live ones and their
+        # own) and tags no article has yet: never a tag only another's draft has.
+        queryset = super().get_queryset(request)
+        if publishing.can_edit_any(request.user):
+            return queryset
+        seen = publishing.articles_to_link(request.user, Article.objects.all())
+        return queryset.filter(
+            Q(pk__in=article_tag_items().filter(object_id__in=seen.values("pk")).values("tag_id"))
+            | ~Q(pk__in=article_tag_items().values("tag_id"))
+        )

@@ -17,9 +17,9 @@ from django.urls import reverse
 from django.utils.feedgenerator import Atom1Feed, Enclosure, Rss201rev2Feed
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from taggit.models import Tag
 
 from articles.content.tagging import article_tag_items
+from articles.discovery.labels import published_authors, published_tags
 from articles.discovery.metadata import hero_rendition
 from articles.discovery.redirects import old_address, redirect_old_address
 from articles.discovery.sections import section_tree
@@ -198,7 +198,8 @@ class TagFeed(OneObjectFeed):
     about = gettext_lazy("The latest articles tagged %(name)s on %(site)s.")
 
     def get_object(self, request, slug):
-        return get_object_or_404(Tag, slug=slug)
+        # As the tag's page: no feed for a tag no live article has.
+        return get_object_or_404(published_tags(), slug=slug)
 
     def articles(self, obj):
         return Article.objects.published().filter(tags=obj)
@@ -208,7 +209,7 @@ class AuthorFeed(OneObjectFeed):
     about = gettext_lazy("The latest articles by %(name)s on %(site)s.")
 
     def get_object(self, request, slug):
-        return get_object_or_404(Author, slug=slug)
+        return get_object_or_404(published_authors(), slug=slug)
 
     def articles(self, obj):
         return Article.objects.published().filter(authors=obj)

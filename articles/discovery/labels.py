@@ -12,7 +12,7 @@ go into the text; the article's id is a parameter.
 from django.db import connection
 from taggit.models import Tag, TaggedItem
 
-from articles.content.tagging import ARTICLE_CONTENT_TYPE
+from articles.content.tagging import ARTICLE_CONTENT_TYPE, article_tag_items
 from articles.models import Article, Author
 
 
@@ -43,3 +43,20 @@ def tags_and_authors(article):
         sorted(found["tag"], key=lambda tag: tag.name.lower()),
         sorted(found["author"], key=lambda author: author.name.lower()),
     )
+
+
+def published_tags():
+    """The tags of at least one article readers see (`Article.objects.published()`), a
+    queryset of Tag: the only tags with a page, a feed and a sitemap entry. A tag typed
+    on a draft shows nowhere until its article goes live."""
+    return Tag.objects.filter(
+        pk__in=article_tag_items()
+        .filter(object_id__in=Article.objects.published().values("pk"))
+        .values("tag_id")
+    )
+
+
+def published_authors():
+    """The authors who sign at least one article readers see, a queryset of Author: the
+    only authors with a page, a feed and a sitemap entry."""
+    return Author.objects.filter(pk__in=Article.objects.published().values("authors"))

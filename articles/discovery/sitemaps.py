@@ -18,11 +18,10 @@ from django.http import HttpResponse
 from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils import timezone, translation
-from taggit.models import Tag
 
-from articles.content.tagging import article_tag_items
+from articles.discovery.labels import published_authors, published_tags
 from articles.discovery.sections import section_tree
-from articles.models import Article, Author, live_corrections
+from articles.models import Article, live_corrections
 from newsportal.pagecache import shared
 from newsportal.siteurl import site_scheme, site_url
 from newsportal.textinput import xml_text
@@ -99,24 +98,14 @@ class TagSitemap(PublicSitemap):
     priority = 0.3
 
     def items(self):
-        return (
-            Tag.objects.filter(
-                pk__in=article_tag_items()
-                .filter(object_id__in=Article.objects.published().values("pk"))
-                .values("tag_id")
-            )
-            .exclude(slug="")
-            .order_by("slug")
-        )
+        return published_tags().exclude(slug="").order_by("slug")
 
 
 class AuthorSitemap(PublicSitemap):
     priority = 0.3
 
     def items(self):
-        return Author.objects.filter(pk__in=Article.objects.published().values("authors")).order_by(
-            "slug"
-        )
+        return published_authors().order_by("slug")
 
 
 class PageSitemap(PublicSitemap):

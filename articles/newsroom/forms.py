@@ -9,15 +9,20 @@ from django.db.models import Count
 from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext_lazy
 from reversion.models import Version
 from taggit.forms import TagWidget
 from taggit.models import Tag
 
+from articles.content.tagging import article_tag_items
+from articles.media.body import image_ids
 from articles.media.images import validate_and_reencode
 from articles.models import Article, Image
 from articles.newsroom import drafting
 from articles.newsroom.publishing import (
     REASON_REQUIRED,
+    articles_using_image,
+    images_of,
     looks_like_file_name,
     publication_problems,
 )
@@ -39,6 +44,9 @@ class TagSuggestWidget(TagWidget):
     """The comma-separated tags input, with the newsroom's most used tags suggested."""
 
     suggestions = 500
+    # The articles whose tags are suggested (a queryset of Article); None: every tag.
+    # The admin narrows it for journalists: never a tag only other people's drafts have.
+    tag_articles = None
 
     class Media:
         js = ["js/tag-suggest.js"]
@@ -46,8 +54,15 @@ class TagSuggestWidget(TagWidget):
     def render(self, name, value, attrs=None, renderer=None):
         list_id = f"{(attrs or {}).get('id', name)}-suggestions"
         attrs = {**(attrs or {}), "list": list_id, "data-tag-suggest": "", "autocomplete": "off"}
+        tags = Tag.objects.all()
+        if self.tag_articles is not None:
+            tags = tags.filter(
+                pk__in=article_tag_items()
+                .filter(object_id__in=self.tag_articles.values("pk"))
+                .values("tag_id")
+            )
         names = (
-            Tag.objects.annotate(uses=Count("taggit_taggeditem_items"))
+            tags.annotate(uses=Count("taggit_taggeditem_items"))
             .order_by("-uses", "name")
             .values_list("name", flat=True)[: self.suggestions]
         )
@@ -116,6 +131,32 @@ class ArticleAdminForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         if self.instance.pk:
             self.initial["loaded_version"] = latest_version_id(self.instance) or ""
+
+    # Who fills the form (the admin's get_form sets it): the body's photos are checked
+    # against what they may see.
+    user = None
+
+    def clean_body(self):
+        """The body's new photos are photos the user may pick (`publishing.images_of`):
+        an id typed into the stored markup is no way to another journalist's
+        embargoed photo. Photos the article already shows stay."""
+        body = self.cleaned_data.get("body", "")
+        if self.user is None:
+            return body
+        ids = image_ids(body) - image_ids(self.instance.body if self.instance.pk else "")
+        if not ids:
+            return body
+        allowed = set(
+            images_of(self.user, Image.objects.filter(pk__in=ids)).values_list("pk", flat=True)
+        )
+        refused = {i for i in ids - allowed if Image.objects.filter(pk=i).exists()}
+        if refused:
+            raise forms.ValidationError(
+                _("The body shows a photo you may not use (number %(ids)s)."),
+                code="photo_not_allowed",
+                params={"ids": ", ".join(str(i) for i in sorted(refused))},
+            )
+        return body
 
     def clean_loaded_version(self):
         return self.cleaned_data.get("loaded_version", "")
@@ -243,3 +284,45 @@ class ImageAdminForm(forms.ModelForm):
         if isinstance(upload, UploadedFile):
             return validate_and_reencode(upload)
         return upload
+
+    def clean(self):
+        """A photo that published articles show (live or scheduled, as hero image or in
+        the body) keeps its alternative text and credit: the pre-publish checks of those
+        articles must still hold (`publishing.publication_problems`)."""
+        cleaned_data = super().clean()
+        if not self.instance.pk:
+            return cleaned_data
+        emptied = [
+            name
+            for name in ("alt_text", "credit")
+            if name in cleaned_data and not (cleaned_data[name] or "").strip()
+        ]
+        if not emptied:
+            return cleaned_data
+        count = (
+            articles_using_image(self.instance.pk).filter(status=Article.Status.PUBLISHED).count()
+        )
+        if not count:
+            return cleaned_data
+        messages = {
+            "alt_text": ngettext_lazy(
+                "%(count)d published article (live or scheduled) shows this photo: it "
+                "must keep its alternative text.",
+                "%(count)d published articles (live or scheduled) show this photo: it "
+                "must keep its alternative text.",
+                "count",
+            ),
+            "credit": ngettext_lazy(
+                "%(count)d published article (live or scheduled) shows this photo: it "
+                "must keep its credit.",
+                "%(count)d published articles (live or scheduled) show this photo: it "
+                "must keep its credit.",
+                "count",
+            ),
+        }
+        for name in emptied:
+            self.add_error(
+                name,
+                forms.ValidationError(messages[name], code="in_use", params={"count": count}),
+            )
+        return cleaned_data

@@ -26,7 +26,7 @@ from django.utils.html import strip_tags
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from articles.models import Article
+from articles.models import Article, live_q
 from newsportal.textinput import clean_text, is_blank
 
 PUBLISH_PERMISSION = "articles.publish_article"
@@ -141,14 +141,108 @@ def looks_like_file_name(text):
 
 
 def can_change_image(user, image):
-    """Editors change any photo; a journalist their own uploads, until one goes out."""
+    """Editors change any photo; a journalist their own uploads, until an article using
+    one (as its hero image or in its body) goes out, live or scheduled."""
     if not user.has_perm("articles.change_image"):
         return False
     if can_edit_any(user):
         return True
     if image.uploaded_by_id != user.pk:
         return False
-    return not Article.objects.filter(hero_image=image, status=Article.Status.PUBLISHED).exists()
+    return not articles_using_image(image.pk).filter(status=Article.Status.PUBLISHED).exists()
+
+
+# Photos and embargo ----------------------------------------------------------------
+
+
+def body_image_q(image_id):
+    """A Q on Article: the body shows photo `image_id` (an int), alone
+    (`data-image="12"`) or in a gallery (`data-gallery="11,12"`), as the stored,
+    sanitized body writes them (articles.media.body)."""
+    image_id = int(image_id)
+    pattern = rf'data-(image|gallery)="([0-9]+,)*{image_id}(,[0-9]+)*"'
+    return Q(body__contains=str(image_id), body__regex=pattern)
+
+
+def articles_using_image(image_id):
+    """Every article (any status) showing photo `image_id` as its hero image or in its
+    body, as a queryset of Article."""
+    return Article._base_manager.filter(Q(hero_image_id=image_id) | body_image_q(image_id))
+
+
+def live_uses(image_id):
+    """How many articles readers see now (`live_q`) show photo `image_id` (an int)."""
+    return articles_using_image(image_id).filter(live_q()).count()
+
+
+def _running_ads_q(at=None):
+    """A Q on AdSlot: active, started and not ended at `at` (now by default)."""
+    at = at or timezone.now()
+    return (
+        Q(is_active=True)
+        & (Q(starts_at__isnull=True) | Q(starts_at__lte=at))
+        & (Q(ends_at__isnull=True) | Q(ends_at__gt=at))
+    )
+
+
+def is_public_image(image_id):
+    """Whether readers may see photo `image_id` (an int) and its renditions: an article
+    they see shows it (hero image or body), or a running ad slot does. A photo only in
+    the media library, or only in drafts, articles in review or scheduled articles, is
+    under embargo: only those who may preview such an article see it
+    (`can_see_image`). Two queries at most."""
+    from articles.models import AdSlot
+
+    if articles_using_image(image_id).filter(live_q()).exists():
+        return True
+    return AdSlot.objects.filter(_running_ads_q(), image_id=image_id).exists()
+
+
+def can_see_image(user, image):
+    """Whether `user` may see photo `image` (an Image) before it is public: editors and
+    publishers, its uploader, and whoever may preview an article showing it
+    (`can_preview`). Public photos are for everyone (`is_public_image`)."""
+    if not user.is_authenticated:
+        return False
+    if can_edit_any(user) or can_publish(user) or image.uploaded_by_id == user.pk:
+        return True
+    return articles_of(user, articles_using_image(image.pk)).exists()
+
+
+def public_images_q():
+    """A Q on Image: the public photos (`is_public_image`), in one query (the ids of
+    the photos in live articles' bodies); the hero images of live articles and the
+    images of running ad slots are subqueries of the caller's."""
+    from articles.media.body import image_ids
+    from articles.models import AdSlot
+
+    live = Article._base_manager.filter(live_q())
+    in_bodies = set()
+    for body in live.filter(body__contains="data-").values_list("body", flat=True).iterator():
+        in_bodies |= image_ids(body)
+    return (
+        Q(Exists(live.filter(hero_image=OuterRef("pk"))))
+        | Q(Exists(AdSlot.objects.filter(_running_ads_q(), image=OuterRef("pk"))))
+        | Q(pk__in=in_bodies)
+    )
+
+
+def images_of(user, queryset):
+    """The photos of `queryset` (Image) that `user` may pick and list: all of them for
+    editors and publishers; for a journalist, their own uploads and public photos
+    (`public_images_q`: one query more)."""
+    if can_edit_any(user) or can_publish(user):
+        return queryset
+    return queryset.filter(Q(uploaded_by=user) | public_images_q())
+
+
+def articles_to_link(user, queryset):
+    """The articles of `queryset` that `user` may choose as related articles: all for
+    editors; for a journalist, live articles and their own (`articles_of`): never the
+    titles of other people's drafts, articles in review or scheduled articles."""
+    if can_edit_any(user):
+        return queryset
+    return queryset.filter(Q(live_q()) | Q(pk__in=articles_of(user, Article._base_manager.all())))
 
 
 # French puts a no-break space (U+00A0, or the narrow U+202F) before : ; ! ? and inside

@@ -3,6 +3,7 @@
 Versions are django-reversion's; the admin's history, compare and restore screens call
 these, and so can a command or a test."""
 
+import copy
 import difflib
 
 from django.db import transaction
@@ -88,6 +89,11 @@ def restore_version(article, version, user):
     Returns None, or the object (an Article) that now holds the version's slug, as its
     slug or as an old slug that redirects to it: the article then keeps its current
     slug (an address is never taken from another story) and the caller tells the editor.
+
+    A published article (live or scheduled) keeps its address whatever the version's
+    slug (readers' links and search engines know it), and the restored content must
+    pass the pre-publish checks (`publishing.publication_problems`): otherwise
+    PublishingBlocked is raised and nothing changes.
     """
     stored = version.field_dict
     holder = None
@@ -95,33 +101,42 @@ def restore_version(article, version, user):
     if wanted and wanted != article.slug:
         holder = Article._base_manager.filter(slug=wanted).exclude(pk=article.pk).first()
         holder = holder or redirect_holder(Article, wanted, exclude_pk=article.pk)
-        if holder is not None:
+        if holder is not None or article.status == Article.Status.PUBLISHED:
             stored = {**stored, "slug": article.slug}
+    values, many = {}, {}
+    for name in RESTORED_FIELDS:
+        field = Article._meta.get_field(name)
+        if field.attname not in stored:
+            continue
+        value = stored[field.attname]
+        if field.many_to_many:
+            many[name] = field.related_model._default_manager.filter(pk__in=value)
+        elif field.is_relation:
+            exists = (
+                value is not None and field.related_model._default_manager.filter(pk=value).exists()
+            )
+            if exists or field.null:
+                values[field.attname] = value if exists else None
+            # else: a required link (the section) the version lacks or that is gone
+            # stays as it is now, rather than a database error.
+        else:
+            values[field.attname] = value
+    if article.status == Article.Status.PUBLISHED:
+        probe = copy.copy(article)
+        for attname, value in values.items():
+            setattr(probe, attname, value)
+        probe._state.fields_cache = {}
+        problems = publishing.publication_problems(probe)
+        if problems:
+            raise publishing.PublishingBlocked(problems)
     with transaction.atomic(), create_revision():
         set_user(user)
         set_comment(
             _("Restored the version of %(time)s.")
             % {"time": localize(timezone.localtime(version.revision.date_created))}
         )
-        many = {}
-        for name in RESTORED_FIELDS:
-            field = Article._meta.get_field(name)
-            if field.attname not in stored:
-                continue
-            value = stored[field.attname]
-            if field.many_to_many:
-                many[name] = field.related_model._default_manager.filter(pk__in=value)
-            elif field.is_relation:
-                exists = (
-                    value is not None
-                    and field.related_model._default_manager.filter(pk=value).exists()
-                )
-                if exists or field.null:
-                    setattr(article, field.attname, value if exists else None)
-                # else: a required link (the section) the version lacks or that is gone
-                # stays as it is now, rather than a database error.
-            else:
-                setattr(article, field.attname, value)
+        for attname, value in values.items():
+            setattr(article, attname, value)
         publishing.record_edit(article, RESTORED_FIELDS)
         article.save()
         for name, objects in many.items():

@@ -117,8 +117,11 @@ def test_journalist_puts_two_photos_an_embed_and_a_gallery_in_a_story(
     artifacts,
 ):
     journalist, _editor, section = newsroom
-    ImageFactory(alt_text="Le marché Dantokpa au petit matin", credit="Rédaction")
-    ImageFactory(alt_text="Un pêcheur sur la lagune", credit="Agence")
+    # Her own uploads: a journalist's library is her photos and the public ones.
+    ImageFactory(
+        alt_text="Le marché Dantokpa au petit matin", credit="Rédaction", uploaded_by=journalist
+    )
+    ImageFactory(alt_text="Un pêcheur sur la lagune", credit="Agence", uploaded_by=journalist)
     page = desk
     log_in(page, "awa")
     page.goto("/admin/articles/article/add/")

@@ -47,11 +47,12 @@ import altcha
 import pytest
 from django.conf import settings
 from django.db import connection
+from django.utils import timezone
 
 from articles.models import Article
 from comments.models import Comment
 from comments.scoring import sign_render_time
-from tests.factories import ArticleFactory, CommentFactory, SectionFactory
+from tests.factories import ArticleFactory, CommentFactory, ImageFactory, SectionFactory
 from tests.reliability.postgres import free_port, wait_for_http
 from tools import nginx_recipe
 
@@ -117,7 +118,7 @@ class Reader:
             text = raw
             if response.headers.get("Content-Encoding") == "gzip":
                 text = gzip.decompress(raw)
-            return Answer(response.status, response.headers, text.decode(), raw)
+            return Answer(response.status, response.headers, text.decode(errors="replace"), raw)
 
     def keep_cookies(self, lines):
         for line in lines:
@@ -390,3 +391,27 @@ def test_changes_reach_every_reader_within_the_micro_cache_lifetime(edge):
         assert "Un avis attendu par la rédaction" in someone.get(discussed.get_absolute_url()).body
         assert someone.get(withdrawn.get_absolute_url()).status == 404
         assert "Un article bientôt retiré" not in someone.get("/").body
+
+
+def test_a_photo_under_embargo_is_404_through_nginx_until_its_article_is_published(edge, settings):
+    # The test's uploads land where gunicorn reads them.
+    settings.MEDIA_ROOT = edge.tmp / "media"
+    photo = ImageFactory(alt_text="Le pont neuf", credit="AFP")
+    article = ArticleFactory(hero_image=photo, status=Article.Status.DRAFT, published_at=None)
+    for folder, _, files in os.walk(edge.tmp / "media"):
+        os.chmod(folder, 0o755)  # noqa: S103  (as the static files: readable by the app)
+        for name in files:
+            os.chmod(os.path.join(folder, name), 0o644)
+    paths = [photo.file.url, photo.renditions[0]["url_jpeg"], photo.renditions[-1]["url_webp"]]
+    reader = edge.reader()
+    for path in paths:
+        assert reader.get(path).status == 404, path
+        assert reader.get(path).status == 404, path  # nor kept by nginx
+
+    article.status = Article.Status.PUBLISHED
+    article.published_at = timezone.now()
+    article.save()
+    for path in paths:
+        answer = reader.get(path)
+        assert answer.status == 200, path
+        assert answer.raw[:4] in (b"\x89PNG", b"RIFF") or answer.raw[:2] == b"\xff\xd8", path

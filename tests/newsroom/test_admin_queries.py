@@ -49,8 +49,13 @@ def add_sections(n, owner, section):
 
 
 def add_images(n, owner, section):
-    for _ in range(n):
-        ImageFactory(uploaded_by=UserFactory())
+    # The journalist's own uploads (the photos of others under embargo are not in
+    # their list), and public ones of other uploaders.
+    for i in range(n):
+        if i % 2:
+            ImageFactory(uploaded_by=owner)
+        else:
+            ArticleFactory(section=section, hero_image=ImageFactory(uploaded_by=UserFactory()))
 
 
 def add_authors(n, owner, section):
@@ -67,7 +72,9 @@ CHANGELISTS = {
     # name: (URL name, rows maker, budget)
     "articles": ("admin:articles_article_changelist", add_articles, 13),
     "sections": ("admin:articles_section_changelist", add_sections, 7),
-    "images": ("admin:articles_image_changelist", add_images, 7),
+    # A journalist's photos: their own and the public ones (one query reads the ids of
+    # the photos in live articles' bodies).
+    "images": ("admin:articles_image_changelist", add_images, 8),
     "authors": ("admin:articles_author_changelist", add_authors, 7),
     "tags": ("admin:taggit_tag_changelist", add_tags, 7),
 }

@@ -192,7 +192,7 @@ def test_the_picker_costs_the_same_queries_for_3_photos_or_20(client, journalist
     counts = []
     for total in (3, 20):
         while Image.objects.count() < total:
-            ImageFactory()
+            ImageFactory(uploaded_by=journalist)
         with CaptureQueriesContext(connection) as queries:
             results = picker(client).json()["results"]
         assert len(results) == total and all(r["thumbnail"] for r in results)

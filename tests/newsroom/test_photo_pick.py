@@ -8,10 +8,21 @@ URL = "/admin/articles/image/pick/"
 
 
 @pytest.fixture
-def library(db):
+def library(journalist):
+    # The journalist's own uploads: a journalist's dialog lists those and public photos.
     return [
-        ImageFactory(alt_text="Le marché Dantokpa", caption="Au petit matin", credit="Rédaction"),
-        ImageFactory(alt_text="Un pêcheur", caption="Sur la lagune", credit="Agence Bénin"),
+        ImageFactory(
+            alt_text="Le marché Dantokpa",
+            caption="Au petit matin",
+            credit="Rédaction",
+            uploaded_by=journalist,
+        ),
+        ImageFactory(
+            alt_text="Un pêcheur",
+            caption="Sur la lagune",
+            credit="Agence Bénin",
+            uploaded_by=journalist,
+        ),
     ]
 
 

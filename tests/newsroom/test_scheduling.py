@@ -27,6 +27,8 @@ def scheduled(db):
             title="Le port de Cotonou agrandi",
             section=section,
             tags=["port"],
+            # Signed too: an author with no live article has no page (the embargo).
+            authors=[author],
             published_at=GO_LIVE - timedelta(days=3),
         )
         article = ArticleFactory(

@@ -53,10 +53,23 @@ def test_restoring_a_slug_another_article_holds_keeps_the_current_one(
     assert other_page.context["article"] == Article.objects.get(pk=other.pk)
 
 
-def test_restoring_its_own_old_slug_takes_it_back(admin_client, renamed):
+def test_restoring_its_own_old_slug_takes_it_back_before_publication(admin_client, renamed):
+    Article.objects.filter(pk=renamed.pk).update(status=Article.Status.DRAFT)
     response = restore_oldest(admin_client, renamed)
     assert response.status_code == 200
     renamed.refresh_from_db()
     assert renamed.slug == "pluies"
     messages = [str(m) for m in response.context["messages"]]
     assert not any("mène désormais" in m for m in messages), messages
+
+
+def test_restoring_a_published_article_keeps_its_address(admin_client, client, renamed):
+    # Readers' links and search engines know the live address: a restore keeps it.
+    response = restore_oldest(admin_client, renamed)
+    assert response.status_code == 200
+    renamed.refresh_from_db()
+    assert renamed.title == "Pluies"
+    assert renamed.slug == "pluies-bilan"
+    messages = [str(m) for m in response.context["messages"]]
+    assert any("garde son adresse «\u00a0pluies-bilan\u00a0»" in m for m in messages), messages
+    assert client.get("/article/pluies-bilan/").status_code == 200

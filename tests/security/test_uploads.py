@@ -24,7 +24,7 @@ from django.urls import reverse
 from PIL import Image as PILImage
 
 from articles.models import Image, image_upload_to
-from tests.factories import ImageFactory, png_bytes
+from tests.factories import ArticleFactory, ImageFactory, png_bytes
 from tests.newsroom.test_images import encode, png_with_header_size
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -160,6 +160,7 @@ def test_admin_upload_named_dot_dot_lands_inside_media_root(client, media_root):
 @pytest.mark.django_db
 def test_uploaded_photos_are_served_as_inert_images(client):
     image = ImageFactory()
+    ArticleFactory(hero_image=image)  # live: the photo is public
     response = client.get(image.file.url)
     assert response.status_code == 200
     assert response["Content-Type"] == "image/png"
