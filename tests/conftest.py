@@ -88,3 +88,13 @@ def read_counts_just_written():
     from articles.discovery import readership
 
     readership._last_flush = time.monotonic()
+
+
+@pytest.fixture(scope="session")
+def s3_server():
+    """A real S3-compatible server (moto's) on 127.0.0.1 for the whole run: tools/s3_server.py.
+    Tests make their own bucket in it (`s3_server.create_bucket(name)`)."""
+    from tools.s3_server import S3Server
+
+    with S3Server() as server:
+        yield server
