@@ -1,9 +1,12 @@
 """What every newsroom admin shares: slug notices, read-only old addresses, French
 titles and history entries named by the fields' labels."""
 
+from datetime import datetime as datetime_type
+
 from django.contrib import admin, messages
-from django.core.exceptions import FieldDoesNotExist
-from django.utils import translation
+from django.core.exceptions import FieldDoesNotExist, ValidationError
+from django.db import models
+from django.utils import timezone, translation
 
 
 class SlugNoticeMixin:
@@ -27,6 +30,42 @@ def model_field_label(model, name):
         return str(getattr(field, "verbose_name", name))
 
 
+def valid_initial(model, initial):
+    """The add form's initial values taken from the query string (`?section=3`), keeping
+    only those the form can show: a dict like `initial`.
+
+    Django's admin hands every query parameter to the form as it is, and a foreign key,
+    a many-to-many list (« 1,2 ») or a date that is not one made the add form answer
+    500 (the widgets look the value up or call date methods on it). Here a relation
+    keeps the keys that pass the target field's own validation (type and range), a
+    date or time becomes the value it spells (aware, in the current time zone), and
+    anything else that is not one is dropped. Other parameters are left to the form.
+    """
+    cleaned = {}
+    for name, value in initial.items():
+        try:
+            field = model._meta.get_field(name)
+        except FieldDoesNotExist:
+            cleaned[name] = value
+            continue
+        try:
+            if field.many_to_many:
+                values = value if isinstance(value, list) else str(value).split(",")
+                cleaned[name] = [field.target_field.clean(v, None) for v in values]
+            elif field.many_to_one or field.one_to_one:
+                cleaned[name] = field.target_field.clean(value, None)
+            elif isinstance(field, models.DateField | models.TimeField):
+                parsed = field.to_python(value)
+                if isinstance(parsed, datetime_type) and timezone.is_naive(parsed):
+                    parsed = timezone.make_aware(parsed)
+                cleaned[name] = parsed
+            else:
+                cleaned[name] = value
+        except (ValidationError, TypeError, ValueError):
+            continue
+    return cleaned
+
+
 class NewsroomAdminMixin:
     """French-ready titles and history entries for a ModelAdmin.
 
@@ -43,6 +82,11 @@ class NewsroomAdminMixin:
     """
 
     titles = {}
+
+    def get_changeform_initial_data(self, request):
+        """Django's initial values from the query string, without those the add form
+        cannot show (`valid_initial`)."""
+        return valid_initial(self.model, super().get_changeform_initial_data(request))
 
     def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
         kind = "add" if add else "change" if self.has_change_permission(request, obj) else "view"

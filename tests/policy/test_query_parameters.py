@@ -110,3 +110,38 @@ def test_a_control_character_in_the_path_is_a_styled_404(admin_client, content, 
     response = admin_client.get(url)
     assert response.status_code == 404
     assert "Page introuvable" in response.text or "Page not found" in response.text
+
+
+# The admin's add form takes initial values from the query string (`?section=3`):
+# a value that is no row's key, nor a date, must give the empty field, not a 500.
+PREFILLED_ADD_FORMS = [
+    "/admin/articles/article/add/?section={v}",
+    "/admin/articles/article/add/?hero_image={v}&owner={v}",
+    "/admin/articles/article/add/?authors={v}&related_articles=1,{v}",
+    "/admin/articles/article/add/?published_at={v}",
+    "/admin/articles/adslot/add/?image={v}&starts_at={v}&ends_at={v}",
+    "/admin/articles/author/add/?user={v}",
+]
+
+
+@pytest.mark.parametrize("template", PREFILLED_ADD_FORMS)
+@pytest.mark.parametrize("value", [*HOSTILE, "x", "99999999999999999999999", "-1"])
+def test_admin_add_forms_ignore_initial_values_that_are_not_one(
+    admin_client, content, template, value
+):
+    response = admin_client.get(template.format(v=value))
+    assert response.status_code == 200
+
+
+def test_admin_add_forms_keep_initial_values_that_are_one(admin_client, content):
+    section = content.section
+    response = admin_client.get(
+        f"/admin/articles/article/add/?section={section.pk}&title=Brouillon"
+        "&published_at=2026-01-02%2010:30:00"
+    )
+    assert response.status_code == 200
+    form = response.context["adminform"].form
+    assert form.initial["section"] == section.pk
+    assert form.initial["title"] == "Brouillon"
+    assert f'<option value="{section.pk}" selected>' in response.text
+    assert 'value="02/01/2026"' in response.text or 'value="2026-01-02"' in response.text
