@@ -2,7 +2,12 @@
 included, give a page (an empty result at worst), never a 500. PostgreSQL is where NUL
 used to fail: it refuses it in any query."""
 
+import html
+import re
+from urllib.parse import parse_qsl, quote
+
 import pytest
+from django.urls import reverse
 
 from tests.factories import ArticleFactory, AuthorFactory, CommentFactory, SectionFactory
 
@@ -145,3 +150,42 @@ def test_admin_add_forms_keep_initial_values_that_are_one(admin_client, content)
     assert form.initial["title"] == "Brouillon"
     assert f'<option value="{section.pk}" selected>' in response.text
     assert 'value="02/01/2026"' in response.text or 'value="2026-01-02"' in response.text
+
+
+def _admins():
+    from django.contrib import admin
+
+    return sorted(admin.site._registry.items(), key=lambda item: item[0]._meta.label)
+
+
+@pytest.mark.parametrize(
+    "model_admin", [ma for _, ma in _admins()], ids=[m._meta.label for m, _ in _admins()]
+)
+def test_every_admin_list_answers_hostile_values_in_its_own_parameters(
+    admin_client, content, model_admin
+):
+    """Every registered admin, whatever it filters on: the parameters its list links
+    to (filters, sorting, pages, date hierarchy), Django's own, and its autocomplete
+    fields, each given NUL, a noncharacter, a line separator and a lone surrogate."""
+    opts = model_admin.model._meta
+    url = reverse(f"admin:{opts.app_label}_{opts.model_name}_changelist")
+    page = admin_client.get(url)
+    assert page.status_code == 200
+    names = {"q", "o", "p", "all", "e", "_popup", "_to_field", "_facets"}
+    for link in re.findall(r'href="\?([^"#]*)"', page.text):
+        names |= {name for name, _ in parse_qsl(html.unescape(link), keep_blank_values=True)}
+    if model_admin.list_filter:  # the filters' own parameters were found in the page
+        assert len(names) > 8, names
+    failures = []
+    for value in ("%00", "%EF%BF%BF", "%E2%80%A8", "%ED%A0%80"):
+        urls = [f"{url}?{quote(name)}={value}" for name in sorted(names)]
+        urls += [
+            f"/admin/autocomplete/?app_label={opts.app_label}&model_name={opts.model_name}"
+            f"&field_name={field}&term={value}&page={value}"
+            for field in model_admin.autocomplete_fields
+        ]
+        for address in urls:
+            status = admin_client.get(address).status_code
+            if status not in {200, 302, 400, 403, 404}:
+                failures.append((address, status))
+    assert not failures
