@@ -67,8 +67,9 @@ class PublicationFilter(admin.SimpleListFilter):
 @admin.register(Article)
 class ArticleAdmin(
     DraftingAdminMixin,
-    NewsroomAdminMixin,
+    # Before NewsroomAdminMixin: its photo picker wins over the plain autocomplete.
     PhotoPickerMixin,
+    NewsroomAdminMixin,
     SlugNoticeMixin,
     ArticleHistoryMixin,
     VersionAdmin,

@@ -3,7 +3,9 @@ titles and history entries named by the fields' labels."""
 
 from datetime import datetime as datetime_type
 
+from django import forms
 from django.contrib import admin, messages
+from django.contrib.admin.widgets import AutocompleteSelect, AutocompleteSelectMultiple
 from django.core.exceptions import FieldDoesNotExist, ValidationError
 from django.db import models
 from django.utils import timezone, translation
@@ -66,8 +68,60 @@ def valid_initial(model, initial):
     return cleaned
 
 
+def _is_key(field, value):
+    """Whether `value` (as posted) is a value `field` (a model field) can hold."""
+    try:
+        field.clean(value, None)
+    except (ValidationError, TypeError, ValueError):
+        return False
+    return True
+
+
+class KnownKeysMixin:
+    """For the admin's autocomplete widgets: values that cannot be a key of the target
+    model (« x », a NUL, a number past the column's range) are left out of the chosen
+    options instead of reaching the database.
+
+    Django's widget looks the posted or initial values up as they are, so a form sent
+    back with an error, or opened with `?section=x`, answered 500 (ValueError, or a
+    DataError on PostgreSQL). The form field still reports them: « Select a valid choice ».
+    """
+
+    def optgroups(self, name, value, attr=None):
+        opts = self.field.remote_field.model._meta
+        target = opts.get_field(getattr(self.field.remote_field, "field_name", opts.pk.attname))
+        return super().optgroups(name, [v for v in value if _is_key(target, v)], attr)
+
+
+class KnownKeysSelect(KnownKeysMixin, AutocompleteSelect):
+    """AutocompleteSelect under KnownKeysMixin."""
+
+
+class KnownKeysSelectMultiple(KnownKeysMixin, AutocompleteSelectMultiple):
+    """AutocompleteSelectMultiple under KnownKeysMixin."""
+
+
+class KnownKeysMultipleChoiceField(forms.ModelMultipleChoiceField):
+    """A many-to-many choice whose values are checked as keys before any query: one
+    that cannot be (« x », a number past the column's range, which SQLite raised as
+    OverflowError) is « not a valid value », like a key of no row."""
+
+    def _check_values(self, value):
+        opts = self.queryset.model._meta
+        target = opts.get_field(self.to_field_name) if self.to_field_name else opts.pk
+        for key in value:
+            if not _is_key(target, key):
+                raise forms.ValidationError(
+                    self.error_messages["invalid_pk_value"],
+                    code="invalid_pk_value",
+                    params={"pk": key},
+                )
+        return super()._check_values(value)
+
+
 class NewsroomAdminMixin:
-    """French-ready titles and history entries for a ModelAdmin.
+    """French-ready titles and history entries for a ModelAdmin, and autocomplete widgets
+    that never look up a value that is no key (KnownKeysMixin).
 
     Titles: Django builds « Add %s » and « Change %s » (« Ajout de article »), which French
     cannot fill in without the noun's gender; an admin names whole titles in `titles`
@@ -82,6 +136,20 @@ class NewsroomAdminMixin:
     """
 
     titles = {}
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        # A more specific widget set before (the photo picker) is kept.
+        if "widget" not in kwargs and db_field.name in self.get_autocomplete_fields(request):
+            kwargs["widget"] = KnownKeysSelect(db_field, self.admin_site, using=kwargs.get("using"))
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+    def formfield_for_manytomany(self, db_field, request, **kwargs):
+        if "widget" not in kwargs and db_field.name in self.get_autocomplete_fields(request):
+            kwargs["widget"] = KnownKeysSelectMultiple(
+                db_field, self.admin_site, using=kwargs.get("using")
+            )
+            kwargs.setdefault("form_class", KnownKeysMultipleChoiceField)
+        return super().formfield_for_manytomany(db_field, request, **kwargs)
 
     def get_changeform_initial_data(self, request):
         """Django's initial values from the query string, without those the add form

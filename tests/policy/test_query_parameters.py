@@ -189,3 +189,29 @@ def test_every_admin_list_answers_hostile_values_in_its_own_parameters(
             if status not in {200, 302, 400, 403, 404}:
                 failures.append((address, status))
     assert not failures
+
+
+@pytest.mark.parametrize("field", ["section", "authors", "hero_image", "owner", "related_articles"])
+@pytest.mark.parametrize("value", ["\x00", "x", "\ufffe", "99999999999999999999999", "1,x"])
+def test_an_article_form_sent_with_a_choice_that_is_no_row_is_a_form_error(
+    admin_client, content, field, value
+):
+    from tests.newsroom.conftest import article_form_data
+
+    for url in (f"/admin/articles/article/{content.pk}/change/", "/admin/articles/article/add/"):
+        response = admin_client.post(url, article_form_data(content, **{field: value}))
+        assert response.status_code == 200, url
+        assert field in response.context["adminform"].form.errors, url
+
+
+@pytest.mark.parametrize(
+    ("url", "field"),
+    [
+        ("/admin/articles/adslot/add/", "image"),
+        ("/admin/articles/author/add/", "user"),
+        ("/admin/articles/articleslugredirect/add/", "article"),
+    ],
+)
+def test_other_autocomplete_fields_sent_with_no_row_are_a_form_error(admin_client, url, field):
+    response = admin_client.post(url, {field: "\x00x", "name": "Nom", "slug": "nom"})
+    assert response.status_code in {200, 403}
