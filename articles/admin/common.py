@@ -5,10 +5,12 @@ from datetime import datetime as datetime_type
 
 from django import forms
 from django.contrib import admin, messages
+from django.contrib.admin import helpers
 from django.contrib.admin.widgets import AutocompleteSelect, AutocompleteSelectMultiple
 from django.core.exceptions import FieldDoesNotExist, ValidationError
 from django.db import models
 from django.utils import timezone, translation
+from django.utils.translation import gettext
 
 
 class SlugNoticeMixin:
@@ -150,6 +152,23 @@ class NewsroomAdminMixin:
             )
             kwargs.setdefault("form_class", KnownKeysMultipleChoiceField)
         return super().formfield_for_manytomany(db_field, request, **kwargs)
+
+    def response_action(self, request, queryset, *args, **kwargs):
+        """Django's action handling, once every selected row is a key the table can
+        hold: a forged selection (« x », a NUL) changes nothing and says so, where
+        Django's lookup answered 500."""
+        selected = request.POST.getlist(helpers.ACTION_CHECKBOX_NAME)
+        if not all(_is_key(self.model._meta.pk, key) for key in selected):
+            self.message_user(
+                request,
+                gettext(
+                    "Items must be selected in order to perform actions on them. No items "
+                    "have been changed."
+                ),
+                messages.WARNING,
+            )
+            return None
+        return super().response_action(request, queryset, *args, **kwargs)
 
     def get_changeform_initial_data(self, request):
         """Django's initial values from the query string, without those the add form

@@ -215,3 +215,33 @@ def test_an_article_form_sent_with_a_choice_that_is_no_row_is_a_form_error(
 def test_other_autocomplete_fields_sent_with_no_row_are_a_form_error(admin_client, url, field):
     response = admin_client.post(url, {field: "\x00x", "name": "Nom", "slug": "nom"})
     assert response.status_code in {200, 403}
+
+
+NEWSROOM_LISTS = [
+    "/admin/articles/article/",
+    "/admin/articles/section/",
+    "/admin/articles/author/",
+    "/admin/articles/image/",
+    "/admin/articles/adslot/",
+    "/admin/taggit/tag/",
+    "/admin/comments/comment/",
+    "/admin/articles/articleslugredirect/",
+]
+
+
+@pytest.mark.parametrize("url", NEWSROOM_LISTS)
+@pytest.mark.parametrize("selected", [["\x00", "1"], ["x"], ["99999999999999999999999"]])
+def test_an_action_on_a_forged_selection_changes_nothing(admin_client, content, url, selected):
+    from django.contrib import admin
+
+    from articles.models import Article
+
+    model = next(m for m in admin.site._registry if url.endswith(f"/{m._meta.model_name}/"))
+    before = model._default_manager.count()
+    articles = Article.objects.count()
+    response = admin_client.post(
+        url, {"action": "delete_selected", "_selected_action": selected, "index": "0"}
+    )
+    assert response.status_code in {200, 302}
+    assert model._default_manager.count() == before
+    assert Article.objects.count() == articles
