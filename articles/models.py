@@ -74,6 +74,14 @@ class SectionQuerySet(ContentQuerySet):
         return self.filter(Q(pk=section.pk) | Q(path__startswith=f"{section.path}/"))
 
 
+# What an editor reads when the slug they typed is another section's at the same level
+# (a constraint's own message would name the constraint).
+SECTION_SLUG_TAKEN = _(
+    "Another section at the same level already has this slug: type another one, or "
+    "leave it empty to have one made from the name."
+)
+
+
 class Section(InputPolicyModel, models.Model):
     """A section of the site; a tree of any depth (News - Infos › Diplomatie).
 
@@ -120,12 +128,15 @@ class Section(InputPolicyModel, models.Model):
         ordering = ["position", "name"]
         constraints = [
             models.UniqueConstraint(
-                fields=["parent", "slug"], name="section_unique_slug_in_parent"
+                fields=["parent", "slug"],
+                name="section_unique_slug_in_parent",
+                violation_error_message=SECTION_SLUG_TAKEN,
             ),
             models.UniqueConstraint(
                 fields=["slug"],
                 condition=Q(parent__isnull=True),
                 name="section_unique_root_slug",
+                violation_error_message=SECTION_SLUG_TAKEN,
             ),
             # A link needs a slug (the slug policy never gives an empty one).
             models.CheckConstraint(condition=~Q(slug=""), name="section_slug_not_empty"),

@@ -263,6 +263,22 @@ def register_article_part(template_name):
         article_page_parts.append(template_name)
 
 
+# Checks of an article page's own query parameters, registered by the apps that read
+# them (the comments app: a comment page past the end).
+article_page_checks = []
+
+
+def register_article_page_check(check):
+    """Run `check(request, article)` before an article page is rendered.
+
+    It returns None, or a response answered instead of the page (a redirect to the
+    address the page should have). Such an answer is not a read and is never stored,
+    so query values that all show one page cannot each leave a copy in the cache.
+    """
+    if check not in article_page_checks:
+        article_page_checks.append(check)
+
+
 def with_embed_frames(response, origins):
     """Open the page's CSP frame-src to `origins` (the players of its embeds), or not.
 
@@ -314,6 +330,9 @@ class ArticleDetailView(CachedPageMixin, DetailView):
             if renamed is None:
                 raise Http404(_("No article at this address."))
             return redirect_old_address(request, renamed)
+        for check in article_page_checks:
+            if (answer := check(request, self.object)) is not None:
+                return answer
         count_read(request, self.object)
         response = self.render_to_response(self.get_context_data(object=self.object))
         response.page_cache_extra = {"article_pk": self.object.pk}

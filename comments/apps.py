@@ -10,7 +10,7 @@ class CommentsConfig(AppConfig):
         from django.db.models.signals import post_delete, post_save, pre_save
 
         from articles.caching import article_page_parameters, register_article_page_bound
-        from articles.views import register_article_part
+        from articles.views import register_article_page_check, register_article_part
         from newsportal.pagecache import register_query_parameters
         from newsportal.textinput import apply_before_save
 
@@ -18,6 +18,7 @@ class CommentsConfig(AppConfig):
         from .moderation import comments_closing
         from .signals import renew_comment_scope
         from .templatetags.comments import clean_comment_page
+        from .views import comment_page_past_the_end
 
         # Every save stores the name and text under the input policy (docs/input.md).
         pre_save.connect(apply_before_save, sender=Comment, dispatch_uid="input-policy")
@@ -29,5 +30,6 @@ class CommentsConfig(AppConfig):
         article_page_parameters.append(PAGE_PARAMETER)
         # The comments and their form under every article.
         register_article_part("comments/article_part.html")
-        # A page of an article's comments.
+        # A page of an article's comments; a number past the last page leads to it.
         register_query_parameters(PAGE_PARAMETER, clean=clean_comment_page)
+        register_article_page_check(comment_page_past_the_end)

@@ -5,6 +5,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from articles.caching import comments_changed
 from newsportal.textinput import InputPolicyModel, apply_to_instance
 
 from .conf import settings
@@ -20,6 +21,27 @@ def text_digest(text):
 
 
 class CommentQuerySet(models.QuerySet):
+    """Comments, whose bulk writes renew their articles' pages like a save does.
+
+    `update()` and `bulk_create()` send no model signal (nor does `bulk_update()`, which
+    calls `update()`): they renew the comment scope of every article they touched
+    (articles.caching.comments_changed), so a script or a data migration that approves
+    comments shows them at once.
+    """
+
+    def update(self, **kwargs):
+        article_ids = set(self.values_list("article_id", flat=True).order_by())
+        rows = super().update(**kwargs)
+        if rows:
+            comments_changed(article_ids)
+        return rows
+
+    def bulk_create(self, objs, *args, **kwargs):
+        created = super().bulk_create(objs, *args, **kwargs)
+        if article_ids := {c.article_id for c in created if c.status == Comment.Status.APPROVED}:
+            comments_changed(article_ids)
+        return created
+
     def approved(self):
         """Comments readers may see."""
         return self.filter(status=Comment.Status.APPROVED)

@@ -12,7 +12,6 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from articles.caching import comments_changed
 from newsportal.siteurl import site_url
 
 from .conf import settings
@@ -129,15 +128,14 @@ def moderate(comments, status, user):
     """Give `comments` (a queryset of Comment) the moderator's decision `status`
     (approved, rejected or spam), by `user`, in one UPDATE.
 
-    Renews the pages of their articles (an UPDATE sends no model signal) and sends
+    Renews the pages of their articles (CommentQuerySet.update) and sends
     comments_moderated. Returns (count, undo_token): the number of comments decided,
     and a signed token that `undo()` takes to put back what they were before.
     """
     with transaction.atomic():
         before = list(comments.values_list("pk", "status", "moderated_by_id", "moderated_at"))
-        article_ids = set(comments.values_list("article_id", flat=True))
+        # The queryset's update() renews the pages of their articles (CommentQuerySet).
         count = comments.update(status=status, moderated_by=user, moderated_at=timezone.now())
-    comments_changed(article_ids)
     comments_moderated.send(
         sender=Comment, comment_ids=[row[0] for row in before], status=status, user=user
     )

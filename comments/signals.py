@@ -3,9 +3,10 @@ CommentsConfig.ready().
 
 Readers see an article's approved comments, kept in the page cache under the article's
 comment scope (articles.caching.comment_scope). A save or delete that may change them
-renews that scope; the moderators' bulk decisions use `update()`, which sends no
-signal, and renew it themselves (comments.moderation.moderate), which also sends the
-app's domain event (comments.events.comments_moderated).
+renews that scope; bulk writes (`update()`, `bulk_create()`), which send no signal,
+renew it in the queryset (comments.models.CommentQuerySet), and the moderators' bulk
+decisions (comments.moderation.moderate) also send the app's domain event
+(comments.events.comments_moderated).
 """
 
 from articles.caching import comments_changed

@@ -20,6 +20,8 @@ from newsportal.clientip import client_ip
 from newsportal.pagecache import personal
 
 from . import captcha, moderation, outcomes, scoring
+from .conf import settings
+from .models import PAGE_PARAMETER, Comment
 from .posting import AlreadyReceived, Held, PostingPolicy, Published, Refused, Sender, ToConfirm
 
 
@@ -154,3 +156,25 @@ class CommentPostView(View):
                     response["Retry-After"] = str(outcome.retry_after)
                 return response
         raise TypeError(f"not an outcome of the posting policy: {outcome!r}")
+
+
+def comment_page_past_the_end(request, article):
+    """An article page check (articles.views.register_article_page_check): a comment
+    page number past the last page (`?commentaires=99` on a thread of two pages) is a
+    302 to the last page's address, its `#comments` anchor kept.
+
+    comment_page() would show the last page anyway; answering each number with its own
+    copy of it let anyone store up to MAX_COMMENT_PAGE copies per article in the page
+    cache. Costs one COUNT, only for a page number above 1 that is not in the cache.
+    """
+    number = request.GET.get(PAGE_PARAMETER)
+    if not number or not number.isdecimal() or int(number) <= 1:
+        return None
+    approved = Comment.objects.approved().on_article(article).count()
+    last = max(1, -(-approved // settings.COMMENTS_PER_PAGE))
+    if int(number) <= last:
+        return None
+    url = article.get_absolute_url()
+    if last > 1:
+        url = f"{url}?{PAGE_PARAMETER}={last}"
+    return redirect(f"{url}#comments")

@@ -11,7 +11,7 @@ from articles.models import (
 
 
 @admin.register(AdSlot)
-class AdSlotAdmin(NewsroomAdminMixin, PhotoPickerMixin, admin.ModelAdmin):
+class AdSlotAdmin(PhotoPickerMixin, NewsroomAdminMixin, admin.ModelAdmin):
     """Editors place ads (an image or a text, and a link) on the home page, in articles
     or in the sidebar, between two dates; pages always label them « Publicité »."""
 

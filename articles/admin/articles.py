@@ -97,8 +97,9 @@ class SentBackFilter(admin.SimpleListFilter):
 @admin.register(Article)
 class ArticleAdmin(
     DraftingAdminMixin,
-    NewsroomAdminMixin,
+    # Before NewsroomAdminMixin: its photo picker wins over the plain autocomplete.
     PhotoPickerMixin,
+    NewsroomAdminMixin,
     SlugNoticeMixin,
     ArticleHistoryMixin,
     VersionAdmin,

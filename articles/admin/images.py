@@ -15,7 +15,7 @@ from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy, ngettext
 from django.utils.translation import gettext_lazy as _
 
-from articles.admin.common import NewsroomAdminMixin
+from articles.admin.common import KnownKeysMixin, NewsroomAdminMixin
 from articles.models import (
     Article,
     Image,
@@ -78,7 +78,7 @@ class PhotoSearchView(AutocompleteJsonView):
         return result
 
 
-class PhotoPicker(AutocompleteSelect):
+class PhotoPicker(KnownKeysMixin, AutocompleteSelect):
     """The admin's autocomplete select for a photo (the hero image, an ad's image): the
     same select2 search, asking PhotoSearchView, whose results js/photo-picker.js draws
     with their thumbnail (select2's documented templateResult default)."""

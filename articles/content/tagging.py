@@ -24,7 +24,7 @@ from taggit.managers import TaggableManager, _TaggableManager
 from taggit.models import Tag, TaggedItem
 
 from articles.content.slugs import SLUG_SHAPE, claim_slug, make_slug, unique_slug
-from newsportal.textinput import clean_text
+from newsportal.textinput import clean_text, is_blank
 
 # The id of the articles' content type, as an SQL subquery for raw SQL and the ORM alike:
 # found by name in the query that needs it (no extra round trip, and no id kept in the
@@ -50,7 +50,14 @@ TAG_NAME_LENGTH = 100
 
 
 def clean_tag_name(name):
-    """A tag name (str) under the input policy, on one line, spaces collapsed."""
+    """A tag name (str) under the input policy, on one line, spaces collapsed; "" for
+    a name that shows nothing (`textinput.is_blank`: zero-width characters, combining
+    marks alone…), which forms and the tag manager then drop like an empty one."""
+    name = _one_line(name)
+    return "" if is_blank(name) else name
+
+
+def _one_line(name):
     return " ".join(clean_text(name, multiline=False).split())
 
 
@@ -140,7 +147,8 @@ def policy_slugify(self, tag, i=None):
 
 def before_tag_save(sender, instance, raw=False, **kwargs):
     """pre_save of Tag: clean the name, give a slug by the policy, remember the old one."""
-    instance.name = clean_tag_name(instance.name or "")
+    # Not clean_tag_name: a raw save of a name that shows nothing keeps it (names are unique).
+    instance.name = _one_line(instance.name or "")
     if raw and instance.slug and SLUG_SHAPE.fullmatch(instance.slug):
         return
     claim_slug(instance, instance.name, fallback="tag", max_length=TAG_SLUG_LENGTH)

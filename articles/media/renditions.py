@@ -12,8 +12,8 @@ Pages only read the stored list (URLs and sizes); no page view ever opens a phot
 Every rendition is 8-bit sRGB without transparency, made by `display_rgb()` from
 whatever mode Pillow opened the original in (the policy is in docs/images.md):
 
-- transparency (RGBA, LA, PA, P or L/RGB with a transparent colour) is flattened on
-  white, the page background, never on black;
+- transparency (RGBA, LA, PA, P or L/RGB/16-bit grey with a transparent colour) is
+  flattened on white, the page background, never on black;
 - 16-bit and 32-bit greyscale (I;16, I) and floating-point (F) values are scaled to
   0–255, never clipped;
 - CMYK, YCbCr, LAB and HSV are converted to RGB, through the file's ICC profile when it
@@ -28,7 +28,7 @@ from django.conf import settings
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from PIL import Image as PILImage
-from PIL import ImageCms, ImageOps
+from PIL import ImageCms, ImageMath, ImageOps
 
 # The background transparency is flattened on: the page's own (white).
 BACKGROUND = (255, 255, 255)
@@ -73,10 +73,26 @@ def _scale_to_8_bits(picture):
     return scaled.point(lambda value: value + 0.5).convert("L")
 
 
+def _transparent_level_mask(picture):
+    """For a 16- or 32-bit greyscale image whose file names one grey level transparent
+    (a PNG's tRNS chunk, `info["transparency"]`, an int on the 16-bit scale): an L mask,
+    0 where a pixel has that level and 255 elsewhere. None when there is no such level.
+    """
+    level = picture.info.get("transparency")
+    if not isinstance(level, int) or picture.mode == "F":
+        return None
+    grey = picture.convert("I") if picture.mode != "I" else picture
+    return ImageMath.lambda_eval(lambda image: (image["grey"] != level) * 255, grey=grey).convert(
+        "L"
+    )
+
+
 def has_transparency(picture):
     """Whether `picture` (any mode) has transparent or translucent pixels to flatten."""
     if picture.mode in _ALPHA_MODES:
         return picture.getchannel(picture.getbands()[-1]).getextrema()[0] < 255
+    if picture.mode in _SIXTEEN_BIT_MODES or picture.mode == "I":
+        return _transparent_level_mask(picture) is not None
     return "transparency" in picture.info and picture.mode in {"P", "L", "RGB", "1"}
 
 
@@ -107,8 +123,12 @@ def display_rgb(picture):
     icc_profile = picture.info.get("icc_profile")
     picture = ImageOps.exif_transpose(picture)
     if picture.mode in _SIXTEEN_BIT_MODES or picture.mode in {"I", "F"}:
+        mask = _transparent_level_mask(picture)
         picture = _scale_to_8_bits(picture)
         icc_profile = None  # a grey profile for 16-bit values no longer fits
+        if mask is not None:
+            picture = picture.convert("LA")
+            picture.putalpha(mask)
     if has_transparency(picture):
         if picture.mode in {"LA", "La"}:
             picture = picture.convert("LA")

@@ -19,6 +19,7 @@ from taggit.models import Tag
 from articles.content.sanitize import sanitize_html
 from articles.models import Article, ArticleDraft, ArticleLock
 from articles.newsroom.revisions import version_diff
+from newsportal.textinput import clean_text
 
 # How often the form pings the server while open (seconds); it autosaves on a ping
 # only when something was typed since the last one.
@@ -43,9 +44,12 @@ def form_data(post):
 
     `post` is a QueryDict (request.POST). The CSRF token, the submit buttons and the
     corrections inline are left out: a draft is the article's text and placement.
+    Names and values go through the input policy (newsportal.textinput.clean_text),
+    as the saved article would: a NUL pasted into the form cannot reach the JSON
+    column (PostgreSQL refuses it) and a restored draft shows the text as it will be.
     """
     return {
-        name: post.getlist(name)
+        clean_text(name): [clean_text(value) for value in post.getlist(name)]
         for name in post
         if name not in NOT_CONTENT and not name.startswith(NOT_CONTENT_PREFIXES)
     }

@@ -156,6 +156,24 @@ def test_spellings_of_one_page_share_its_entry(client, site):
     assert client.get(section + "?page=abc").status_code == 404
 
 
+def test_comment_pages_past_the_end_store_nothing(client, site):
+    # One page of comments: any number past it leads there, and leaves no entry (an
+    # entry per number, up to the cap, was a way to fill the cache).
+    from comments.models import PAGE_PARAMETER
+    from tests.factories import CommentFactory
+
+    CommentFactory(article=site["article"], body="Le seul avis")
+    url = site["article"].get_absolute_url()
+    assert client.get(url)["X-Page-Cache"] == "miss"
+    keys = set(stored_keys())
+    for number in (2, 3, 99, 100_000, 10**9):
+        response = client.get(url, {PAGE_PARAMETER: number})
+        assert response.status_code == 302
+        assert response["Location"] == f"{url}#comments"
+    assert set(stored_keys()) == keys
+    assert "Le seul avis" in client.get(url, {PAGE_PARAMETER: 2}, follow=True).text
+
+
 def test_search_results_are_never_shared(client, site):
     url = "/recherche/?q=sommet"
     for _ in range(2):

@@ -54,7 +54,16 @@ PUBLIC = {
     "section sitemap": "/sitemap-sections.xml",
     "articles sitemap": "/sitemap-articles.xml",
     "section feed": "/flux/rubrique/news-infos/rss/",
+    "tag feed": "/flux/tag/cedeao/atom/",
+    "author feed": "/flux/auteur/awa-diallo/rss/",
+    "tags sitemap": "/sitemap-tags.xml",
+    "authors sitemap": "/sitemap-authors.xml",
     "robots.txt": "/robots.txt",
+    "English home": "/en/",
+    "English section": "/en/rubrique/news-infos/",
+    "English tag": "/en/tag/cedeao/",
+    "English feed": "/en/flux/atom/",
+    "English tag feed": "/en/flux/tag/cedeao/rss/",
 }
 
 
@@ -79,6 +88,20 @@ def test_every_public_page_is_the_same_bytes_for_every_anonymous_reader(pages, s
         if "html" in one["Content-Type"]:
             assert one["ETag"].startswith('W/"'), name
             assert "nonce" not in one["Content-Security-Policy"], name
+
+
+@pytest.mark.parametrize(
+    "url", ["/article/absent/", "/en/article/absent/", "/tag/absent/", "/sitemap-absent.xml"]
+)
+def test_an_error_page_is_the_same_for_every_anonymous_reader(url):
+    first, second = Client(), Client()
+    first.cookies["csrftoken"] = "A" * 32
+    second.cookies["csrftoken"] = "B" * 32
+    one, two = first.get(url), second.get(url)
+    assert one.status_code == two.status_code == 404
+    assert one.content == two.content
+    assert not one.cookies and not two.cookies
+    assert "csrfmiddlewaretoken" not in one.text and "nonce=" not in one.text
 
 
 def test_the_article_page_with_comments_open_holds_nothing_of_one_reader(pages):

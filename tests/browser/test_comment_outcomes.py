@@ -6,6 +6,7 @@ message the reader never sees.
 """
 
 import re
+import urllib.parse
 
 import pytest
 from django.conf import settings as django_settings
@@ -203,6 +204,31 @@ def test_rate_limit_gives_the_form_and_text_back(phone, settings, javascript, ar
     assert int(responses[-1].headers["retry-after"]) > 0
     assert_form_back_in_view(page, "Attendez")
     page.screenshot(path=artifacts / f"comment-rate-limited-{'js' if javascript else 'nojs'}.png")
+
+
+@pytest.mark.parametrize("javascript", [True, False], ids=["js", "nojs"])
+def test_expired_form_gives_the_form_and_text_back(phone, javascript):
+    article = article_with_long_body()
+    page = phone(javascript)
+    page.goto(article.get_absolute_url())
+    write(page)
+    prove_human(page, javascript)
+
+    def expire(route):
+        # The form's stamp as a key rotation or a tampering proxy would leave it.
+        if route.request.method != "POST":
+            return route.continue_()
+        fields = urllib.parse.parse_qsl(route.request.post_data or "", keep_blank_values=True)
+        fields = [(name, "expired" if name == "rendered_at" else value) for name, value in fields]
+        return route.continue_(post_data=urllib.parse.urlencode(fields))
+
+    page.route("**/commenter/", expire)
+    responses = []
+    page.on("response", lambda r: r.request.resource_type == "document" and responses.append(r))
+    send(page)
+
+    assert responses[-1].status == 400
+    assert_form_back_in_view(page, "Ce formulaire a expiré")
 
 
 @pytest.mark.parametrize("javascript", [True, False], ids=["js", "nojs"])

@@ -126,7 +126,10 @@ def test_comment_pages_link_to_each_other_and_bad_numbers_do_not_fail(client, se
     second = client.get(url, {"commentaires": 2}).text
     assert "Avis numéro 3" in second and "Avis numéro 0" not in second
     assert "?commentaires=1#comments" in second and "?commentaires=3#comments" in second
-    assert "Avis numéro 6" in client.get(url, {"commentaires": 99}).text
+    past_the_end = client.get(url, {"commentaires": 99})
+    assert past_the_end.status_code == 302
+    assert past_the_end["Location"] == f"{url}?commentaires=3#comments"
+    assert "Avis numéro 6" in client.get(url, {"commentaires": 99}, follow=True).text
     assert "Avis numéro 0" in client.get(url, {"commentaires": "abc"}).text
     assert client.get(url, {"commentaires": -4}).status_code == 200
 

@@ -2,6 +2,7 @@ from datetime import timedelta
 
 import pytest
 from django.db import IntegrityError, transaction
+from django.test import Client
 from django.urls import resolve, reverse
 from django.utils import timezone, translation
 
@@ -62,3 +63,25 @@ def test_comment_urls_reverse_and_resolve():
         assert reverse("comments:altcha-challenge") == "/commentaires/altcha/defi/"
         assert resolve("/article/un-article/commenter/").view_name == "comments:post"
     assert resolve("/en/commentaires/altcha/defi/").view_name == "comments:altcha-challenge"
+
+
+@pytest.mark.parametrize("how", ["update", "bulk_update", "bulk_create"])
+def test_bulk_writes_renew_the_cached_article_page(article, how):
+    """Writes that send no model signal (a script, a data migration) renew the pages of
+    the comments' articles like a save does."""
+    url = article.get_absolute_url()
+    held = CommentFactory(article=article, body="Un avis attendu", status="pending")
+    assert "Un avis attendu" not in Client().get(url).text
+    assert Client().get(url)["X-Page-Cache"] == "hit"
+
+    if how == "update":
+        Comment.objects.filter(pk=held.pk).update(status=Comment.Status.APPROVED)
+    elif how == "bulk_update":
+        held.status = Comment.Status.APPROVED
+        Comment.objects.bulk_update([held], ["status"])
+    else:
+        Comment.objects.bulk_create(
+            [Comment(article=article, name="Koffi", body="Un avis attendu", status="approved")]
+        )
+
+    assert "Un avis attendu" in Client().get(url).text

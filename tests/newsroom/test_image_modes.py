@@ -291,6 +291,19 @@ def test_every_mode_becomes_rgb_that_looks_the_same(mode, value, expected):
     assert close(out.getpixel((4, 4)), expected, 3), out.getpixel((4, 4))
 
 
+@pytest.mark.parametrize("level", [0, 40000, 65535])
+def test_16_bit_grey_png_with_a_transparent_level_is_shown_on_white(level):
+    # A 16-bit greyscale PNG may name one grey level transparent (its tRNS chunk): the
+    # logo's pixels of that level are background, the others keep their tone.
+    picture = PILImage.new("I", (64, 48), level)
+    picture.paste(32768, (32, 0, 64, 48))
+    picture = picture.convert("I;16")
+    image = save_image(encoded(picture, "PNG", transparency=level), "t16.png")
+    for fmt, rendition in renditions_of(image):
+        assert close(rendition.getpixel((8, 24)), WHITE), fmt
+        assert close(rendition.getpixel((56, 24)), (128, 128, 128)), fmt
+
+
 def test_wide_range_integer_image_is_stretched_not_clipped():
     picture = PILImage.new("I", (10, 4), -70000)
     picture.paste(200000, (5, 0, 10, 4))
@@ -357,6 +370,11 @@ def test_the_file_field_says_what_happens_to_animations(logged_in):
         ("logo.png", lambda: encoded(logo("RGBA"), "PNG"), "image/png"),
         ("logo.gif", lambda: encoded(palette_logo(), "GIF", transparency=0), "image/gif"),
         ("logo.webp", lambda: encoded(logo("RGBA"), "WEBP", lossless=True), "image/webp"),
+        (
+            "grey16.png",
+            lambda: encoded(PILImage.new("I;16", (64, 48), 40000), "PNG", transparency=40000),
+            "image/png",
+        ),
     ],
 )
 def test_transparent_upload_is_shown_on_white_and_the_editor_told(

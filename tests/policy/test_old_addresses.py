@@ -6,7 +6,7 @@ import pytest
 from taggit.models import Tag
 
 from articles.models import Article, Author, Section
-from tests.factories import ArticleFactory, AuthorFactory, SectionFactory
+from tests.factories import ArticleFactory, AuthorFactory, CommentFactory, SectionFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -204,8 +204,10 @@ def test_a_new_tag_never_takes_the_old_address_of_another(admin_client, client):
     assert_moved(client, "/tag/sahel/", "/tag/sahel-region/")
 
 
-def test_a_renamed_article_keeps_its_query_string_like_every_old_address(client):
+def test_a_renamed_article_keeps_its_query_string_like_every_old_address(client, settings):
+    settings.COMMENTS_PER_PAGE = 1
     article = ArticleFactory(title="Pluies à Cotonou", slug="pluies")
+    CommentFactory.create_batch(2, article=article)  # two pages of comments
     article.slug = "pluies-cotonou"
     article.save()
     # The comment pages' parameter: the one query parameter an article page reads.

@@ -2,7 +2,12 @@
 included, give a page (an empty result at worst), never a 500. PostgreSQL is where NUL
 used to fail: it refuses it in any query."""
 
+import html
+import re
+from urllib.parse import parse_qsl, quote
+
 import pytest
+from django.urls import reverse
 
 from tests.factories import ArticleFactory, AuthorFactory, CommentFactory, SectionFactory
 
@@ -110,3 +115,133 @@ def test_a_control_character_in_the_path_is_a_styled_404(admin_client, content, 
     response = admin_client.get(url)
     assert response.status_code == 404
     assert "Page introuvable" in response.text or "Page not found" in response.text
+
+
+# The admin's add form takes initial values from the query string (`?section=3`):
+# a value that is no row's key, nor a date, must give the empty field, not a 500.
+PREFILLED_ADD_FORMS = [
+    "/admin/articles/article/add/?section={v}",
+    "/admin/articles/article/add/?hero_image={v}&owner={v}",
+    "/admin/articles/article/add/?authors={v}&related_articles=1,{v}",
+    "/admin/articles/article/add/?published_at={v}",
+    "/admin/articles/adslot/add/?image={v}&starts_at={v}&ends_at={v}",
+    "/admin/articles/author/add/?user={v}",
+]
+
+
+@pytest.mark.parametrize("template", PREFILLED_ADD_FORMS)
+@pytest.mark.parametrize("value", [*HOSTILE, "x", "99999999999999999999999", "-1"])
+def test_admin_add_forms_ignore_initial_values_that_are_not_one(
+    admin_client, content, template, value
+):
+    response = admin_client.get(template.format(v=value))
+    assert response.status_code == 200
+
+
+def test_admin_add_forms_keep_initial_values_that_are_one(admin_client, content):
+    section = content.section
+    response = admin_client.get(
+        f"/admin/articles/article/add/?section={section.pk}&title=Brouillon"
+        "&published_at=2026-01-02%2010:30:00"
+    )
+    assert response.status_code == 200
+    form = response.context["adminform"].form
+    assert form.initial["section"] == section.pk
+    assert form.initial["title"] == "Brouillon"
+    assert f'<option value="{section.pk}" selected>' in response.text
+    assert 'value="02/01/2026"' in response.text or 'value="2026-01-02"' in response.text
+
+
+def _admins():
+    from django.contrib import admin
+
+    return sorted(admin.site._registry.items(), key=lambda item: item[0]._meta.label)
+
+
+@pytest.mark.parametrize(
+    "model_admin", [ma for _, ma in _admins()], ids=[m._meta.label for m, _ in _admins()]
+)
+def test_every_admin_list_answers_hostile_values_in_its_own_parameters(
+    admin_client, content, model_admin
+):
+    """Every registered admin, whatever it filters on: the parameters its list links
+    to (filters, sorting, pages, date hierarchy), Django's own, and its autocomplete
+    fields, each given NUL, a noncharacter, a line separator and a lone surrogate."""
+    opts = model_admin.model._meta
+    url = reverse(f"admin:{opts.app_label}_{opts.model_name}_changelist")
+    page = admin_client.get(url)
+    assert page.status_code == 200
+    names = {"q", "o", "p", "all", "e", "_popup", "_to_field", "_facets"}
+    for link in re.findall(r'href="\?([^"#]*)"', page.text):
+        names |= {name for name, _ in parse_qsl(html.unescape(link), keep_blank_values=True)}
+    if model_admin.list_filter:  # the filters' own parameters were found in the page
+        assert len(names) > 8, names
+    failures = []
+    for value in ("%00", "%EF%BF%BF", "%E2%80%A8", "%ED%A0%80"):
+        urls = [f"{url}?{quote(name)}={value}" for name in sorted(names)]
+        urls += [
+            f"/admin/autocomplete/?app_label={opts.app_label}&model_name={opts.model_name}"
+            f"&field_name={field}&term={value}&page={value}"
+            for field in model_admin.autocomplete_fields
+        ]
+        for address in urls:
+            status = admin_client.get(address).status_code
+            if status not in {200, 302, 400, 403, 404}:
+                failures.append((address, status))
+    assert not failures
+
+
+@pytest.mark.parametrize("field", ["section", "authors", "hero_image", "owner", "related_articles"])
+@pytest.mark.parametrize("value", ["\x00", "x", "\ufffe", "99999999999999999999999", "1,x"])
+def test_an_article_form_sent_with_a_choice_that_is_no_row_is_a_form_error(
+    admin_client, content, field, value
+):
+    from tests.newsroom.conftest import article_form_data
+
+    for url in (f"/admin/articles/article/{content.pk}/change/", "/admin/articles/article/add/"):
+        response = admin_client.post(url, article_form_data(content, **{field: value}))
+        assert response.status_code == 200, url
+        assert field in response.context["adminform"].form.errors, url
+
+
+@pytest.mark.parametrize(
+    ("url", "field"),
+    [
+        ("/admin/articles/adslot/add/", "image"),
+        ("/admin/articles/author/add/", "user"),
+        ("/admin/articles/articleslugredirect/add/", "article"),
+    ],
+)
+def test_other_autocomplete_fields_sent_with_no_row_are_a_form_error(admin_client, url, field):
+    response = admin_client.post(url, {field: "\x00x", "name": "Nom", "slug": "nom"})
+    assert response.status_code in {200, 403}
+
+
+NEWSROOM_LISTS = [
+    "/admin/articles/article/",
+    "/admin/articles/section/",
+    "/admin/articles/author/",
+    "/admin/articles/image/",
+    "/admin/articles/adslot/",
+    "/admin/taggit/tag/",
+    "/admin/comments/comment/",
+    "/admin/articles/articleslugredirect/",
+]
+
+
+@pytest.mark.parametrize("url", NEWSROOM_LISTS)
+@pytest.mark.parametrize("selected", [["\x00", "1"], ["x"], ["99999999999999999999999"]])
+def test_an_action_on_a_forged_selection_changes_nothing(admin_client, content, url, selected):
+    from django.contrib import admin
+
+    from articles.models import Article
+
+    model = next(m for m in admin.site._registry if url.endswith(f"/{m._meta.model_name}/"))
+    before = model._default_manager.count()
+    articles = Article.objects.count()
+    response = admin_client.post(
+        url, {"action": "delete_selected", "_selected_action": selected, "index": "0"}
+    )
+    assert response.status_code in {200, 302}
+    assert model._default_manager.count() == before
+    assert Article.objects.count() == articles

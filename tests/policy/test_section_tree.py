@@ -108,3 +108,21 @@ def test_breadcrumbs_and_the_admin_name_the_same_ancestors_after_a_move(admin_cl
     changelist = admin_client.get("/admin/articles/section/").content.decode()
     assert "Sport › Monde › Afrique" in changelist
     assert "News › Monde" not in changelist
+
+
+@pytest.mark.parametrize("under_a_parent", [False, True], ids=["root", "subsection"])
+def test_a_slug_typed_that_a_sibling_has_says_what_to_do_in_french(admin_client, under_a_parent):
+    parent = SectionFactory(name="Monde", slug="monde") if under_a_parent else None
+    SectionFactory(name="Afrique", slug="afrique", parent=parent)
+    data = {"name": "Afrique de l’Ouest", "slug": "afrique", "position": "0", "description": ""}
+    data["parent"] = parent.pk if parent else ""
+
+    response = admin_client.post(
+        "/admin/articles/section/add/", data, headers={"Accept-Language": "fr"}
+    )
+
+    assert response.status_code == 200
+    errors = " ".join(response.context["adminform"].form.non_field_errors())
+    assert "Une autre rubrique du même niveau a déjà ce slug" in errors
+    assert "contrainte" not in errors
+    assert Section.objects.filter(slug="afrique").count() == 1

@@ -30,6 +30,14 @@ NAMES = [
     ("Côte d'Ivoire 🇨🇮", "cote-d-ivoire-ci"),
     (unicodedata.normalize("NFD", "élection"), "election"),
     ("Ｆｕｌｌ ｗｉｄｔｈ", "full-width"),
+    ("ภาษาไทย", "phasaaithy"),
+    ("አማርኛ", "amarnya"),
+    ("Հայերեն", "hayeren"),
+    ("ᏣᎳᎩ", "tsalagi"),
+    ("𝐀𝐁𝐂 𝔘𝔫𝔦𝔠𝔬𝔡𝔢", "abc-unicode"),
+    ("İstanbul straße", "istanbul-strasse"),
+    ("\u200fالعربية\u200f", "lrbyh"),
+    ("½ ¼ ™", "12-14-tm"),
 ]
 
 
@@ -38,7 +46,9 @@ def test_any_script_gets_a_readable_slug(name, slug):
     assert make_slug(name) == slug
 
 
-@pytest.mark.parametrize("name", ["!!!", "« »", "…", "\u200b", "\ue000", "·—·"])
+@pytest.mark.parametrize(
+    "name", ["!!!", "« »", "…", "\u200b", "\ue000", "·—·", "\u0301\u0301", "\u2060\u200d", "\ufeff"]
+)
 def test_a_name_without_letters_gets_a_stable_non_empty_slug(name):
     slug = make_slug(name, fallback="tag")
     assert slug.startswith("tag")

@@ -84,3 +84,23 @@ def test_the_tag_admin_stores_the_cleaned_name_and_may_change_its_own_case(admin
     )
     assert response.status_code == 302
     assert Tag.objects.get().name == "Canicule estivale"
+
+
+@pytest.mark.parametrize(
+    "invisible", ["\u200b", "\u2060\u200d", "\u0301\u0301", "\U000e0041\U000e007f", "\u3164"]
+)
+def test_a_tag_that_shows_nothing_is_no_tag(admin_client, invisible):
+    article = ArticleFactory(title="Sommet à Abuja")
+    response = admin_client.post(
+        f"/admin/articles/article/{article.pk}/change/",
+        article_form_data(article, tags=f"{invisible}, Sahel"),
+    )
+    assert response.status_code == 302, response.context["adminform"].form.errors
+    assert list(Article.objects.get(pk=article.pk).tags.values_list("name", flat=True)) == ["Sahel"]
+    article.tags.add(invisible)
+    assert list(Tag.objects.values_list("name", flat=True)) == ["Sahel"]
+    response = admin_client.post(
+        "/admin/taggit/tag/add/", {"name": invisible, "slug": "", **INLINE}
+    )
+    assert response.status_code == 200
+    assert Tag.objects.count() == 1

@@ -7,13 +7,25 @@ import pytest
 from django.db import connection
 from taggit.models import Tag
 
-from articles.models import Article, Author, Correction, Section
-from tests.factories import ArticleFactory, AuthorFactory, SectionFactory
+from articles.models import Article, Author, Correction, Image, Section
+from tests.factories import ArticleFactory, AuthorFactory, ImageFactory, SectionFactory
 
 pytestmark = pytest.mark.django_db
 
 # What XML 1.0 cannot carry; NUL only where the database can store it (not PostgreSQL).
-BAD = ["\x0b", "\x0c", "\x08", "\x1b[31m", "\ufffe", "\uffff", "\x01\x02\x03"]
+BAD = [
+    "\x0b",
+    "\x0c",
+    "\x08",
+    "\x1b[31m",
+    "\ufffe",
+    "\uffff",
+    "\x01\x02\x03",
+    # C1 controls, DEL, private use (both planes), noncharacters of the BMP and beyond.
+    "\x7f\x85\x9b",
+    "\ue000\U000f0000",
+    "\ufdd0\U0001fffe",
+]
 if connection.vendor != "postgresql":
     BAD.append("\x00")
 
@@ -42,9 +54,15 @@ def stored_before_the_policy(request):
     afrique = SectionFactory(name="Afrique", slug="afrique")
     benin = SectionFactory(name="Bénin", slug="benin", parent=afrique)
     author = AuthorFactory(name="Awa Diallo", slug="awa-diallo")
-    article = ArticleFactory(section=benin, tags=["CEDEAO"], authors=[author])
+    image = ImageFactory()
+    article = ArticleFactory(section=benin, tags=["CEDEAO"], authors=[author], hero_image=image)
     Article.objects.filter(pk=article.pk).update(
-        title=f"Titre{bad}collé", standfirst=f"Un chapô{bad}venu d’un traitement de texte"
+        title=f"Titre{bad}collé",
+        standfirst=f"Un chapô{bad}venu d’un traitement de texte",
+        body=f"<p>Un corps{bad}collé</p>",
+    )
+    Image.objects.filter(pk=image.pk).update(
+        alt_text=f"Texte{bad}alternatif", caption=f"Légende{bad}", credit=f"Crédit{bad}"
     )
     Section.objects.filter(pk=benin.pk).update(name=f"Bé{bad}nin")
     Author.objects.filter(pk=author.pk).update(name=f"Awa{bad}Diallo")
