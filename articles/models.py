@@ -1016,6 +1016,7 @@ class AdSlot(InputPolicyModel, models.Model):
                 | Q(starts_at__isnull=True)
                 | Q(ends_at__gt=models.F("starts_at")),
                 name="adslot_ends_after_start",
+                violation_error_message=_("The ad must end after it starts."),
             ),
         ]
 

@@ -5,12 +5,12 @@ from datetime import datetime as datetime_type
 
 from django import forms
 from django.contrib import admin, messages
-from django.contrib.admin import helpers
 from django.contrib.admin.widgets import AutocompleteSelect, AutocompleteSelectMultiple
 from django.core.exceptions import FieldDoesNotExist, ValidationError
 from django.db import models
 from django.utils import timezone, translation
-from django.utils.translation import gettext
+
+from newsportal.admin import is_key
 
 
 class SlugNoticeMixin:
@@ -70,15 +70,6 @@ def valid_initial(model, initial):
     return cleaned
 
 
-def _is_key(field, value):
-    """Whether `value` (as posted) is a value `field` (a model field) can hold."""
-    try:
-        field.clean(value, None)
-    except (ValidationError, TypeError, ValueError):
-        return False
-    return True
-
-
 class KnownKeysMixin:
     """For the admin's autocomplete widgets: values that cannot be a key of the target
     model (« x », a NUL, a number past the column's range) are left out of the chosen
@@ -92,7 +83,7 @@ class KnownKeysMixin:
     def optgroups(self, name, value, attr=None):
         opts = self.field.remote_field.model._meta
         target = opts.get_field(getattr(self.field.remote_field, "field_name", opts.pk.attname))
-        return super().optgroups(name, [v for v in value if _is_key(target, v)], attr)
+        return super().optgroups(name, [v for v in value if is_key(target, v)], attr)
 
 
 class KnownKeysSelect(KnownKeysMixin, AutocompleteSelect):
@@ -112,7 +103,7 @@ class KnownKeysMultipleChoiceField(forms.ModelMultipleChoiceField):
         opts = self.queryset.model._meta
         target = opts.get_field(self.to_field_name) if self.to_field_name else opts.pk
         for key in value:
-            if not _is_key(target, key):
+            if not is_key(target, key):
                 raise forms.ValidationError(
                     self.error_messages["invalid_pk_value"],
                     code="invalid_pk_value",
@@ -152,23 +143,6 @@ class NewsroomAdminMixin:
             )
             kwargs.setdefault("form_class", KnownKeysMultipleChoiceField)
         return super().formfield_for_manytomany(db_field, request, **kwargs)
-
-    def response_action(self, request, queryset, *args, **kwargs):
-        """Django's action handling, once every selected row is a key the table can
-        hold: a forged selection (« x », a NUL) changes nothing and says so, where
-        Django's lookup answered 500."""
-        selected = request.POST.getlist(helpers.ACTION_CHECKBOX_NAME)
-        if not all(_is_key(self.model._meta.pk, key) for key in selected):
-            self.message_user(
-                request,
-                gettext(
-                    "Items must be selected in order to perform actions on them. No items "
-                    "have been changed."
-                ),
-                messages.WARNING,
-            )
-            return None
-        return super().response_action(request, queryset, *args, **kwargs)
 
     def get_changeform_initial_data(self, request):
         """Django's initial values from the query string, without those the add form

@@ -245,3 +245,25 @@ def test_an_action_on_a_forged_selection_changes_nothing(admin_client, content, 
     assert response.status_code in {200, 302}
     assert model._default_manager.count() == before
     assert Article.objects.count() == articles
+
+
+def test_every_admin_refuses_a_forged_selection(admin_client, content):
+    """Third parties' admins too (users, groups, django-axes, ...): the project's admin
+    site gives every registered admin the same guard (newsportal/admin.py)."""
+    from django.contrib import admin
+
+    lists = [
+        f"/admin/{model._meta.app_label}/{model._meta.model_name}/"
+        for model in admin.site._registry
+    ]
+    assert "/admin/auth/user/" in lists
+    assert "/admin/axes/accessattempt/" in lists
+    for url in lists:
+        model = next(m for m in admin.site._registry if url.endswith(f"/{m._meta.model_name}/"))
+        before = model._default_manager.count()
+        for selected in (["\x00", "1"], ["x"], ["99999999999999999999999"]):
+            response = admin_client.post(
+                url, {"action": "delete_selected", "_selected_action": selected, "index": "0"}
+            )
+            assert response.status_code in {200, 302, 403}, (url, selected)
+            assert model._default_manager.count() == before, url
