@@ -142,7 +142,7 @@ def test_journalist_puts_two_photos_an_embed_and_a_gallery_in_a_story(
     found.click()
     artifacts.joinpath("newsroom-body-photo-dialog.png").write_bytes(page.screenshot())
     dialog.get_by_role("button", name="Insérer").click()
-    assert dialog.count() == 0
+    expect(dialog).to_have_count(0)
 
     # A second photo, uploaded on the spot in the admin's photo form.
     page.get_by_role("button", name="Insérer une photo").click()
@@ -158,24 +158,24 @@ def test_journalist_puts_two_photos_an_embed_and_a_gallery_in_a_story(
     popup.wait_for_event("close")
     chosen = dialog.locator(".np-media-photos button[aria-pressed=true]")
     chosen.wait_for()
-    assert "La lagune de Cotonou" in chosen.inner_text()
+    expect(chosen).to_contain_text("La lagune de Cotonou")
     dialog.get_by_role("button", name="Insérer").click()
 
     # An embed, by its address.
     page.get_by_role("button", name="Intégrer une vidéo ou un post").click()
     dialog.get_by_label("Adresse du contenu à intégrer").fill(YOUTUBE)
-    assert "YouTube reconnu" in dialog.inner_text()
+    expect(dialog).to_contain_text("YouTube reconnu")
     dialog.get_by_role("button", name="Insérer").click()
-    assert page.locator(".np-media-block").count() == 3
+    expect(page.locator(".np-media-block")).to_have_count(3)
 
     # And a gallery of both photos, in the order they are clicked.
     page.get_by_role("button", name="Insérer une galerie").click()
     expect(dialog.locator(".np-media-photos li")).to_have_count(3)
     dialog.get_by_role("button", name="La lagune de Cotonou au coucher du soleil").click()
     dialog.get_by_role("button", name="Le marché Dantokpa au petit matin").click()
-    assert "2 photo(s) choisie(s)" in dialog.inner_text()
+    expect(dialog).to_contain_text("2 photo(s) choisie(s)")
     dialog.get_by_role("button", name="Insérer").click()
-    assert page.locator(".np-media-block").count() == 4
+    expect(page.locator(".np-media-block")).to_have_count(4)
     artifacts.joinpath("newsroom-body-media.png").write_bytes(page.screenshot(full_page=True))
 
     page.click("input[name=_save]")
