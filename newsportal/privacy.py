@@ -60,7 +60,23 @@ def _deleted_rows(model, queryset):
     return queryset.delete()[1].get(model._meta.label, 0)
 
 
+def purge_expired_sessions(now):
+    """Sessions past their expiry date (SESSION_COOKIE_AGE after their last change):
+    a reader's remembered comments, a user's login. Django's `clearsessions`, counted
+    for a session engine with a model (the database's); others expire by themselves
+    (the cache's) and count 0."""
+    from importlib import import_module
+
+    store = import_module(settings.SESSION_ENGINE).SessionStore
+    if not hasattr(store, "get_model_class"):
+        store.clear_expired()
+        return 0
+    model = store.get_model_class()
+    return _deleted_rows(model, model.objects.filter(expire_date__lt=now))
+
+
 register_purger("login records (lockouts, login logs)", purge_login_records)
+register_purger("expired sessions", purge_expired_sessions)
 
 
 def purge(now=None):
