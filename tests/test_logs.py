@@ -5,7 +5,10 @@ formatter settings.LOGGING configures, with its output redirected for the test."
 import io
 import json
 import logging
+import os
 import re
+import subprocess
+import sys
 
 import pytest
 from django.http import HttpResponse
@@ -183,3 +186,25 @@ def test_log_lines_outside_a_request_have_no_request_id(log_lines):
     (line,) = log_lines.of("newsportal.test")
     assert line["message"] == "from a command"
     assert "request_id" not in line
+
+
+def test_the_log_format_is_text_in_development_json_in_production_and_nothing_else():
+    from tests.test_settings import ROOT, run_check
+
+    def log_format(**env):
+        clean = {k: v for k, v in os.environ.items() if k not in {"DEBUG", "LOG_FORMAT"}}
+        code = "from django.conf import settings; print(settings.LOG_FORMAT)"
+        return subprocess.run(
+            [sys.executable, "manage.py", "shell", "-c", code],
+            cwd=ROOT,
+            env={**clean, "SECRET_KEY": "x" * 50, "ALLOWED_HOSTS": "news.example.org", **env},
+            capture_output=True,
+            text=True,
+            timeout=60,
+        ).stdout.strip().splitlines()[-1]
+
+    assert log_format(DEBUG="true") == "text"
+    assert log_format() == "json"
+    result = run_check(DEBUG="true", LOG_FORMAT="xml")
+    assert result.returncode != 0
+    assert result.stderr.strip() == "newsportal: LOG_FORMAT must be json or text."
