@@ -194,14 +194,18 @@ def test_the_log_format_is_text_in_development_json_in_production_and_nothing_el
     def log_format(**env):
         clean = {k: v for k, v in os.environ.items() if k not in {"DEBUG", "LOG_FORMAT"}}
         code = "from django.conf import settings; print(settings.LOG_FORMAT)"
-        return subprocess.run(
-            [sys.executable, "manage.py", "shell", "-c", code],
-            cwd=ROOT,
-            env={**clean, "SECRET_KEY": "x" * 50, "ALLOWED_HOSTS": "news.example.org", **env},
-            capture_output=True,
-            text=True,
-            timeout=60,
-        ).stdout.strip().splitlines()[-1]
+        return (
+            subprocess.run(
+                [sys.executable, "manage.py", "shell", "-c", code],
+                cwd=ROOT,
+                env={**clean, "SECRET_KEY": "x" * 50, "ALLOWED_HOSTS": "news.example.org", **env},
+                capture_output=True,
+                text=True,
+                timeout=60,
+            )
+            .stdout.strip()
+            .splitlines()[-1]
+        )
 
     assert log_format(DEBUG="true") == "text"
     assert log_format() == "json"

@@ -186,11 +186,11 @@ def test_behind_the_nginx_recipe_one_request_id_ties_both_logs(gunicorn, folder)
         while "from=test" not in (folder / "access.log").read_text():
             assert time.monotonic() < deadline, "nginx logged nothing"
             time.sleep(0.05)
-        nginx_lines = [json.loads(line) for line in (folder / "access.log").read_text().splitlines()]
+        text = (folder / "access.log").read_text()
+        nginx_lines = [json.loads(line) for line in text.splitlines()]
         (ours,) = [line for line in nginx_lines if line["path"] == "/healthz?from=test"]
         assert ours["request_id"] == request_id
         assert ours["status"] == 200
-        text = (folder / "access.log").read_text()
         assert "127.0.0.1" not in text and "test-access-log" not in text
     finally:
         nginx.terminate()
