@@ -33,9 +33,16 @@ max_requests_jitter = max_requests // 10
 # Load the application once in the master: workers start faster and share its memory.
 preload_app = True
 
-# Access log on stdout: client, request, status, size, time in milliseconds, user agent.
+# Access log on stdout, under the portal's log rules (newsportal/accesslog.py): one JSON
+# line per request with its request id (LOG_FORMAT=json, the default without DEBUG), or
+# the text line below (LOG_FORMAT=text). The client's address and user agent only with
+# LOG_CLIENT_IP=true (docs/privacy.md).
 accesslog = os.environ.get("GUNICORN_ACCESS_LOG", "-") or None
-access_log_format = '%(h)s "%(r)s" %(s)s %(b)s %(M)sms "%(a)s"'
+logger_class = "newsportal.accesslog.JsonAccessLogger"
+if os.environ.get("LOG_CLIENT_IP", "").lower() in {"1", "true", "yes", "on"}:
+    access_log_format = '%(h)s "%(r)s" %(s)s %(b)s %(M)sms %({x-request-id}o)s "%(a)s"'
+else:
+    access_log_format = '"%(r)s" %(s)s %(b)s %(M)sms %({x-request-id}o)s'
 errorlog = "-"
 loglevel = os.environ.get("GUNICORN_LOG_LEVEL", "info")
 

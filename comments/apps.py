@@ -12,10 +12,12 @@ class CommentsConfig(AppConfig):
         from articles.caching import article_page_parameters, register_article_page_bound
         from articles.views import register_article_page_check, register_article_part
         from newsportal.pagecache import register_query_parameters
+        from newsportal.privacy import register_purger
         from newsportal.textinput import apply_before_save
 
         from .models import PAGE_PARAMETER, Comment
         from .moderation import comments_closing
+        from .privacy import blank_old_senders, delete_spent_tokens
         from .signals import renew_comment_scope
         from .templatetags.comments import clean_comment_page
         from .views import comment_page_past_the_end
@@ -33,3 +35,6 @@ class CommentsConfig(AppConfig):
         # A page of an article's comments; a number past the last page leads to it.
         register_query_parameters(PAGE_PARAMETER, clean=clean_comment_page)
         register_article_page_check(comment_page_past_the_end)
+        # The privacy purge (docs/privacy.md): old senders' addresses, spent tokens.
+        register_purger("comments: IP addresses and user agents", blank_old_senders)
+        register_purger("comments: spent captcha tokens", delete_spent_tokens)

@@ -64,6 +64,9 @@ DEFAULTS = {
     "COMMENTS_RECAPTCHA_HOSTNAMES": (),
     "COMMENTS_RECAPTCHA_MAX_AGE": 120,
     "COMMENTS_RECAPTCHA_TIMEOUT": 3.0,
+    # Days a comment keeps its sender's IP address and user agent (for abuse handling);
+    # `manage.py purge_personal_data` blanks them after that (docs/privacy.md).
+    "COMMENTS_KEEP_IP_DAYS": 30,
 }
 
 

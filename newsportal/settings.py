@@ -17,6 +17,8 @@ from django.utils.translation import gettext_lazy as _
 from django_prose_editor.config import html_tags
 from js_asset import static_lazy
 
+from newsportal.logs import logging_config
+
 BASE_DIR = Path(__file__).resolve().parent.parent
 
 env = environ.Env()
@@ -101,6 +103,9 @@ if env.bool("BENCHMARKS", default=False):
     INSTALLED_APPS.append("tools.benchmarks")
 
 MIDDLEWARE = [
+    # First: every answer (page-cache hits and redirects included) has its request id,
+    # in the X-Request-ID header and in its log lines (newsportal.logs).
+    "newsportal.logs.RequestIdMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
@@ -115,6 +120,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # A staff member's name in the log lines of their requests (newsportal.logs).
+    "newsportal.logs.StaffUserMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "newsportal.headers.PermissionsPolicyMiddleware",
@@ -314,6 +321,7 @@ _comments_environment = {
     "COMMENTS_RECAPTCHA_HOSTNAMES": env.list,
     "COMMENTS_RECAPTCHA_MAX_AGE": env.int,
     "COMMENTS_RECAPTCHA_TIMEOUT": env.float,
+    "COMMENTS_KEEP_IP_DAYS": env.int,
 }
 _comments = {name: read(name) for name, read in _comments_environment.items() if name in os.environ}
 globals().update(_comments)
@@ -378,6 +386,12 @@ AXES_LOCKOUT_CALLABLE = "newsportal.lockout.locked_out"
 AXES_CLIENT_IP_CALLABLE = "newsportal.clientip.client_ip_for_axes"
 AXES_USERNAME_CALLABLE = "newsportal.lockout.username_for_axes"
 AXES_VERBOSE = False
+# Its log lines name the user name tried and the path, the client's IP address only
+# with LOG_CLIENT_IP (newsportal.logs).
+AXES_CLIENT_STR_CALLABLE = "newsportal.logs.axes_client_str"
+# Successful logins (axes' AccessLog: time, IP address, user agent) are kept this many
+# days; `manage.py purge_personal_data` removes older ones (docs/privacy.md).
+LOGIN_RECORDS_KEEP_DAYS = env.int("LOGIN_RECORDS_KEEP_DAYS", default=30)
 
 # Security headers. A strict CSP whose public pages hold no per-response nonce, so that
 # a page is the same bytes for every reader (any shared cache may serve it): scripts
@@ -452,9 +466,12 @@ if not DEBUG:
     if CSRF_COOKIE_SECURE:
         CSRF_COOKIE_NAME = "__Host-csrftoken"
 
-LOGGING = {
-    "version": 1,
-    "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
-    "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="WARNING")},
-}
+# Logs (newsportal/logs.py, docs/configuration.md): one JSON object per line on stderr,
+# with the request id and, for staff, the user; plain text lines with LOG_FORMAT=text
+# (the default with DEBUG). The client's IP address is in no log line unless
+# LOG_CLIENT_IP=true (docs/privacy.md).
+LOG_FORMAT = env.str("LOG_FORMAT", default="text" if DEBUG else "json")
+LOG_CLIENT_IP = env.bool("LOG_CLIENT_IP", default=False)
+if LOG_FORMAT not in {"json", "text"}:
+    sys.exit("newsportal: LOG_FORMAT must be json or text.")
+LOGGING = logging_config(LOG_FORMAT, env.str("LOG_LEVEL", default="WARNING"), LOG_CLIENT_IP)

@@ -34,10 +34,25 @@ http {{
 """
 
 
-def render(folder, gunicorn_port, nginx_port, static_root, lifetime=None, status_header=False):
+SHIPPED_ACCESS_LOG = "access_log /var/log/nginx/newsportal.access.log newsportal;"
+
+
+def render(
+    folder,
+    gunicorn_port,
+    nginx_port,
+    static_root,
+    lifetime=None,
+    status_header=False,
+    access_log=True,
+):
     """The recipe's text with this run's values; raises AssertionError when a value the
-    recipe should hold is missing (the recipe changed: update SUBSTITUTIONS here)."""
+    recipe should hold is missing (the recipe changed: update SUBSTITUTIONS here).
+    `access_log`: True for the recipe's JSON log in `folder`/access.log, False for none."""
     substitutions = {
+        SHIPPED_ACCESS_LOG: f"access_log {folder}/access.log newsportal;"
+        if access_log
+        else "access_log off;",
         "/var/cache/nginx/newsportal": f"{folder}/cache",
         "server 127.0.0.1:8000;": f"server 127.0.0.1:{gunicorn_port};",
         "listen 80;": f"listen 127.0.0.1:{nginx_port};",
@@ -62,7 +77,7 @@ def start(folder, gunicorn_port, nginx_port, static_root, workers=1, access_log=
     (nobody, when started as root). Raises RuntimeError when the check fails."""
     folder = Path(folder)
     (folder / "newsportal.conf").write_text(
-        render(folder, gunicorn_port, nginx_port, static_root, **options)
+        render(folder, gunicorn_port, nginx_port, static_root, access_log=access_log, **options)
     )
     (folder / "nginx.conf").write_text(
         MAIN_CONF.format(

@@ -221,12 +221,21 @@ class Edge:
         gunicorn logs a request just after answering it: wait for `at_least` lines
         (5 s at most), then a moment for any line still on its way."""
         deadline = time.monotonic() + 5
-        while self.gunicorn_log.read_text().count(f'"{method} {path} HTTP/') < at_least:
+        while self.count_access_lines(path, method) < at_least:
             if time.monotonic() > deadline:
                 break
             time.sleep(0.05)
         time.sleep(0.2)
-        return self.gunicorn_log.read_text().count(f'"{method} {path} HTTP/')
+        return self.count_access_lines(path, method)
+
+    def count_access_lines(self, path, method):
+        """gunicorn's JSON access lines (newsportal/accesslog.py) for `method` `path`."""
+        count = 0
+        for line in self.gunicorn_log.read_text().splitlines():
+            if line.startswith("{"):
+                entry = json.loads(line)
+                count += entry.get("method") == method and entry.get("path") == path
+        return count
 
 
 @pytest.fixture
