@@ -1,7 +1,7 @@
 """Renditions of large uploads are made by a background task (articles/media/tasks.py);
 small uploads keep getting theirs in the request, shown at once."""
 
-from io import BytesIO
+from io import BytesIO, StringIO
 
 import pytest
 from django.core.files.base import ContentFile
@@ -151,3 +151,18 @@ def test_a_missing_file_is_retried_then_left_failed(settings):
     # Still said to be in preparation, nothing made (the row says why).
     assert Image.objects.values_list("renditions_pending", "renditions").get() == (True, [])
     assert "FileNotFoundError" in row.traceback
+
+
+def test_make_renditions_also_makes_those_of_a_pending_photo():
+    """The operator's command (e.g. for a photo whose task finally failed) ends the
+    « in preparation » state; the queued task then finds nothing to do."""
+    from django.core.management import call_command
+
+    image = ImageFactory(file=ContentFile(noisy_png(), name="photo.png"))
+
+    call_command("make_renditions", "--stale", stdout=StringIO())
+
+    image.refresh_from_db()
+    assert image.renditions and not image.renditions_pending
+    run_worker()
+    assert queued(TASK)[0].return_value == 0
