@@ -9,7 +9,7 @@ PORT ?= 8000
 # seed_demo prints) follows HOST and PORT, unless SITE_URL is set.
 DEV := DEBUG=true DEV_HOST=$(HOST) DEV_PORT=$(PORT)
 
-.PHONY: help install run serve test lint format migrations-check messages compilemessages clean css bench
+.PHONY: help install run serve worker test lint format migrations-check messages compilemessages clean css bench
 
 help:
 	@echo "make run    set up (venv, install, migrate, demo content) and serve on http://$(HOST):$(PORT)"
@@ -43,6 +43,12 @@ run: install
 	@echo "  on its first run (or DEMO_PASSWORD); reset one with: $(BIN)/python manage.py changepassword admin"
 	@echo
 	$(DEV) $(BIN)/python manage.py runserver $(HOST):$(PORT)
+
+# Background tasks run at once in development (DEBUG on: TASKS_BACKEND=immediate), so
+# `make run` needs no worker. To try the production queue: `TASKS_BACKEND=database make
+# run` in one terminal and `TASKS_BACKEND=database make worker` in another.
+worker: install
+	$(DEV) $(BIN)/python manage.py db_worker --queue-name '*'
 
 test: install lint migrations-check
 	$(BIN)/pytest

@@ -78,7 +78,10 @@ def refresh_renditions(images, stale_only=False, on_error=None):
                 logger.warning("renditions of image #%s (%s): %s", image.pk, image.file, error)
             continue
         models.QuerySet.update(
-            Image.objects.filter(pk=image.pk), renditions=renditions, crops=crops
+            Image.objects.filter(pk=image.pk),
+            renditions=renditions,
+            crops=crops,
+            renditions_pending=False,
         )
         done += 1
     return done, skipped, failed

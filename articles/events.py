@@ -22,6 +22,10 @@ Every save or delete of content sends exactly one of the first three:
   command); what changed is unknown. Sent by articles.models.ContentQuerySet.
   `image_ids`: the images whose file was written (a list of ints, maybe empty).
 
+Besides those, `renditions_wanted(sender=Image, image_id)`: a large upload was saved
+without renditions (articles.models.Image.save); its receiver (articles.media.tasks)
+queues the background task that makes them, once the transaction commits.
+
 Receivers run inside the writer's transaction; those that keep a cache run again once
 it commits (newsportal.pagecache.now_and_on_commit).
 """
@@ -32,3 +36,4 @@ article_published = Signal()
 article_unpublished = Signal()
 content_changed = Signal()
 content_written = Signal()
+renditions_wanted = Signal()

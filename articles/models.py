@@ -391,6 +391,12 @@ class Image(InputPolicyModel, models.Model):
     )
     # {"16:9": [renditions], "3:2": [...]}: settings.RENDITION_RATIOS cut around the focal point.
     crops = models.JSONField(_("crops"), default=dict, blank=True, editable=False)
+    # A large upload's renditions and crops are being made by a background task
+    # (articles.media.tasks); until then both lists are empty and pages print no
+    # rendition (RenditionSet without entries).
+    renditions_pending = models.BooleanField(
+        _("renditions being prepared"), default=False, editable=False
+    )
     created_at = models.DateTimeField(_("uploaded"), auto_now_add=True)
     uploaded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -414,23 +420,45 @@ class Image(InputPolicyModel, models.Model):
 
     def save(self, *args, **kwargs):
         """Save, then make the renditions and crops of a new or changed file, or only the
-        crops when the focal point moved (raises OSError for an unreadable file)."""
+        crops when the focal point moved (raises OSError for an unreadable file).
+
+        A file of more than settings.RENDITIONS_IN_BACKGROUND_FROM_BYTES bytes has them
+        made by a background task instead (articles.media.tasks, told by the event
+        `renditions_wanted`), enqueued once the save commits: `renditions_pending` is
+        True and the lists are empty until then.
+        """
         from articles.media.renditions import make_crops, make_renditions
 
-        file_changed = not self.pk or not self.renditions
+        file_changed = not self.pk or not (self.renditions or self.renditions_pending)
         focal_moved = False
         if self.pk and not file_changed:
             old = Image.objects.filter(pk=self.pk).values_list("file", "focal_x", "focal_y").first()
             file_changed = old is None or old[0] != self.file.name
             focal_moved = old is not None and (old[1], old[2]) != (self.focal_x, self.focal_y)
+        in_background = file_changed and self._is_large_upload()
+        if in_background:
+            self.renditions, self.crops, self.renditions_pending = [], {}, True
         super().save(*args, **kwargs)
-        if file_changed:
+        if in_background:
+            events.renditions_wanted.send(sender=Image, image_id=self.pk)
+        elif file_changed:
             self.renditions = make_renditions(self)
             self.crops = make_crops(self)
-            super().save(update_fields=["renditions", "crops"])
-        elif focal_moved:
+            self.renditions_pending = False
+            super().save(update_fields=["renditions", "crops", "renditions_pending"])
+        elif focal_moved and not self.renditions_pending:
+            # (A pending task cuts the crops around the focal point it reads then.)
             self.crops = make_crops(self)
             super().save(update_fields=["crops"])
+
+    def _is_large_upload(self):
+        """Whether the file has more bytes than settings.RENDITIONS_IN_BACKGROUND_FROM_BYTES
+        (False when its size cannot be read: the request then makes the renditions and
+        reports the error)."""
+        try:
+            return self.file.size > settings.RENDITIONS_IN_BACKGROUND_FROM_BYTES
+        except (OSError, ValueError):
+            return False
 
     def rendition_set(self, ratio=None):
         """The renditions pages print for `ratio` (a settings.RENDITION_RATIOS name such

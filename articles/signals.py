@@ -11,7 +11,9 @@ or content changed. The caches derived from content listen to those events, not 
 - `content_changed`: the page cache; « most read » when an article changed; the
   section tree when a section did (articles.discovery.sections);
 - `content_written`: every cache and the renditions (articles.derived), and
-  « most read ».
+  « most read »;
+- `renditions_wanted`: the background task that makes a large upload's renditions
+  (articles.media.tasks).
 
 Besides: the input and slug policies before every save of a model with text
 (docs/input.md), renditions of an image loaded raw (`loaddata`), the read counts'
@@ -29,7 +31,14 @@ from taggit.models import Tag, TaggedItem
 from articles import caching, derived, models
 from articles.content import tagging
 from articles.discovery import readership, search, sections
-from articles.events import article_published, article_unpublished, content_changed, content_written
+from articles.events import (
+    article_published,
+    article_unpublished,
+    content_changed,
+    content_written,
+    renditions_wanted,
+)
+from articles.media import tasks as media_tasks
 from articles.models import Article
 from newsportal.textinput import apply_before_save
 
@@ -153,6 +162,10 @@ def connect():
     )
     content_written.connect(derived.bulk_written, sender=Article, dispatch_uid="articles:derived")
 
+    # Renditions of large uploads, by a background task.
+    renditions_wanted.connect(
+        media_tasks.renditions_wanted, sender=models.Image, dispatch_uid="articles:renditions-task"
+    )
     # Renditions of images loaded raw; read counts; search on SQLite.
     post_save.connect(derived.image_loaded, sender=models.Image, dispatch_uid="articles:renditions")
     request_finished.connect(readership.flush_when_due, dispatch_uid="articles:read-counts")

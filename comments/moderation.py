@@ -6,18 +6,13 @@ from datetime import datetime, timedelta
 
 from django.contrib.auth import get_user_model
 from django.core import signing
-from django.core.mail import send_mail
 from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
-from django.utils.translation import gettext as _
-
-from newsportal.siteurl import site_url
 
 from .conf import settings
 from .events import comments_moderated
 from .models import Comment
-from .reasons import describe_all
 
 logger = logging.getLogger(__name__)
 
@@ -88,35 +83,6 @@ def moderator_emails():
         )
         emails.update(users)
     return sorted(emails)
-
-
-def hold_for_moderation_notice(comment):
-    """Email the moderators that a comment waits for them; never fails the reader's post."""
-    recipients = moderator_emails()
-    if not recipients:
-        return 0
-    queue = site_url("/admin/comments/comment/?status__exact=pending")
-    subject = _("[%(site)s] A comment waits for moderation on « %(title)s »") % {
-        "site": settings.SITE_NAME,
-        "title": comment.article.title,
-    }
-    message = _(
-        "%(name)s commented on « %(title)s ».\n\n%(body)s\n\n"
-        "Score: %(score)s\nReasons: %(reasons)s\n\nModeration queue: %(queue)s\n"
-    ) % {
-        "name": comment.name,
-        "title": comment.article.title,
-        "body": comment.body,
-        "score": "–" if comment.score is None else f"{comment.score:.2f}",
-        "reasons": describe_all(comment.reasons),
-        "queue": queue,
-    }
-    try:
-        return send_mail(subject, message, None, recipients)
-    except Exception:
-        # The comment is saved and queued; a mail server being down must not lose it.
-        logger.exception("Could not email the moderators about comment %s", comment.pk)
-        return 0
 
 
 UNDO_SALT = "comments.admin.undo"  # (the salt of tokens already handed out)

@@ -30,7 +30,7 @@ from datetime import timedelta
 from django.db import transaction
 from django.utils import timezone, translation
 
-from . import captcha, moderation, outcomes, ratelimit, scoring
+from . import captcha, moderation, notifications, outcomes, ratelimit, scoring
 from .conf import settings
 from .forms import CommentForm
 from .models import Comment
@@ -182,7 +182,7 @@ class PostingPolicy:
                 return AlreadyReceived()
             comment = self.store(article, form, status, verdict, sender)
         if status == Comment.Status.PENDING:
-            moderation.hold_for_moderation_notice(comment)
+            notifications.hold_for_moderation_notice(comment)
             return Held(comment)
         return Published(comment)
 

@@ -94,6 +94,8 @@ INSTALLED_APPS = [
     "crispy_bootstrap5",
     "reversion",
     "django_prose_editor",
+    # django-tasks-db: the database queue of background tasks (TASKS below) and its admin.
+    "newsportal.tasks.TaskQueueConfig",
     "axes",
     "articles",
     "comments",
@@ -277,6 +279,11 @@ RENDITION_RATIOS = {"16:9": (16, 9), "3:2": (3, 2)}
 # error; the pixel limit also stops decompression bombs before Pillow decodes them.
 MAX_IMAGE_BYTES = env.int("MAX_IMAGE_BYTES", default=15 * 1024 * 1024)
 MAX_IMAGE_PIXELS = env.int("MAX_IMAGE_PIXELS", default=40_000_000)
+# Uploads of more bytes than this have their renditions made by a background task, so the
+# editor does not wait; smaller ones get them in the request, shown at once.
+RENDITIONS_IN_BACKGROUND_FROM_BYTES = env.int(
+    "RENDITIONS_IN_BACKGROUND_FROM_BYTES", default=3 * 1024 * 1024
+)
 
 ARTICLES_PER_PAGE = env.int("ARTICLES_PER_PAGE", default=20)
 # Numbered list pages stop here; older articles follow by keyset (articles.discovery.pagination).
@@ -342,6 +349,10 @@ URLIZE_ASSUME_HTTPS = True
 
 # Email (Django 6.1 MAILERS): the console in development, SMTP from EMAIL_URL otherwise,
 # e.g. EMAIL_URL=smtp+tls://user:password@smtp.example.org:587
+# SMTP gives up on a mail server that accepts connections and never answers after the
+# environment's EMAIL_TIMEOUT seconds (MAILERS' "timeout"); e-mail is sent by background
+# tasks (TASKS below), never while a reader waits.
+_email_timeout = env.float("EMAIL_TIMEOUT", default=10.0)
 if DEBUG and not env.str("EMAIL_URL", default=""):
     MAILERS = {"default": {"BACKEND": "django.core.mail.backends.console.EmailBackend"}}
 else:
@@ -356,6 +367,11 @@ else:
                 in {"EMAIL_HOST", "EMAIL_PORT", "EMAIL_USE_TLS", "EMAIL_USE_SSL", "EMAIL_TIMEOUT"}
             }
             | (
+                {"timeout": _email_timeout}
+                if _email["EMAIL_BACKEND"] == "django.core.mail.backends.smtp.EmailBackend"
+                else {}
+            )
+            | (
                 {"username": _email["EMAIL_HOST_USER"], "password": _email["EMAIL_HOST_PASSWORD"]}
                 if _email.get("EMAIL_HOST_USER")
                 else {}
@@ -364,9 +380,24 @@ else:
     }
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="redaction@localhost")
 
-# Background tasks (django.tasks): the newsroom's e-mail (articles/newsroom/notifications.py)
-# is a task. They run at once, in the request, until a worker backend replaces this one.
-TASKS = {"default": {"BACKEND": "django.tasks.backends.immediate.ImmediateBackend"}}
+# Background tasks (django.tasks, newsportal/tasks.py): the newsroom's and the moderators'
+# e-mail and the renditions of large uploads. TASKS_BACKEND=database queues them in the
+# database (django-tasks-db) for `manage.py db_worker` to run: the default in production.
+# TASKS_BACKEND=immediate runs them at once, in the request: the default with DEBUG on, so
+# `make run` needs no worker.
+_TASKS_BACKENDS = {
+    "database": "django_tasks_db.DatabaseBackend",
+    "immediate": "django.tasks.backends.immediate.ImmediateBackend",
+}
+TASKS_BACKEND = env.str("TASKS_BACKEND", default="immediate" if DEBUG else "database")
+if TASKS_BACKEND not in _TASKS_BACKENDS:
+    sys.exit("newsportal: TASKS_BACKEND must be database or immediate.")
+TASKS = {"default": {"BACKEND": _TASKS_BACKENDS[TASKS_BACKEND]}}
+# A task that raises is run again (newsportal/tasks.py) up to TASKS_MAX_ATTEMPTS times in
+# all, TASKS_RETRY_SECONDS after the first failure, then 4 times longer after each next one
+# (30 s, 2 min, 8 min, 32 min); after the last it stays FAILED in the admin.
+TASKS_MAX_ATTEMPTS = env.int("TASKS_MAX_ATTEMPTS", default=5)
+TASKS_RETRY_SECONDS = env.float("TASKS_RETRY_SECONDS", default=30.0)
 
 # The client's IP (newsportal/clientip.py) for rate limits, lockouts and abuse records:
 # REMOTE_ADDR, or with n trusted proxies in front, the n-th address from the right of

@@ -23,6 +23,10 @@ from articles.models import (
 from articles.newsroom import publishing
 from articles.newsroom.forms import ImageAdminForm
 
+# Shown instead of a large upload's thumbnail and photo until its renditions are made
+# (articles.media.tasks).
+RENDITIONS_PENDING = _("Renditions being prepared")
+
 # Thumbnails fit a square this big (CSS pixels), drawn from the narrowest rendition.
 THUMBNAIL_SIZE = 96
 # The photo clicked to set the focal point: its widest rendition up to this width.
@@ -200,6 +204,8 @@ class ImageAdmin(NewsroomAdminMixin, admin.ModelAdmin):
 
     @admin.display(description=_("Thumbnail"))
     def thumbnail(self, obj):
+        if obj.renditions_pending:
+            return RENDITIONS_PENDING
         return thumbnail_html(obj) or "—"
 
     @admin.display(description=_("Use"), ordering="usage_count")
@@ -215,6 +221,12 @@ class ImageAdmin(NewsroomAdminMixin, admin.ModelAdmin):
     def focal_point_picker(self, obj):
         """The photo to click on (js/photo-focal.js moves the marker and fills the two
         fields), then the crops pages show now (as saved)."""
+        if obj is not None and obj.renditions_pending:
+            return format_html(
+                "{} {}",
+                RENDITIONS_PENDING,
+                _("A large photo: they are being made. Reload this page in a moment."),
+            )
         if obj is None or not obj.renditions:
             return _("Save the photo first; then click on it here to set its focal point.")
         fitting = [r for r in obj.renditions if r["width"] <= FOCAL_PICKER_WIDTH]

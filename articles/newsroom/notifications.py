@@ -3,10 +3,12 @@ told why their article was sent back.
 
 Each notice is a Django task (`django.tasks`): the workflow (articles.newsroom.publishing)
 enqueues it once the transaction that changed the article commits, with the article's id
-only, and the task reads the article again. The project's `TASKS` setting runs tasks at
-once in the request (ImmediateBackend); a worker backend moves them out of it without a
-change here. A mail server that fails is logged and never undoes the transition: the
-article is in review (or back in draft) whether or not the e-mail went out.
+only, and the task reads the article again. With TASKS_BACKEND=database (production) a
+worker (`manage.py db_worker`) sends it, out of the editor's request; a mail server that
+fails makes the task raise and it is run again later (newsportal.tasks.retried). It never
+undoes the transition: the article is in review (or back in draft) whether or not the
+e-mail went out. With TASKS_BACKEND=immediate (development) it is sent in the request and
+a failure is only logged.
 
 Addresses are those of the active users with an address; links point to the public
 address (newsportal.siteurl), as the moderators' e-mail does (comments.moderation).
@@ -26,6 +28,7 @@ from django.utils.translation import gettext as _
 
 from articles.models import Article
 from newsportal.siteurl import site_url
+from newsportal.tasks import retried
 
 logger = logging.getLogger(__name__)
 
@@ -61,21 +64,24 @@ def _change_url(article):
 
 
 def _send(subject, message, recipients, what):
-    """Send one e-mail; a failure is logged, never raised. Returns the number sent."""
+    """Send one e-mail; returns the number sent. A failure of the mail server is logged
+    and raised again (OSError, smtplib.SMTPException), so that the task is run again
+    later (newsportal.tasks.retried)."""
     if not recipients:
         return 0
     try:
         return send_mail(subject, message, None, recipients)
     except Exception:
         logger.exception("Could not send the newsroom's e-mail: %s", what)
-        return 0
+        raise
 
 
+@retried
 @task
 def notify_editors_of_submission(article_id):
     """E-mail the editors (`editor_emails`) that article `article_id` (an int) waits for
     review, with a link to it in the admin. Returns the number of e-mails sent (0 when
-    the article is gone or no longer in review, or the mail server failed)."""
+    the article is gone or no longer in review); raises when the mail server fails."""
     from django.conf import settings
 
     article = Article.objects.filter(pk=article_id, status=Article.Status.IN_REVIEW).first()
@@ -98,6 +104,7 @@ def notify_editors_of_submission(article_id):
     return _send(subject, message, editor_emails(), f"article {article_id} submitted")
 
 
+@retried
 @task
 def notify_journalist_of_send_back(article_id):
     """E-mail the article's journalists (`journalist_emails`) that an editor sent it back,

@@ -77,9 +77,15 @@ def comment_data(article):
 
 
 @pytest.fixture
-def post_comment(client, article):
+def post_comment(client, article, django_capture_on_commit_callbacks):
+    """POST a comment; what waits for the commit (the moderators' e-mail task) runs as
+    after a real request's commit (the test's transaction never commits)."""
+
     def post(data, target=None, **extra):
-        return client.post(reverse("comments:post", args=[(target or article).slug]), data, **extra)
+        with django_capture_on_commit_callbacks(execute=True):
+            return client.post(
+                reverse("comments:post", args=[(target or article).slug]), data, **extra
+            )
 
     return post
 

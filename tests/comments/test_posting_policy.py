@@ -88,11 +88,12 @@ def test_a_low_score_is_refused_with_its_reasons_and_nothing_stored(article, dat
 
 
 def test_a_passed_check_with_suspect_signals_is_held_with_its_reason_codes(
-    article, data, moderator, mailoutbox
+    article, data, moderator, mailoutbox, django_capture_on_commit_callbacks
 ):
     links = "Voir https://a.example https://b.example https://c.example"
 
-    outcome = PostingPolicy().post(article, data(altcha=solved_altcha(), comment=links), READER)
+    with django_capture_on_commit_callbacks(execute=True):
+        outcome = PostingPolicy().post(article, data(altcha=solved_altcha(), comment=links), READER)
 
     assert isinstance(outcome, Held)
     assert codes(outcome.reasons) == ["pow_solved", "links"]

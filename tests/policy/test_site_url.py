@@ -14,7 +14,7 @@ from django.core import mail
 from django.core.management import call_command
 
 from comments.models import Comment
-from comments.moderation import hold_for_moderation_notice
+from comments.notifications import notify_moderators
 from tests.discovery.pages import read_page
 from tests.factories import ArticleFactory, AuthorFactory, SectionFactory
 
@@ -141,7 +141,7 @@ def test_pages_feeds_and_sitemaps_use_the_address(client, served_on_8102):
 def test_the_moderator_email_links_to_the_address(served_on_8102, settings):
     settings.COMMENTS_MODERATOR_EMAILS = ["moderation@example.test"]
     comment = Comment.objects.create(article=ArticleFactory(), name="Awa", body="Bonjour")
-    assert hold_for_moderation_notice(comment) == 1
+    assert notify_moderators.call(comment.pk) == 1
     assert f"{DEV}/admin/comments/comment/?status__exact=pending" in mail.outbox[0].body
 
 
@@ -179,7 +179,7 @@ def test_a_trailing_slash_and_a_port_give_one_spelling_of_every_link(client, set
         response = client.get(url)
         assert response.status_code == 200, url
         texts[url] = response.text
-    hold_for_moderation_notice(Comment.objects.create(article=article, name="Awa", body="Bonjour"))
+    notify_moderators.call(Comment.objects.create(article=article, name="Awa", body="Bonjour").pk)
     texts["e-mail"] = mail.outbox[0].body
 
     links = {
