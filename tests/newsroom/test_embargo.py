@@ -136,6 +136,38 @@ def test_a_tag_and_an_author_of_drafts_only_have_no_page_nor_feed(client, scoop,
     assert tag in client.get("/sitemap-tags.xml").text
 
 
+def test_the_old_address_of_a_renamed_tag_or_author_of_drafts_only_tells_nothing(
+    client, scoop, editor
+):
+    """Renaming a tag or an author that no live article shows keeps its old address, but
+    that address answers 404 like the new one, never a 301 naming the new slug."""
+    from articles.models import Author
+
+    tag = scoop.tags.get()
+    old_tag = tag.slug
+    tag.name = "Fusion des deux banques"
+    tag.slug = "fusion-des-deux-banques"
+    tag.save()
+    author = Author.objects.get(slug="bio-guera")
+    author.name = "Bio Guéra Secrète"
+    author.slug = "bio-guera-secrete"
+    author.save()
+    old = [
+        f"/tag/{old_tag}/",
+        f"/flux/tag/{old_tag}/rss/",
+        f"/en/tag/{old_tag}/",
+        "/auteur/bio-guera/",
+        "/flux/auteur/bio-guera/atom/",
+    ]
+    for address in old:
+        response = client.get(address)
+        assert response.status_code == 404, address
+        assert "fusion" not in response.get("Location", "")
+    publishing.publish(scoop, editor)
+    for address in old:
+        assert client.get(address).status_code == 301, address
+
+
 # --- Admin choice fields -----------------------------------------------------------------
 
 
