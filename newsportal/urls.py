@@ -33,6 +33,12 @@ urlpatterns += i18n_patterns(
         ),
         name="admin-editor-jsi18n",
     ),
+    # Django's autocomplete, without its error on a reverse relation's name.
+    path(
+        "admin/autocomplete/",
+        admin.site.admin_view(views.admin_autocomplete),
+        name="admin-autocomplete",
+    ),
     path("admin/", admin.site.urls),
     path("", include("comments.urls")),
     path("", include("articles.urls")),

@@ -89,3 +89,23 @@ FLOOR_BODY = (FLOOR_LINE * 70)[: 30 * 1024]
 def benchmark_floor(request):
     """A fixed 30 KB answer through the whole middleware stack (BENCHMARK_FLOOR only)."""
     return HttpResponse(FLOOR_BODY)
+
+
+def admin_autocomplete(request):
+    """The admin's autocomplete (`/admin/autocomplete/`), Django's, except that a
+    `field_name` naming a reverse relation (« articles » of a section) is refused with
+    403, as an unknown field is: Django's own view fails with a 500 on one (it reads
+    `limit_choices_to` from the field). Wrapped by `admin.site.admin_view` in the URLs."""
+    from django.apps import apps
+    from django.contrib import admin
+    from django.core.exceptions import FieldDoesNotExist, PermissionDenied
+    from django.db.models import ForeignObjectRel
+
+    try:
+        model = apps.get_model(request.GET.get("app_label", ""), request.GET.get("model_name", ""))
+        field = model._meta.get_field(request.GET.get("field_name", ""))
+    except (LookupError, ValueError, FieldDoesNotExist):
+        field = None  # Django's view answers these itself
+    if isinstance(field, ForeignObjectRel):
+        raise PermissionDenied
+    return admin.site.autocomplete_view(request)

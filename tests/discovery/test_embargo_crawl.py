@@ -129,6 +129,14 @@ CASES = {
         for part in ("sections", "articles", "tags", "authors", "pages")
     ],
     "admin-editor-jsi18n": lambda s: [("/admin/jsi18n/editor/", None)],
+    "admin-autocomplete": lambda s: [
+        (
+            f"/admin/autocomplete/?app_label=articles&model_name=article&field_name={name}"
+            f"&term={s['article'].title[:6]}",
+            None,
+        )
+        for name in ("related_articles", "hero_image", "section")
+    ],
     "comments:post": lambda s: [(f"/article/{s['article'].slug}/commenter/", "404")],
     "comments:form-parts": lambda s: [
         (f"/article/{s['article'].slug}/commenter/formulaire/", "404")

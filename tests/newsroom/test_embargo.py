@@ -277,3 +277,18 @@ def test_pickers_and_autocompletes_offer_only_what_the_journalist_may_see(
     assert "Étiquette secrète" not in tags.text
     client.force_login(others["draft"].owner)
     assert "Étiquette secrète" in client.get(reverse("admin:taggit_tag_changelist")).text
+
+
+@pytest.mark.parametrize(
+    ("model_name", "field_name"),
+    [("section", "articles"), ("author", "articles"), ("section", "children"), ("article", "x")],
+)
+def test_the_autocomplete_refuses_a_reverse_relation_without_an_error(
+    client, journalist, model_name, field_name
+):
+    """Django's autocomplete fails (500) on a reverse relation's name; it is refused (403)
+    as an unknown field is."""
+    client.force_login(journalist)
+    params = {"term": "", "app_label": "articles", "model_name": model_name}
+    response = client.get(reverse("admin:autocomplete"), {**params, "field_name": field_name})
+    assert response.status_code == 403
