@@ -18,6 +18,7 @@ broken or inaccessible page), typography slips only warn (the desk decides).
 
 import html
 import re
+import unicodedata
 
 from django.core.exceptions import PermissionDenied
 from django.db.models import Exists, OuterRef, Q
@@ -143,8 +144,11 @@ _FILE_NAME = re.compile(
 
 
 def looks_like_file_name(text):
-    """Whether an alternative text is a camera file name rather than a description."""
-    return bool(_FILE_NAME.match(text.strip()))
+    """Whether an alternative text is a camera file name rather than a description;
+    format characters (zero-width spaces, bidi marks: Unicode category Cf), which show
+    nothing, are left out first."""
+    shown = "".join(char for char in text if unicodedata.category(char) != "Cf")
+    return bool(_FILE_NAME.match(shown.strip()))
 
 
 def can_change_image(user, image):
