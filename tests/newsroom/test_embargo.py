@@ -292,3 +292,35 @@ def test_the_autocomplete_refuses_a_reverse_relation_without_an_error(
     params = {"term": "", "app_label": "articles", "model_name": model_name}
     response = client.get(reverse("admin:autocomplete"), {**params, "field_name": field_name})
     assert response.status_code == 403
+
+
+def test_view_on_site_redirects_only_to_what_the_user_may_see(
+    client, journalist, other_journalist, moderator, editor, others
+):
+    """The admin's « View on site » (/admin/r/<type>/<id>/) would name the address, and so
+    the title, of any article or tag by its sequential id: 404 unless the user sees the
+    object in the admin."""
+    from django.contrib.contenttypes.models import ContentType
+    from taggit.models import Tag
+
+    scheduled = others["scheduled"]
+    tag = Tag.objects.get(name="Étiquette secrète")
+
+    def view_on_site(obj):
+        content_type = ContentType.objects.get_for_model(obj)
+        return client.get(f"/admin/r/{content_type.pk}/{obj.pk}/")
+
+    for user in (journalist, moderator):
+        client.force_login(user)
+        for obj in (scheduled, others["draft"], tag):
+            response = view_on_site(obj)
+            assert response.status_code == 404, (user, obj)
+            assert "secret" not in response.get("Location", "")
+    for user in (other_journalist, editor):
+        client.force_login(user)
+        response = view_on_site(scheduled)
+        assert response.status_code == 302
+        assert response["Location"].endswith(scheduled.get_absolute_url())
+    client.logout()
+    assert view_on_site(scheduled).status_code == 302  # to the login page
+    assert "/login/" in view_on_site(scheduled)["Location"]
