@@ -273,3 +273,25 @@ def test_loaddata_of_a_photo_cannot_blank_a_live_articles_alt_text(tmp_path, cli
     article.refresh_from_db()
     assert article.status == Article.Status.PUBLISHED
     assert 'alt="Une pirogue"' in client.get(article.get_absolute_url()).text
+
+
+def test_loaddata_cleans_bodies_and_keeps_a_live_articles_old_address(tmp_path, client):
+    """An import saves raw, around Article.save(): the body is still cleaned by the
+    allow-list, and a live article moved to a new slug keeps answering at the old one."""
+    from django.core import serializers
+
+    article = ArticleFactory(slug="ancienne-adresse")
+    rows = json.loads(serializers.serialize("json", [article]))
+    rows[0]["fields"].update(
+        slug="nouvelle-adresse",
+        body='<p>Texte importé.</p><script>alert(1)</script><img src="x" onerror="alert(2)">',
+    )
+    fixture = tmp_path / "archive.json"
+    fixture.write_text(json.dumps(rows))
+    call_command("loaddata", str(fixture), verbosity=0, stderr=StringIO())
+    page = client.get("/article/nouvelle-adresse/")
+    assert page.status_code == 200
+    assert "Texte importé." in page.text
+    assert "alert(" not in page.text
+    old = client.get("/article/ancienne-adresse/")
+    assert (old.status_code, old["Location"]) == (301, "/article/nouvelle-adresse/")
