@@ -823,6 +823,17 @@ class Correction(InputPolicyModel, models.Model):
     def __str__(self):
         return f"{self.article} ({self.published_at:%Y-%m-%d})"
 
+    # A note is dated when it is made: a date this far ahead at most (seconds) is the
+    # clock of the form's page, anything later a mistake readers would see at once
+    # (« mis à jour le » a day to come, a feed item from the future).
+    FUTURE_TOLERANCE_SECONDS = 300
+
+    def clean(self):
+        super().clean()
+        ahead = timezone.now() + timedelta(seconds=self.FUTURE_TOLERANCE_SECONDS)
+        if self.published_at and self.published_at > ahead:
+            raise ValidationError({"published_at": _("A note cannot be dated in the future.")})
+
     @property
     def is_correction_comment(self):
         """Whether schema.org calls it a `CorrectionComment` (corrections, clarifications)."""

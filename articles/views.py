@@ -195,7 +195,9 @@ class TagView(ArticleListView):
         # tag, so that its name shows nowhere before its article is published.
         self.tag = published_tags().filter(slug=kwargs["slug"]).first()
         if self.tag is None:
-            return redirect_old_address(request, old_address(TagSlugRedirect, kwargs["slug"]))
+            # Its old addresses too: a 301 would name the new slug.
+            renamed = old_address(TagSlugRedirect, kwargs["slug"], among=published_tags())
+            return redirect_old_address(request, renamed)
         return super().get(request, *args, **kwargs)
 
     def get_queryset(self):
@@ -212,7 +214,8 @@ class AuthorView(ArticleListView):
         # An author with no live article has no page either (as an unknown author).
         self.author = published_authors().filter(slug=kwargs["slug"]).first()
         if self.author is None:
-            return redirect_old_address(request, old_address(AuthorSlugRedirect, kwargs["slug"]))
+            renamed = old_address(AuthorSlugRedirect, kwargs["slug"], among=published_authors())
+            return redirect_old_address(request, renamed)
         return super().get(request, *args, **kwargs)
 
     def get_queryset(self):

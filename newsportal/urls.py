@@ -33,6 +33,19 @@ urlpatterns += i18n_patterns(
         ),
         name="admin-editor-jsi18n",
     ),
+    # Django's autocomplete, without its error on a reverse relation's name; named as
+    # the admin's own, which the article admin's search tells by (`url_name`).
+    path(
+        "admin/autocomplete/",
+        admin.site.admin_view(views.admin_autocomplete),
+        name="autocomplete",
+    ),
+    # Django's « View on site » redirect, for what the user may see in the admin only.
+    path(
+        "admin/r/<int:content_type_id>/<path:object_id>/",
+        admin.site.admin_view(views.admin_view_on_site),
+        name="admin-view-on-site",
+    ),
     path("admin/", admin.site.urls),
     path("", include("comments.urls")),
     path("", include("articles.urls")),

@@ -89,3 +89,48 @@ FLOOR_BODY = (FLOOR_LINE * 70)[: 30 * 1024]
 def benchmark_floor(request):
     """A fixed 30 KB answer through the whole middleware stack (BENCHMARK_FLOOR only)."""
     return HttpResponse(FLOOR_BODY)
+
+
+def admin_autocomplete(request):
+    """The admin's autocomplete (`/admin/autocomplete/`), Django's, except that a
+    `field_name` naming a reverse relation (« articles » of a section) is refused with
+    403, as an unknown field is: Django's own view fails with a 500 on one (it reads
+    `limit_choices_to` from the field). Wrapped by `admin.site.admin_view` in the URLs."""
+    from django.apps import apps
+    from django.contrib import admin
+    from django.core.exceptions import FieldDoesNotExist, PermissionDenied
+    from django.db.models import ForeignObjectRel
+
+    try:
+        model = apps.get_model(request.GET.get("app_label", ""), request.GET.get("model_name", ""))
+        field = model._meta.get_field(request.GET.get("field_name", ""))
+    except (LookupError, ValueError, FieldDoesNotExist):
+        field = None  # Django's view answers these itself
+    if isinstance(field, ForeignObjectRel):
+        raise PermissionDenied
+    return admin.site.autocomplete_view(request)
+
+
+def admin_view_on_site(request, content_type_id, object_id):
+    """The admin's « View on site » redirect (`/admin/r/<type>/<id>/`), Django's, for an
+    object the user may see in the admin only: its model's admin must list it for them
+    (`get_object`, which applies `get_queryset`) and let them view it. Anything else
+    answers 404 as a missing object, so that a journalist or a moderator walking the ids
+    does not learn the address, which names it, of another's draft or of an embargoed
+    article or tag. Wrapped by `admin.site.admin_view` in the URLs."""
+    from django.contrib import admin
+    from django.contrib.contenttypes.models import ContentType
+    from django.contrib.contenttypes.views import shortcut
+
+    content_type = ContentType.objects.filter(pk=content_type_id).first()
+    model = content_type.model_class() if content_type else None
+    model_admin = admin.site._registry.get(model)
+    if model_admin is None:
+        raise Http404
+    try:
+        obj = model_admin.get_object(request, object_id)
+    except (ValueError, TypeError):
+        obj = None
+    if obj is None or not model_admin.has_view_or_change_permission(request, obj):
+        raise Http404
+    return shortcut(request, content_type_id, object_id)

@@ -269,10 +269,12 @@ class ImageAdmin(NewsroomAdminMixin, admin.ModelAdmin):
         images = self.get_queryset(request).only(
             "alt_text", "caption", "credit", "renditions", "created_at"
         )
-        # Ids as the body stores them (at most ten digits, articles.content.sanitize): a
-        # larger number is no photo, and no database integer either.
+        # Ids as the body stores them (at most ten ASCII digits, articles.content.sanitize):
+        # a larger number is no photo, and no database integer either; « ² » is no digit.
         ids = [
-            int(i) for i in request.GET.get("ids", "").split(",") if i.isdigit() and len(i) <= 10
+            int(i)
+            for i in request.GET.get("ids", "").split(",")
+            if i.isascii() and i.isdigit() and len(i) <= 10
         ]
         if request.GET.get("ids"):
             images = images.filter(pk__in=ids[: self.PICK_LIMIT])

@@ -281,12 +281,14 @@ class FeedFormatConverter:
         return value
 
 
-def feed_view(feed_class, redirect_model=None):
+def feed_view(feed_class, redirect_model=None, among=None):
     """Return one view serving `feed_class` as RSS (`rss`) or Atom (`atom`).
 
     `redirect_model` (optional, an articles.models.OldAddress) keeps the old addresses
     of the feed's object: a path or slug found there answers 301 to the same feed at
-    the object's new address, in the same format, like the object's page.
+    the object's new address, in the same format, like the object's page. `among` (a
+    function returning a queryset of the object's model) limits that to the objects
+    with a feed (the embargo: a 301 would name an unpublished tag's new slug).
     """
     atom_class = type(f"{feed_class.__name__}Atom", (feed_class,), {"feed_type": Atom1Feed})
     feeds = {"rss": feed_class(), "atom": atom_class()}
@@ -298,7 +300,7 @@ def feed_view(feed_class, redirect_model=None):
             if redirect_model is None:
                 raise
         [(key, address)] = kwargs.items()  # ("path", …) for a section, ("slug", …) otherwise
-        target = old_address(redirect_model, address)
+        target = old_address(redirect_model, address, among=among() if among else None)
         url = target and reverse(
             request.resolver_match.view_name, kwargs={key: getattr(target, key), "fmt": fmt}
         )
@@ -310,5 +312,5 @@ def feed_view(feed_class, redirect_model=None):
 site_feed = feed_view(ArticleFeed)
 corrections_feed = feed_view(CorrectionFeed)
 section_feed = feed_view(SectionFeed, SectionRedirect)
-tag_feed = feed_view(TagFeed, TagSlugRedirect)
-author_feed = feed_view(AuthorFeed, AuthorSlugRedirect)
+tag_feed = feed_view(TagFeed, TagSlugRedirect, published_tags)
+author_feed = feed_view(AuthorFeed, AuthorSlugRedirect, published_authors)

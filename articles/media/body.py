@@ -51,7 +51,7 @@ def _blocks(body):
 
 
 def _ids(value):
-    return [int(part) for part in (value or "").split(",") if part.isdigit()]
+    return [int(part) for part in (value or "").split(",") if part.isascii() and part.isdigit()]
 
 
 def image_ids(body):

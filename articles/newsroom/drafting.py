@@ -191,7 +191,7 @@ def conflict(article, loaded_version_id):
     if latest is None or str(latest.pk) == str(loaded_version_id or ""):
         return None
     loaded = None
-    if str(loaded_version_id or "").isdigit():
+    if str(loaded_version_id or "").isascii() and str(loaded_version_id or "").isdigit():
         loaded = Version.objects.get_for_object(article).filter(pk=loaded_version_id).first()
     return {
         "version": latest,

@@ -25,6 +25,7 @@ from articles.newsroom.publishing import (
     images_of,
     looks_like_file_name,
     publication_problems,
+    shows_nothing,
 )
 from newsportal.textinput import CharField as PolicyCharField
 
@@ -295,7 +296,7 @@ class ImageAdminForm(forms.ModelForm):
         emptied = [
             name
             for name in ("alt_text", "credit")
-            if name in cleaned_data and not (cleaned_data[name] or "").strip()
+            if name in cleaned_data and shows_nothing(cleaned_data[name])
         ]
         if not emptied:
             return cleaned_data

@@ -18,6 +18,7 @@ broken or inaccessible page), typography slips only warn (the desk decides).
 
 import html
 import re
+import unicodedata
 
 from django.core.exceptions import PermissionDenied
 from django.db.models import Exists, OuterRef, Q
@@ -83,24 +84,31 @@ def can_preview(user, article):
 # Checks ----------------------------------------------------------------------------
 
 
+def shows_nothing(text):
+    """Whether `text` (a str or None) is empty for readers: nothing, or only invisible
+    characters (spaces, no-break spaces, zero-width spaces: `textinput.is_blank`), which
+    a page would print as nothing (`alt=""`). The checks' one test of emptiness."""
+    return is_blank(text or "")
+
+
 def publication_problems(article):
     """Return what stops `article` from going out, as messages for the desk."""
     problems = []
     if not article.section_id:
         problems.append(_("The article has no section."))
-    if not (article.standfirst or "").strip():
+    if shows_nothing(article.standfirst):
         problems.append(_("The standfirst is empty."))
-    if not strip_tags(article.body or "").strip():
+    if shows_nothing(html.unescape(strip_tags(article.body or ""))):
         problems.append(_("The body is empty."))
     image = article.hero_image
     if image is not None:
-        if not image.alt_text.strip():
+        if shows_nothing(image.alt_text):
             problems.append(_("The hero image has no alternative text."))
         elif looks_like_file_name(image.alt_text):
             problems.append(
                 _("The hero image's alternative text is a file name: describe the photo.")
             )
-        if not image.credit.strip():
+        if shows_nothing(image.credit):
             problems.append(_("The hero image has no credit."))
     problems += body_photo_problems(article)
     return problems
@@ -118,13 +126,13 @@ def body_photo_problems(article):
         return []
     photos = list(Image.objects.filter(pk__in=ids).only("alt_text", "credit"))
     problems = []
-    if any(not photo.alt_text.strip() for photo in photos):
+    if any(shows_nothing(photo.alt_text) for photo in photos):
         problems.append(_("A photo in the body has no alternative text."))
     elif any(looks_like_file_name(photo.alt_text) for photo in photos):
         problems.append(
             _("The alternative text of a photo in the body is a file name: describe the photo.")
         )
-    if any(not photo.credit.strip() for photo in photos):
+    if any(shows_nothing(photo.credit) for photo in photos):
         problems.append(_("A photo in the body has no credit."))
     return problems
 
@@ -136,8 +144,11 @@ _FILE_NAME = re.compile(
 
 
 def looks_like_file_name(text):
-    """Whether an alternative text is a camera file name rather than a description."""
-    return bool(_FILE_NAME.match(text.strip()))
+    """Whether an alternative text is a camera file name rather than a description;
+    format characters (zero-width spaces, bidi marks: Unicode category Cf), which show
+    nothing, are left out first."""
+    shown = "".join(char for char in text if unicodedata.category(char) != "Cf")
+    return bool(_FILE_NAME.match(shown.strip()))
 
 
 def can_change_image(user, image):

@@ -10,6 +10,7 @@ without saying what it may show of an unpublished article.
 from datetime import timedelta
 
 import pytest
+from django.contrib.contenttypes.models import ContentType
 from django.urls import URLResolver, get_resolver
 from django.urls.resolvers import LocalePrefixPattern
 from django.utils import timezone
@@ -129,6 +130,17 @@ CASES = {
         for part in ("sections", "articles", "tags", "authors", "pages")
     ],
     "admin-editor-jsi18n": lambda s: [("/admin/jsi18n/editor/", None)],
+    "admin-view-on-site": lambda s: [
+        (f"/admin/r/{ContentType.objects.get_for_model(s['article']).pk}/{s['article'].pk}/", None)
+    ],
+    "autocomplete": lambda s: [
+        (
+            f"/admin/autocomplete/?app_label=articles&model_name=article&field_name={name}"
+            f"&term={s['article'].title[:6]}",
+            None,
+        )
+        for name in ("related_articles", "hero_image", "section")
+    ],
     "comments:post": lambda s: [(f"/article/{s['article'].slug}/commenter/", "404")],
     "comments:form-parts": lambda s: [
         (f"/article/{s['article'].slug}/commenter/formulaire/", "404")

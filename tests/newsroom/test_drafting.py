@@ -385,3 +385,19 @@ def test_preview_is_checked_like_a_change(other_journalist, ready_draft):
     client = client_for(other_journalist)
     url = reverse("admin:articles_article_form_preview_change", args=[ready_draft.pk])
     assert client.post(url, article_form_data(ready_draft)).status_code in (403, 404)
+
+
+@pytest.mark.parametrize("loaded", ["²", "１", "abc"])
+def test_a_crafted_loaded_version_is_a_conflict_not_an_error(
+    client, journalist, ready_draft, loaded
+):
+    """A version number that is no ASCII number (« ² » passes str.isdigit) is an unknown
+    version: the form says someone saved since, nothing is saved, no error page."""
+    client.force_login(journalist)
+    url = reverse("admin:articles_article_change", args=[ready_draft.pk])
+    client.post(url, article_form_data(ready_draft))  # a version to be in conflict with
+    data = article_form_data(ready_draft, title="Autre titre", loaded_version=loaded)
+    response = client.post(url, data)
+    assert response.status_code == 200
+    ready_draft.refresh_from_db()
+    assert ready_draft.title != "Autre titre"

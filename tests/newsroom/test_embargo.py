@@ -136,6 +136,38 @@ def test_a_tag_and_an_author_of_drafts_only_have_no_page_nor_feed(client, scoop,
     assert tag in client.get("/sitemap-tags.xml").text
 
 
+def test_the_old_address_of_a_renamed_tag_or_author_of_drafts_only_tells_nothing(
+    client, scoop, editor
+):
+    """Renaming a tag or an author that no live article shows keeps its old address, but
+    that address answers 404 like the new one, never a 301 naming the new slug."""
+    from articles.models import Author
+
+    tag = scoop.tags.get()
+    old_tag = tag.slug
+    tag.name = "Fusion des deux banques"
+    tag.slug = "fusion-des-deux-banques"
+    tag.save()
+    author = Author.objects.get(slug="bio-guera")
+    author.name = "Bio Guéra Secrète"
+    author.slug = "bio-guera-secrete"
+    author.save()
+    old = [
+        f"/tag/{old_tag}/",
+        f"/flux/tag/{old_tag}/rss/",
+        f"/en/tag/{old_tag}/",
+        "/auteur/bio-guera/",
+        "/flux/auteur/bio-guera/atom/",
+    ]
+    for address in old:
+        response = client.get(address)
+        assert response.status_code == 404, address
+        assert "fusion" not in response.get("Location", "")
+    publishing.publish(scoop, editor)
+    for address in old:
+        assert client.get(address).status_code == 301, address
+
+
 # --- Admin choice fields -----------------------------------------------------------------
 
 
@@ -245,3 +277,50 @@ def test_pickers_and_autocompletes_offer_only_what_the_journalist_may_see(
     assert "Étiquette secrète" not in tags.text
     client.force_login(others["draft"].owner)
     assert "Étiquette secrète" in client.get(reverse("admin:taggit_tag_changelist")).text
+
+
+@pytest.mark.parametrize(
+    ("model_name", "field_name"),
+    [("section", "articles"), ("author", "articles"), ("section", "children"), ("article", "x")],
+)
+def test_the_autocomplete_refuses_a_reverse_relation_without_an_error(
+    client, journalist, model_name, field_name
+):
+    """Django's autocomplete fails (500) on a reverse relation's name; it is refused (403)
+    as an unknown field is."""
+    client.force_login(journalist)
+    params = {"term": "", "app_label": "articles", "model_name": model_name}
+    response = client.get(reverse("admin:autocomplete"), {**params, "field_name": field_name})
+    assert response.status_code == 403
+
+
+def test_view_on_site_redirects_only_to_what_the_user_may_see(
+    client, journalist, other_journalist, moderator, editor, others
+):
+    """The admin's « View on site » (/admin/r/<type>/<id>/) would name the address, and so
+    the title, of any article or tag by its sequential id: 404 unless the user sees the
+    object in the admin."""
+    from django.contrib.contenttypes.models import ContentType
+    from taggit.models import Tag
+
+    scheduled = others["scheduled"]
+    tag = Tag.objects.get(name="Étiquette secrète")
+
+    def view_on_site(obj):
+        content_type = ContentType.objects.get_for_model(obj)
+        return client.get(f"/admin/r/{content_type.pk}/{obj.pk}/")
+
+    for user in (journalist, moderator):
+        client.force_login(user)
+        for obj in (scheduled, others["draft"], tag):
+            response = view_on_site(obj)
+            assert response.status_code == 404, (user, obj)
+            assert "secret" not in response.get("Location", "")
+    for user in (other_journalist, editor):
+        client.force_login(user)
+        response = view_on_site(scheduled)
+        assert response.status_code == 302
+        assert response["Location"].endswith(scheduled.get_absolute_url())
+    client.logout()
+    assert view_on_site(scheduled).status_code == 302  # to the login page
+    assert "/login/" in view_on_site(scheduled)["Location"]

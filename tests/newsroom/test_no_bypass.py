@@ -200,3 +200,98 @@ def test_loaddata_loads_a_published_article_failing_the_checks_as_a_draft(
     assert "9102" not in stderr.getvalue()
     assert client.get("/article/importe-sans-credit/").status_code == 404
     assert client.get("/article/importe/").status_code == 200
+
+
+# --- Invisible text is no text ----------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("field", "value"),
+    [
+        ("alt_text", "\u200b"),
+        ("alt_text", "\u3164"),
+        ("credit", "\u200b\u2060"),
+        ("credit", "\u00a0"),
+    ],
+)
+def test_invisible_alt_text_or_credit_is_refused_on_a_photo_in_use(client, editor, field, value):
+    photo = ImageFactory(alt_text="La lagune au matin", credit="AFP")
+    article = ArticleFactory(hero_image=photo)
+    client.force_login(editor)
+    url = reverse("admin:articles_image_change", args=[photo.pk])
+    response = client.post(url, image_form(photo, **{field: value}))
+    assert response.status_code == 200
+    assert response.context["adminform"].form.errors[field]
+    photo.refresh_from_db()
+    assert (photo.alt_text, photo.credit) == ("La lagune au matin", "AFP")
+    assert 'alt="La lagune au matin"' in client.get(article.get_absolute_url()).text
+
+
+@pytest.mark.parametrize(
+    ("fields", "problem"),
+    [
+        ({"body": "<p>&nbsp;</p>"}, "Le corps de l’article est vide."),
+        ({"body": "<p>\u200b \u2060</p>"}, "Le corps de l’article est vide."),
+        ({"standfirst": "\u200b"}, "Le chapô est vide."),
+        ({"hero_alt": "\u200b"}, "L’image principale n’a pas de texte alternatif."),
+        ({"hero_credit": "\u200b"}, "L’image principale n’a pas de crédit."),
+    ],
+)
+def test_the_checks_take_invisible_text_for_none(editor, ready_draft, fields, problem):
+    """Text stored around the forms (an import, the shell) is checked as readers see it."""
+    from articles.newsroom import publishing
+
+    image_fields = {"hero_alt": "alt_text", "hero_credit": "credit"}
+    for name, value in fields.items():
+        if name in image_fields:
+            Image.objects.filter(pk=ready_draft.hero_image_id).update(**{image_fields[name]: value})
+        else:
+            Article.objects.filter(pk=ready_draft.pk).update(**{name: value})
+    ready_draft.refresh_from_db()
+    ready_draft.hero_image.refresh_from_db()
+    assert problem in publishing.publication_problems(ready_draft)
+    with pytest.raises(publishing.PublishingBlocked):
+        publishing.publish(ready_draft, editor)
+    ready_draft.refresh_from_db()
+    assert ready_draft.status != Article.Status.PUBLISHED
+
+
+def test_loaddata_of_a_photo_cannot_blank_a_live_articles_alt_text(tmp_path, client):
+    from django.core import serializers
+    from django.core.management.base import CommandError
+
+    photo = ImageFactory(alt_text="Une pirogue", credit="AFP")
+    article = ArticleFactory(hero_image=photo)
+    rows = json.loads(serializers.serialize("json", [photo]))
+    rows[0]["fields"].update(alt_text="", credit="")
+    fixture = tmp_path / "photos.json"
+    fixture.write_text(json.dumps(rows))
+    with pytest.raises(CommandError, match=f"Rien n’a été chargé.*n° {article.pk}"):
+        call_command("loaddata", str(fixture), verbosity=0, stderr=StringIO())
+    photo.refresh_from_db()
+    assert (photo.alt_text, photo.credit) == ("Une pirogue", "AFP")
+    article.refresh_from_db()
+    assert article.status == Article.Status.PUBLISHED
+    assert 'alt="Une pirogue"' in client.get(article.get_absolute_url()).text
+
+
+def test_loaddata_cleans_bodies_and_keeps_a_live_articles_old_address(tmp_path, client):
+    """An import saves raw, around Article.save(): the body is still cleaned by the
+    allow-list, and a live article moved to a new slug keeps answering at the old one."""
+    from django.core import serializers
+
+    article = ArticleFactory(slug="ancienne-adresse")
+    rows = json.loads(serializers.serialize("json", [article]))
+    rows[0]["fields"].update(
+        slug="nouvelle-adresse",
+        body='<p>Texte importé.</p><script>alert(1)</script><img src="x" onerror="alert(2)">',
+    )
+    fixture = tmp_path / "archive.json"
+    fixture.write_text(json.dumps(rows))
+    call_command("loaddata", str(fixture), verbosity=0, stderr=StringIO())
+    page = client.get("/article/nouvelle-adresse/")
+    assert page.status_code == 200
+    assert "Texte importé." in page.text
+    assert "alert(" not in page.text
+    old = client.get("/article/ancienne-adresse/")
+    assert (old.status_code, old["Location"]) == (301, "/article/nouvelle-adresse/")

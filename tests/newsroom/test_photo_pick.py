@@ -58,7 +58,8 @@ def test_only_the_newsroom_sees_the_photo_list(client, moderator, library):
 
 def test_a_number_no_photo_can_have_is_no_photo(client, journalist, library):
     client.force_login(journalist)
-    for ids in ("99999999999999999999999", f"{library[0].pk},123456789012345678901"):
+    # Superscript and other non-ASCII digits pass str.isdigit() but are no number.
+    for ids in ("99999999999999999999999", f"{library[0].pk},123456789012345678901", "²", "¹,𝟙"):
         response = client.get(URL, {"ids": ids})
         assert response.status_code == 200
         assert [r["id"] for r in response.json()["results"]] in ([], [library[0].pk])

@@ -106,6 +106,7 @@ def test_journalist_may_not_publish(journalist, ready_draft):
         ({"body": "<p> </p>"}, "The body is empty."),
         ({"hero_image": "no-alt"}, "The hero image has no alternative text."),
         ({"hero_image": "file-name"}, "The hero image's alternative text is a file name"),
+        ({"hero_image": "hidden-file-name"}, "The hero image's alternative text is a file name"),
         ({"hero_image": "no-credit"}, "The hero image has no credit."),
     ],
 )
@@ -113,6 +114,8 @@ def test_publishing_is_blocked_and_changes_nothing(editor, ready_draft, change, 
     images = {
         "no-alt": {"alt_text": "", "credit": "AFP"},
         "file-name": {"alt_text": "IMG_2041.jpg", "credit": "AFP"},
+        # A zero-width space or a bidi mark around a file name does not make it a description.
+        "hidden-file-name": {"alt_text": "vacances.jpg\u200b\u200e", "credit": "AFP"},
         "no-credit": {"alt_text": "Le port au matin", "credit": ""},
     }
     for name, value in change.items():

@@ -5,7 +5,7 @@ from datetime import timedelta
 import pytest
 from django.contrib.messages import get_messages
 from django.urls import reverse, reverse_lazy
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from articles.models import Article, Correction
 from articles.newsroom import publishing
@@ -204,13 +204,14 @@ def live_article(journalist, section):
 
 def test_correction_is_dated_shown_and_updates_the_article(client, editor, live_article):
     before = live_article.updated_at
+    earlier = timezone.localtime() - timedelta(hours=1)
     client.force_login(editor)
     data = article_form_data(
         live_article,
         **{
             "corrections-TOTAL_FORMS": "1",
-            "corrections-0-published_at_0": timezone.localdate().isoformat(),
-            "corrections-0-published_at_1": "10:00:00",
+            "corrections-0-published_at_0": earlier.date().isoformat(),
+            "corrections-0-published_at_1": earlier.strftime("%H:%M:%S"),
             "corrections-0-kind": "correction",
             "corrections-0-text": "Le budget s’élève à 3 000 milliards, et non 300.",
         },
@@ -224,6 +225,28 @@ def test_correction_is_dated_shown_and_updates_the_article(client, editor, live_
     page = client.get(live_article.get_absolute_url())
     assert "Le budget s’élève à 3 000 milliards, et non 300." in page.text
     assert 'id="corrections-title"' in page.text
+
+
+def test_a_correction_dated_in_the_future_is_refused_in_french(client, editor, live_article):
+    """« Mis à jour le » a day to come, or a feed item from the future: a note is dated
+    when it is made (a few minutes of clock difference aside)."""
+    tomorrow = timezone.localtime() + timedelta(days=1)
+    client.force_login(editor)
+    data = article_form_data(
+        live_article,
+        **{
+            "corrections-TOTAL_FORMS": "1",
+            "corrections-0-published_at_0": tomorrow.date().isoformat(),
+            "corrections-0-published_at_1": tomorrow.strftime("%H:%M:%S"),
+            "corrections-0-kind": "update",
+            "corrections-0-text": "Un bilan à venir.",
+        },
+    )
+    with translation.override("fr"):
+        response = client.post(change_url(live_article).replace("/en/", "/"), data)
+    assert response.status_code == 200
+    assert "Une note ne peut pas être datée dans le futur." in response.text
+    assert not Correction.objects.exists()
 
 
 def test_minor_change_keeps_updated_at(client, editor, live_article):
