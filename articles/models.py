@@ -1,11 +1,13 @@
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from functools import partial
 
 import reversion
 from django.conf import settings
 from django.contrib.postgres.indexes import GinIndex
 from django.contrib.postgres.search import SearchVectorField
 from django.core.exceptions import ValidationError
+from django.core.files.storage import default_storage
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models, transaction
 from django.db.models import Max, Q
@@ -403,16 +405,24 @@ class Image(InputPolicyModel, models.Model):
 
     def save(self, *args, **kwargs):
         """Save, then make the renditions and crops of a new or changed file, or only the
-        crops when the focal point moved (raises OSError for an unreadable file)."""
+        crops when the focal point moved (raises OSError for an unreadable file). A
+        replaced file is deleted from the storage once the save is committed."""
         from articles.media.renditions import make_crops, make_renditions
 
         file_changed = not self.pk or not self.renditions
         focal_moved = False
-        if self.pk and not file_changed:
+        replaced = None  # the stored name of the file this save replaces
+        if self.pk:
             old = Image.objects.filter(pk=self.pk).values_list("file", "focal_x", "focal_y").first()
-            file_changed = old is None or old[0] != self.file.name
-            focal_moved = old is not None and (old[1], old[2]) != (self.focal_x, self.focal_y)
+            if old is not None and old[0] and old[0] != self.file.name:
+                replaced, file_changed = old[0], True
+            if not file_changed:
+                file_changed = old is None
+                focal_moved = old is not None and (old[1], old[2]) != (self.focal_x, self.focal_y)
         super().save(*args, **kwargs)
+        if replaced:
+            # The replaced file leaves the storage once the new one is committed.
+            transaction.on_commit(partial(default_storage.delete, replaced), robust=True)
         if file_changed:
             self.renditions = make_renditions(self)
             self.crops = make_crops(self)

@@ -232,8 +232,46 @@ STATIC_ROOT = Path(env.str("STATIC_ROOT", default=str(BASE_DIR / "staticfiles"))
 STATICFILES_DIRS = [BASE_DIR / "static"]
 MEDIA_URL = "/media/"
 MEDIA_ROOT = Path(env.str("MEDIA_ROOT", default=str(BASE_DIR / "media")))
+# Where uploads and renditions live (docs/configuration.md, docs/deployment.md "Media on
+# object storage"): `local`, the disk under MEDIA_ROOT, or `s3`, a bucket of any
+# S3-compatible store. Pages address photos by MEDIA_URL either way; the portal's media
+# view reads the object and applies the embargo (articles.media.embargo).
+MEDIA_STORAGE = env.str("MEDIA_STORAGE", default="local").strip().lower()
+if MEDIA_STORAGE not in {"local", "s3"}:
+    sys.exit(f"newsportal: MEDIA_STORAGE must be local or s3, not {MEDIA_STORAGE!r}.")
+if MEDIA_STORAGE == "s3":
+    S3_BUCKET = env.str("S3_BUCKET", default="")
+    if not S3_BUCKET:
+        sys.exit("newsportal: MEDIA_STORAGE=s3 needs S3_BUCKET (see docs/configuration.md).")
+    S3_STORAGE_OPTIONS = {
+        "bucket_name": S3_BUCKET,
+        # Empty: AWS itself; else MinIO, Garage, Ceph, a provider's address.
+        "endpoint_url": env.str("S3_ENDPOINT_URL", default="") or None,
+        "region_name": env.str("S3_REGION", default="") or None,
+        # Empty: boto3's own chain (its environment variables, ~/.aws, an instance role).
+        "access_key": env.str("S3_ACCESS_KEY_ID", default="") or None,
+        "secret_key": env.str("S3_SECRET_ACCESS_KEY", default="") or None,
+        # A folder of the bucket the portal keeps to (one bucket, several sites).
+        "location": env.str("S3_PREFIX", default="").strip("/"),
+        # Private objects: no ACL is sent, so the bucket's own (private) applies, and
+        # only signed requests read them; readers go through the media view.
+        "default_acl": None,
+        "querystring_auth": True,
+        # Seconds a signed address lives (newsportal.mediastorage.S3MediaStorage.signed_url).
+        "querystring_expire": env.int("S3_URL_EXPIRES", default=300),
+        # Like the disk: an existing name is never replaced, a new one is chosen.
+        "file_overwrite": False,
+        # An object read for a reader is kept in memory up to this size, on disk beyond.
+        "max_memory_size": 4 * 1024 * 1024,
+    }
+    _MEDIA_STORAGE = {
+        "BACKEND": "newsportal.mediastorage.S3MediaStorage",
+        "OPTIONS": S3_STORAGE_OPTIONS,
+    }
+else:
+    _MEDIA_STORAGE = {"BACKEND": "django.core.files.storage.FileSystemStorage"}
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "default": _MEDIA_STORAGE,
     "staticfiles": {
         "BACKEND": env.str(
             "STATICFILES_BACKEND",
