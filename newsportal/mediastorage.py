@@ -8,6 +8,8 @@ the bytes are, and every reader's request reaches the media view, which applies 
 embargo (articles.media.embargo) and streams the object (newsportal.views.media_file).
 """
 
+import mimetypes
+
 from django.conf import settings
 from django.utils.encoding import filepath_to_uri
 from storages.backends.s3 import S3Storage
@@ -20,6 +22,16 @@ class S3MediaStorage(S3Storage):
         """`MEDIA_URL` + `name` (a storage name such as "images/2026/12/….jpg"),
         URL-quoted: the address the media view answers."""
         return f"{settings.MEDIA_URL}{filepath_to_uri(name).lstrip('/')}"
+
+    def get_object_parameters(self, name):
+        """The object's parameters on upload: its Content-Type from its name (the
+        upload's re-encoded format, e.g. image/webp), never what the uploader's browser
+        claimed."""
+        parameters = super().get_object_parameters(name)
+        parameters.setdefault(
+            "ContentType", mimetypes.guess_type(name)[0] or "application/octet-stream"
+        )
+        return parameters
 
     def signed_url(self, name, expire=None):
         """A signed address of the object in the bucket itself, valid `expire` seconds
