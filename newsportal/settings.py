@@ -241,6 +241,8 @@ def s3_media_storage(
     S3Storage options, from the S3_* variables (docs/configuration.md). An empty
     `endpoint_url` is AWS itself; empty keys leave boto3's own credential chain;
     `prefix` is a folder of the bucket; `url_expires` is in seconds."""
+    from botocore.config import Config
+
     return {
         "BACKEND": "newsportal.mediastorage.S3MediaStorage",
         "OPTIONS": {
@@ -260,6 +262,16 @@ def s3_media_storage(
             "file_overwrite": False,
             # An object read for a reader is kept in memory up to this size, on disk beyond.
             "max_memory_size": 4 * 1024 * 1024,
+            # A store that does not answer fails a request in seconds, not minutes
+            # (botocore waits 60 s per attempt by default).
+            # Another provider than AWS is addressed by path (…/bucket/name), which every
+            # S3-compatible store understands (MinIO needs it); AWS picks its own.
+            "client_config": Config(
+                connect_timeout=5,
+                read_timeout=20,
+                retries={"max_attempts": 3, "mode": "standard"},
+                s3={"addressing_style": "path" if endpoint_url else "auto"},
+            ),
         },
     }
 
