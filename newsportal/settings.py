@@ -271,6 +271,8 @@ def s3_media_storage(
                 read_timeout=20,
                 retries={"max_attempts": 3, "mode": "standard"},
                 s3={"addressing_style": "path" if endpoint_url else "auto"},
+                # Signature version 4, the one every AWS region and provider accepts.
+                signature_version="s3v4",
             ),
         },
     }

@@ -184,6 +184,11 @@ def test_objects_are_private_a_plain_get_of_the_bucket_is_refused(bucket):
     ArticleFactory(hero_image=image)  # published: public on the site, not in the bucket
     for key in photo_names(image):
         assert bucket.unsigned_get(key) == 403, key
+    # Only a signed address opens one, for S3_URL_EXPIRES seconds; pages never print it.
+    signed = default_storage.signed_url(image.file.name)
+    assert "X-Amz-Expires=300" in signed and signed.startswith(bucket.server.endpoint)
+    with urllib.request.urlopen(signed) as answer:  # noqa: S310 - the test server
+        assert answer.read() == bucket.read(image.file.name)[0]
     # What a public object would answer: the test server does tell them apart.
     bucket.client.put_object_acl(Bucket=bucket.name, Key=image.file.name, ACL="public-read")
     assert bucket.unsigned_get(image.file.name) == 200
