@@ -7,7 +7,6 @@ from django.conf import settings
 from django.contrib.postgres.indexes import GinIndex
 from django.contrib.postgres.search import SearchVectorField
 from django.core.exceptions import ValidationError
-from django.core.files.storage import default_storage
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models, transaction
 from django.db.models import Max, Q
@@ -407,7 +406,7 @@ class Image(InputPolicyModel, models.Model):
         """Save, then make the renditions and crops of a new or changed file, or only the
         crops when the focal point moved (raises OSError for an unreadable file). A
         replaced file is deleted from the storage once the save is committed."""
-        from articles.media.renditions import make_crops, make_renditions
+        from articles.media.renditions import delete_original, make_crops, make_renditions
 
         file_changed = not self.pk or not self.renditions
         focal_moved = False
@@ -422,7 +421,7 @@ class Image(InputPolicyModel, models.Model):
         super().save(*args, **kwargs)
         if replaced:
             # The replaced file leaves the storage once the new one is committed.
-            transaction.on_commit(partial(default_storage.delete, replaced), robust=True)
+            transaction.on_commit(partial(delete_original, replaced), robust=True)
         if file_changed:
             self.renditions = make_renditions(self)
             self.crops = make_crops(self)

@@ -235,12 +235,21 @@ def _delete_stale(pk, keep, crops):
             default_storage.delete(f"{folder}/{name}")
 
 
+def delete_original(name):
+    """Delete the original `name` (a storage name) unless another photo still uses it
+    (rows copied or loaded from a fixture can share a file). Gone already: no error."""
+    from articles.models import Image
+
+    if name and not Image.objects.filter(file=name).exists():
+        default_storage.delete(name)
+
+
 def delete_files(pk, original):
     """Delete the stored files of photo `pk`: its `original` (a storage name, may be
-    empty) and every rendition and crop under renditions/<pk>/, from whichever storage
-    holds the media (disk or bucket). A file already gone is no error."""
-    if original:
-        default_storage.delete(original)
+    empty; see delete_original) and every rendition and crop under renditions/<pk>/,
+    from whichever storage holds the media (disk or bucket). A file already gone is no
+    error."""
+    delete_original(original)
     folder = f"renditions/{pk}"
     try:
         files = default_storage.listdir(folder)[1]

@@ -329,3 +329,17 @@ def test_seed_demo_writes_its_photos_to_the_bucket(bucket, settings, monkeypatch
     shown = Article.objects.published().exclude(hero_image=None).first().hero_image
     response = client.get(shown.renditions[0]["url_jpeg"])
     assert response.status_code == 200 and read(response)[:2] == b"\xff\xd8"
+
+
+@pytest.mark.parametrize("stored", ["local", "s3"], indirect=True)
+def test_a_file_two_photos_share_stays_until_the_last_goes(
+    stored, django_capture_on_commit_callbacks
+):
+    first = ImageFactory()
+    second = Image.objects.create(file=first.file.name, alt_text="La même photo recadrée")
+    with django_capture_on_commit_callbacks(execute=True):
+        first.delete()
+    assert stored() == photo_names(second)
+    with django_capture_on_commit_callbacks(execute=True):
+        second.delete()
+    assert stored() == set()
