@@ -1,5 +1,6 @@
 """Site-wide views: health check, error pages and uploaded photos."""
 
+import logging
 import mimetypes
 import posixpath
 import sys
@@ -25,6 +26,8 @@ from django.views.defaults import page_not_found as django_page_not_found
 from django.views.static import was_modified_since
 
 from .outage import OUTAGE_ERRORS, service_unavailable
+
+logger = logging.getLogger(__name__)
 
 # What an upload can be once articles.media.images has re-encoded it.
 MEDIA_EXTENSIONS = {".jpg", ".jpeg", ".png", ".webp", ".gif"}
@@ -83,6 +86,17 @@ def _missing(error):
     return answer.get("ResponseMetadata", {}).get("HTTPStatusCode") == 404
 
 
+def _unavailable(error):
+    """Whether `error`, raised by a storage reading a name, means the store does not
+    answer now: botocore's connection errors and timeouts, an S3 store's 5xx, a disk
+    that fails to read (OSError)."""
+    from botocore.exceptions import BotoCoreError, ClientError
+
+    if isinstance(error, ClientError):
+        return error.response.get("ResponseMetadata", {}).get("HTTPStatusCode", 0) >= 500
+    return isinstance(error, (BotoCoreError, OSError))
+
+
 def media_file(request, path):
     """Serve an uploaded photo from the media storage (`default_storage`: the disk
     under MEDIA_ROOT or a private S3 bucket): images only, never outside the storage,
@@ -92,12 +106,13 @@ def media_file(request, path):
     (a matching `If-Modified-Since` answers 304); a name the storage does not hold,
     or one that leaves it (`../`, absolute), answers 404. The SecurityMiddleware adds
     `X-Content-Type-Options: nosniff`, and the CSP here sandboxes the file if a browser
-    is ever made to open it as a page. Errors of the storage other than "not found"
-    (an S3 store that does not answer) are raised.
+    is ever made to open it as a page. A store that does not answer (or a disk that
+    fails) gives the styled 503 with `Retry-After`; other errors are raised.
     """
     if PurePosixPath(path).suffix.lower() not in MEDIA_EXTENSIONS:
         raise Http404
     path = posixpath.normpath(path).lstrip("/")
+    handle = None
     try:
         modified = default_storage.get_modified_time(path).timestamp()
         if not was_modified_since(request.META.get("HTTP_IF_MODIFIED_SINCE"), modified):
@@ -107,9 +122,16 @@ def media_file(request, path):
             content_type = mimetypes.guess_type(path)[0] or "application/octet-stream"
             response = FileResponse(handle, content_type=content_type)
     except Exception as error:
+        if handle is not None:
+            handle.close()
         if _missing(error):
             raise Http404 from None
-        raise
+        if not _unavailable(error):
+            raise
+        # The store does not answer: a 503 that says when to come back, which the
+        # nginx recipe answers with its copy of a public photo meanwhile.
+        logger.warning("media storage unavailable for %s: %r", path, error)
+        return service_unavailable()
     response["Last-Modified"] = http_date(modified)
     response["Content-Security-Policy"] = MEDIA_CSP
     response["X-Content-Type-Options"] = "nosniff"

@@ -79,9 +79,10 @@ def media_file(request, path):
         # whose article goes offline leaves them as soon as the article's page does;
         # browsers check their copy again (Last-Modified, 304).
         response = site_views.media_file(request, path)
-        patch_cache_control(
-            response, public=True, max_age=0, s_maxage=settings.PAGE_CACHE_SHARED_MAX_AGE
-        )
+        if response.status_code in (200, 304):  # never a 503 of a store that failed
+            patch_cache_control(
+                response, public=True, max_age=0, s_maxage=settings.PAGE_CACHE_SHARED_MAX_AGE
+            )
         return response
     image = Image.objects.filter(pk=pk).only("uploaded_by").first()
     if image is None or not publishing.can_see_image(request.user, image):

@@ -6,6 +6,7 @@ run on each storage); objects are private, and readers get photos through the si
 `/media/` addresses, under the embargo."""
 
 import os
+import socket
 import subprocess
 import sys
 import urllib.error
@@ -343,3 +344,23 @@ def test_a_file_two_photos_share_stays_until_the_last_goes(
     with django_capture_on_commit_callbacks(execute=True):
         second.delete()
     assert stored() == set()
+
+
+def test_a_store_that_does_not_answer_gives_a_503_to_come_back_later(client, bucket, settings):
+    image = ImageFactory()
+    ArticleFactory(hero_image=image)
+    address = image.renditions[0]["url_jpeg"]
+    served = client.get(address)
+    assert served.status_code == 200 and read(served)
+    with socket.socket() as closed:  # a port where nothing listens
+        closed.bind(("127.0.0.1", 0))
+        dead = f"http://127.0.0.1:{closed.getsockname()[1]}"
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "default": s3_media_storage(bucket.name, dead, REGION, ACCESS_KEY, SECRET_KEY),
+    }
+    response = client.get(address)
+    assert response.status_code == 503
+    assert response["Retry-After"] == str(settings.OUTAGE_RETRY_AFTER)
+    # No cache keeps it: the photo is back as soon as the store is.
+    assert "no-store" in response["Cache-Control"] and "public" not in response["Cache-Control"]
