@@ -421,7 +421,9 @@ class Image(InputPolicyModel, models.Model):
         super().save(*args, **kwargs)
         if replaced:
             # The replaced file leaves the storage once the new one is committed.
-            transaction.on_commit(partial(delete_original, replaced), robust=True)
+            transaction.on_commit(
+                partial(delete_original, replaced, Image.objects.all()), robust=True
+            )
         if file_changed:
             self.renditions = make_renditions(self)
             self.crops = make_crops(self)

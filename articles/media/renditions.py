@@ -235,21 +235,20 @@ def _delete_stale(pk, keep, crops):
             default_storage.delete(f"{folder}/{name}")
 
 
-def delete_original(name):
-    """Delete the original `name` (a storage name) unless another photo still uses it
-    (rows copied or loaded from a fixture can share a file). Gone already: no error."""
-    from articles.models import Image
-
-    if name and not Image.objects.filter(file=name).exists():
+def delete_original(name, photos):
+    """Delete the original `name` (a storage name) unless a row of `photos` (the Image
+    queryset) still uses it: rows copied or loaded from a fixture can share a file.
+    Gone already: no error."""
+    if name and not photos.filter(file=name).exists():
         default_storage.delete(name)
 
 
-def delete_files(pk, original):
+def delete_files(pk, original, photos):
     """Delete the stored files of photo `pk`: its `original` (a storage name, may be
     empty; see delete_original) and every rendition and crop under renditions/<pk>/,
     from whichever storage holds the media (disk or bucket). A file already gone is no
     error."""
-    delete_original(original)
+    delete_original(original, photos)
     folder = f"renditions/{pk}"
     try:
         files = default_storage.listdir(folder)[1]
@@ -262,8 +261,8 @@ def delete_files(pk, original):
 def photo_deleted(sender, instance, **kwargs):
     """post_delete of Image: its files go once the deletion is committed (a deletion
     rolled back keeps them)."""
-    pk, original = instance.pk, instance.file.name
-    transaction.on_commit(lambda: delete_files(pk, original), robust=True)
+    pk, original, photos = instance.pk, instance.file.name, sender._default_manager.all()
+    transaction.on_commit(lambda: delete_files(pk, original, photos), robust=True)
 
 
 class RenditionSet:
