@@ -25,7 +25,7 @@ from django.views.decorators.cache import never_cache
 from django.views.defaults import page_not_found as django_page_not_found
 from django.views.static import was_modified_since
 
-from .outage import OUTAGE_ERRORS, service_unavailable
+from .outage import OUTAGE_ERRORS, service_unavailable, storage_unavailable
 
 logger = logging.getLogger(__name__)
 
@@ -86,17 +86,6 @@ def _missing(error):
     return answer.get("ResponseMetadata", {}).get("HTTPStatusCode") == 404
 
 
-def _unavailable(error):
-    """Whether `error`, raised by a storage reading a name, means the store does not
-    answer now: botocore's connection errors and timeouts, an S3 store's 5xx, a disk
-    that fails to read (OSError)."""
-    from botocore.exceptions import BotoCoreError, ClientError
-
-    if isinstance(error, ClientError):
-        return error.response.get("ResponseMetadata", {}).get("HTTPStatusCode", 0) >= 500
-    return isinstance(error, (BotoCoreError, OSError))
-
-
 def media_file(request, path):
     """Serve an uploaded photo from the media storage (`default_storage`: the disk
     under MEDIA_ROOT or a private S3 bucket): images only, never outside the storage,
@@ -126,7 +115,7 @@ def media_file(request, path):
             handle.close()
         if _missing(error):
             raise Http404 from None
-        if not _unavailable(error):
+        if not storage_unavailable(error):
             raise
         # The store does not answer: a 503 that says when to come back, which the
         # nginx recipe answers with its copy of a public photo meanwhile.

@@ -21,6 +21,7 @@ from django.core.files.storage import default_storage
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
 from django.urls import reverse
+from django.utils import translation
 from PIL import Image as PILImage
 
 from articles.media import embargo
@@ -96,8 +97,11 @@ def photo_names(image):
 
 
 def upload(client, content, name="marche.png"):
+    """Upload through the French admin's form."""
+    with translation.override("fr"):
+        address = reverse("admin:articles_image_add")
     return client.post(
-        reverse("admin:articles_image_add"),
+        address,
         {
             "file": SimpleUploadedFile(name, content, content_type="image/png"),
             "alt_text": "Le marché Dantokpa",
@@ -346,19 +350,40 @@ def test_a_file_two_photos_share_stays_until_the_last_goes(
     assert stored() == set()
 
 
-def test_a_store_that_does_not_answer_gives_a_503_to_come_back_later(client, bucket, settings):
-    image = ImageFactory()
-    ArticleFactory(hero_image=image)
-    address = image.renditions[0]["url_jpeg"]
-    served = client.get(address)
-    assert served.status_code == 200 and read(served)
-    with socket.socket() as closed:  # a port where nothing listens
+def dead_store(settings, bucket):
+    """Point the media storage at a port of 127.0.0.1 where nothing listens."""
+    with socket.socket() as closed:
         closed.bind(("127.0.0.1", 0))
         dead = f"http://127.0.0.1:{closed.getsockname()[1]}"
     settings.STORAGES = {
         **settings.STORAGES,
         "default": s3_media_storage(bucket.name, dead, REGION, ACCESS_KEY, SECRET_KEY),
     }
+
+
+def test_an_upload_while_the_store_does_not_answer_comes_back_with_a_french_error(
+    client, journalist, bucket, settings
+):
+    dead_store(settings, bucket)
+    client.force_login(journalist)
+    response = upload(client, png_bytes(640, 480))
+    assert response.status_code == 200
+    errors = response.context["adminform"].form.errors["file"]
+    assert errors == [
+        "Le stockage des photos ne répond pas pour l’instant : rien n’a été enregistré. "
+        "Réessayez dans quelques minutes."
+    ]
+    assert "Le marché Dantokpa" in response.text  # what was typed is kept
+    assert not Image.objects.exists()
+
+
+def test_a_store_that_does_not_answer_gives_a_503_to_come_back_later(client, bucket, settings):
+    image = ImageFactory()
+    ArticleFactory(hero_image=image)
+    address = image.renditions[0]["url_jpeg"]
+    served = client.get(address)
+    assert served.status_code == 200 and read(served)
+    dead_store(settings, bucket)
     response = client.get(address)
     assert response.status_code == 503
     assert response["Retry-After"] == str(settings.OUTAGE_RETRY_AFTER)
