@@ -79,8 +79,9 @@ def render(folder, gunicorn_port, nginx_port, static_root, lifetime=None, status
 
 def start(folder, gunicorn_port, nginx_port, static_root, workers=1, access_log=True, **options):
     """Write the configuration into `folder`, check it (`nginx -t`), start nginx in the
-    foreground and return its Popen. `gunicorn_port`: one port or several (`render`). `folder` must be readable by nginx's workers
-    (nobody, when started as root). Raises RuntimeError when the check fails."""
+    foreground and return its Popen. `gunicorn_port`: one port or several (`render`).
+    `folder` must be readable by nginx's workers (nobody, when started as root).
+    Raises RuntimeError when the check fails."""
     folder = Path(folder)
     (folder / "newsportal.conf").write_text(
         render(folder, gunicorn_port, nginx_port, static_root, **options)
