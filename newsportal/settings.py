@@ -101,6 +101,9 @@ if env.bool("BENCHMARKS", default=False):
     INSTALLED_APPS.append("tools.benchmarks")
 
 MIDDLEWARE = [
+    # Load balancers' /healthz, before the Host check and the https redirect
+    # (newsportal/health.py, docs/deployment.md).
+    "newsportal.health.HealthCheckMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",

@@ -33,6 +33,7 @@ import urllib.parse
 import urllib.request
 import uuid
 from dataclasses import dataclass, field
+from io import BytesIO
 from pathlib import Path
 
 import pytest
@@ -41,6 +42,7 @@ from django.conf import settings
 from django.contrib.auth.hashers import PBKDF2PasswordHasher
 from django.contrib.auth.models import Group
 from django.db import connection
+from PIL import Image as PILImage
 
 from articles.models import Article, Image
 from articles.newsroom import roles
@@ -380,23 +382,26 @@ def test_a_photo_uploaded_through_a_is_served_through_b(machines, staff):
             answer = browser.get(answer.headers["Location"])
         return answer
 
-    # Under embargo (no published article shows it): its uploader sees it on B…
-    original_on_a = fetch(editor, paths[0])
-    assert original_on_a.status == 200
-    assert original_on_a.raw == content
+    # Under embargo (no published article shows it): its uploader sees it on B, the
+    # same bytes as on A (the photo as the portal re-encoded it)…
     on_b = editor.at(machines.url("B"))
+    served = {}
     for path in paths:
-        assert fetch(on_b, path).raw == fetch(editor, path).raw, path
-        assert fetch(on_b, path).status == 200, path
+        from_a, from_b = fetch(editor, path), fetch(on_b, path)
+        assert from_a.status == from_b.status == 200, path
+        assert from_b.raw == from_a.raw, path
+        served[path] = from_b.raw
+    assert PILImage.open(BytesIO(served[paths[0]])).size == (900, 600)
     # …readers do not, on either server.
     for name in ("A", "B"):
         assert machines.browser(name).get(paths[0]).status == 404, name
 
     ArticleFactory(title="Le port s'agrandit", hero_image=image, status=Article.Status.PUBLISHED)
     for name in ("B", "nginx"):
-        answer = fetch(machines.browser(name), paths[0])
-        assert answer.status == 200, name
-        assert answer.raw == content, name
+        for path in paths:
+            answer = fetch(machines.browser(name), path)
+            assert answer.status == 200, (name, path)
+            assert answer.raw == served[path], (name, path)
 
 
 def test_the_comment_rate_limit_counts_posts_on_both_servers(machines):
