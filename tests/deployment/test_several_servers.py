@@ -254,17 +254,12 @@ class Machines:
 
 
 @pytest.fixture(scope="module")
-def machines(django_db_setup, django_db_blocker, collected_static, s3_server):
+def machines(django_db_setup, collected_static, s3_server):
     if not Path(nginx_recipe.NGINX).exists():
         message = f"nginx not found at {nginx_recipe.NGINX} (apt-get install nginx)"
         if os.environ.get("REQUIRE_NGINX") == "1":
             pytest.fail(message)
         pytest.skip(message)
-    if (
-        connection.vendor != "postgresql"
-        or "django_redis" not in settings.CACHES["default"]["BACKEND"]
-    ):
-        pytest.skip("needs the suite's PostgreSQL run with Redis")
     # Readable by nginx's unprivileged workers (nobody, when started as root).
     tmp = Path(tempfile.mkdtemp(prefix="np_machines_"))
     tmp.chmod(0o755)
@@ -280,7 +275,7 @@ def machines(django_db_setup, django_db_blocker, collected_static, s3_server):
 
 
 @pytest.fixture
-def staff(settings):
+def staff():
     """A moderator who is also an editor (uploads photos), password PASSWORD.
 
     The password is hashed with PBKDF2, which the app servers' settings know (the
