@@ -1,5 +1,6 @@
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from functools import partial
 
 import reversion
 from django.conf import settings
@@ -403,16 +404,26 @@ class Image(InputPolicyModel, models.Model):
 
     def save(self, *args, **kwargs):
         """Save, then make the renditions and crops of a new or changed file, or only the
-        crops when the focal point moved (raises OSError for an unreadable file)."""
-        from articles.media.renditions import make_crops, make_renditions
+        crops when the focal point moved (raises OSError for an unreadable file). A
+        replaced file is deleted from the storage once the save is committed."""
+        from articles.media.renditions import delete_original, make_crops, make_renditions
 
         file_changed = not self.pk or not self.renditions
         focal_moved = False
-        if self.pk and not file_changed:
+        replaced = None  # the stored name of the file this save replaces
+        if self.pk:
             old = Image.objects.filter(pk=self.pk).values_list("file", "focal_x", "focal_y").first()
-            file_changed = old is None or old[0] != self.file.name
-            focal_moved = old is not None and (old[1], old[2]) != (self.focal_x, self.focal_y)
+            if old is not None and old[0] and old[0] != self.file.name:
+                replaced, file_changed = old[0], True
+            if not file_changed:
+                file_changed = old is None
+                focal_moved = old is not None and (old[1], old[2]) != (self.focal_x, self.focal_y)
         super().save(*args, **kwargs)
+        if replaced:
+            # The replaced file leaves the storage once the new one is committed.
+            transaction.on_commit(
+                partial(delete_original, replaced, Image.objects.all()), robust=True
+            )
         if file_changed:
             self.renditions = make_renditions(self)
             self.crops = make_crops(self)

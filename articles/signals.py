@@ -15,7 +15,8 @@ or content changed. The caches derived from content listen to those events, not 
 
 Besides: the input and slug policies before every save of a model with text
 (docs/input.md), renditions of an image loaded raw (`loaddata`), the read counts'
-flush after each response, and search's SQLite functions on each new connection.
+flush after each response, search's SQLite functions on each new connection, and a
+deleted photo's files (articles.media.renditions).
 """
 
 from django.apps import apps
@@ -30,6 +31,7 @@ from articles import caching, derived, models
 from articles.content import tagging
 from articles.discovery import readership, search, sections
 from articles.events import article_published, article_unpublished, content_changed, content_written
+from articles.media import renditions
 from articles.models import Article
 from newsportal.textinput import apply_before_save
 
@@ -155,5 +157,8 @@ def connect():
 
     # Renditions of images loaded raw; read counts; search on SQLite.
     post_save.connect(derived.image_loaded, sender=models.Image, dispatch_uid="articles:renditions")
+    post_delete.connect(
+        renditions.photo_deleted, sender=models.Image, dispatch_uid="articles:photo-files"
+    )
     request_finished.connect(readership.flush_when_due, dispatch_uid="articles:read-counts")
     connection_created.connect(search.register_sqlite_functions, dispatch_uid="articles:search")

@@ -5,6 +5,9 @@ or InterfaceError. The page says so and asks the reader to come back; it is rend
 from a static template with no context processor, so it needs no database itself.
 With CONN_HEALTH_CHECKS on, the next request after the database is back opens a new
 connection and succeeds.
+
+The media storage can fail too (an S3 store that does not answer): `storage_unavailable`
+tells such an error from a missing file, for the media view's 503 and the upload form.
 """
 
 import logging
@@ -42,3 +45,16 @@ class DatabaseOutageMiddleware:
             logger.warning("Database unavailable on %s: %s", request.path, exception)
             return service_unavailable()
         return None
+
+
+def storage_unavailable(error):
+    """Whether `error`, raised by the media storage, means the store does not answer
+    now: botocore's connection errors and timeouts, an S3 store's 5xx, a disk that
+    fails to read or write (OSError other than a missing file). A 403 or 404 is not."""
+    from botocore.exceptions import BotoCoreError, ClientError
+
+    if isinstance(error, ClientError):
+        return error.response.get("ResponseMetadata", {}).get("HTTPStatusCode", 0) >= 500
+    if isinstance(error, (FileNotFoundError, IsADirectoryError)):
+        return False
+    return isinstance(error, (BotoCoreError, OSError))

@@ -248,8 +248,75 @@ STATIC_ROOT = Path(env.str("STATIC_ROOT", default=str(BASE_DIR / "staticfiles"))
 STATICFILES_DIRS = [BASE_DIR / "static"]
 MEDIA_URL = "/media/"
 MEDIA_ROOT = Path(env.str("MEDIA_ROOT", default=str(BASE_DIR / "media")))
+
+
+def s3_media_storage(
+    bucket, endpoint_url="", region="", access_key="", secret_key="", prefix="", url_expires=300
+):
+    """The STORAGES entry of media in S3 `bucket` (MEDIA_STORAGE=s3): django-storages'
+    S3Storage options, from the S3_* variables (docs/configuration.md). An empty
+    `endpoint_url` is AWS itself; empty keys leave boto3's own credential chain;
+    `prefix` is a folder of the bucket; `url_expires` is in seconds."""
+    from botocore.config import Config
+
+    return {
+        "BACKEND": "newsportal.mediastorage.S3MediaStorage",
+        "OPTIONS": {
+            "bucket_name": bucket,
+            "endpoint_url": endpoint_url or None,
+            "region_name": region or None,
+            "access_key": access_key or None,
+            "secret_key": secret_key or None,
+            "location": prefix.strip("/"),
+            # Private objects: no ACL is sent, so the bucket's own (private) applies and
+            # only signed requests read them; readers go through the media view.
+            "default_acl": None,
+            "querystring_auth": True,
+            # Seconds a signed address lives (S3MediaStorage.signed_url).
+            "querystring_expire": url_expires,
+            # Like the disk: an existing name is never replaced, a new one is chosen.
+            "file_overwrite": False,
+            # An object read for a reader is kept in memory up to this size, on disk beyond.
+            "max_memory_size": 4 * 1024 * 1024,
+            # A store that does not answer fails a request in seconds, not minutes
+            # (botocore waits 60 s per attempt by default).
+            # Another provider than AWS is addressed by path (…/bucket/name), which every
+            # S3-compatible store understands (MinIO needs it); AWS picks its own.
+            "client_config": Config(
+                connect_timeout=5,
+                read_timeout=20,
+                retries={"max_attempts": 3, "mode": "standard"},
+                s3={"addressing_style": "path" if endpoint_url else "auto"},
+                # Signature version 4, the one every AWS region and provider accepts.
+                signature_version="s3v4",
+            ),
+        },
+    }
+
+
+# Where uploads and renditions live (docs/configuration.md, docs/deployment.md "Media on
+# object storage"): `local`, the disk under MEDIA_ROOT, or `s3`, a bucket of any
+# S3-compatible store. Pages address photos by MEDIA_URL either way; the portal's media
+# view applies the embargo (articles.media.embargo) and streams the file.
+MEDIA_STORAGE = env.str("MEDIA_STORAGE", default="local").strip().lower()
+if MEDIA_STORAGE == "s3":
+    if not env.str("S3_BUCKET", default=""):
+        sys.exit("newsportal: MEDIA_STORAGE=s3 needs S3_BUCKET (see docs/configuration.md).")
+    _MEDIA_STORAGE = s3_media_storage(
+        env.str("S3_BUCKET"),
+        endpoint_url=env.str("S3_ENDPOINT_URL", default=""),
+        region=env.str("S3_REGION", default=""),
+        access_key=env.str("S3_ACCESS_KEY_ID", default=""),
+        secret_key=env.str("S3_SECRET_ACCESS_KEY", default=""),
+        prefix=env.str("S3_PREFIX", default=""),
+        url_expires=env.int("S3_URL_EXPIRES", default=300),
+    )
+elif MEDIA_STORAGE == "local":
+    _MEDIA_STORAGE = {"BACKEND": "django.core.files.storage.FileSystemStorage"}
+else:
+    sys.exit(f"newsportal: MEDIA_STORAGE must be local or s3, not {MEDIA_STORAGE!r}.")
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "default": _MEDIA_STORAGE,
     "staticfiles": {
         "BACKEND": env.str(
             "STATICFILES_BACKEND",

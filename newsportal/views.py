@@ -1,24 +1,33 @@
 """Site-wide views: health check, error pages and uploaded photos."""
 
+import logging
+import mimetypes
+import posixpath
 import sys
 from pathlib import PurePosixPath
 
-from django.conf import settings
+from django.core.exceptions import SuspiciousFileOperation
+from django.core.files.storage import default_storage
 from django.db import connection
 from django.http import (
+    FileResponse,
     Http404,
     HttpResponse,
     HttpResponseBadRequest,
+    HttpResponseNotModified,
     HttpResponseServerError,
     JsonResponse,
 )
 from django.shortcuts import render
 from django.template import loader
+from django.utils.http import http_date
 from django.views.decorators.cache import never_cache
 from django.views.defaults import page_not_found as django_page_not_found
-from django.views.static import serve
+from django.views.static import was_modified_since
 
-from .outage import OUTAGE_ERRORS, service_unavailable
+from .outage import OUTAGE_ERRORS, service_unavailable, storage_unavailable
+
+logger = logging.getLogger(__name__)
 
 # What an upload can be once articles.media.images has re-encoded it.
 MEDIA_EXTENSIONS = {".jpg", ".jpeg", ".png", ".webp", ".gif"}
@@ -67,16 +76,52 @@ def server_error(request, template_name="500.html"):
     return HttpResponseServerError(template.render())
 
 
-def media_file(request, path):
-    """Serve an uploaded photo: images only, never outside MEDIA_ROOT, never executed.
+def _missing(error):
+    """Whether `error`, raised by a storage reading a name, means "no such file": the
+    disk's FileNotFoundError or IsADirectoryError, a name that leaves the storage
+    (SuspiciousFileOperation), or an S3 store's 404 (botocore's ClientError)."""
+    if isinstance(error, (FileNotFoundError, IsADirectoryError, SuspiciousFileOperation)):
+        return True
+    answer = getattr(error, "response", None) or {}
+    return answer.get("ResponseMetadata", {}).get("HTTPStatusCode") == 404
 
-    `serve` refuses any path that leaves MEDIA_ROOT (`../`, absolute paths); the
-    SecurityMiddleware adds `X-Content-Type-Options: nosniff`, and the CSP here
-    sandboxes the file if a browser is ever made to open it as a page.
+
+def media_file(request, path):
+    """Serve an uploaded photo from the media storage (`default_storage`: the disk
+    under MEDIA_ROOT or a private S3 bucket): images only, never outside the storage,
+    never executed.
+
+    The bytes are streamed from the storage, whichever it is, with `Last-Modified`
+    (a matching `If-Modified-Since` answers 304); a name the storage does not hold,
+    or one that leaves it (`../`, absolute), answers 404. The SecurityMiddleware adds
+    `X-Content-Type-Options: nosniff`, and the CSP here sandboxes the file if a browser
+    is ever made to open it as a page. A store that does not answer (or a disk that
+    fails) gives the styled 503 with `Retry-After`; other errors are raised.
     """
     if PurePosixPath(path).suffix.lower() not in MEDIA_EXTENSIONS:
         raise Http404
-    response = serve(request, path, document_root=settings.MEDIA_ROOT)
+    path = posixpath.normpath(path).lstrip("/")
+    handle = None
+    try:
+        modified = default_storage.get_modified_time(path).timestamp()
+        if not was_modified_since(request.META.get("HTTP_IF_MODIFIED_SINCE"), modified):
+            response = HttpResponseNotModified()
+        else:
+            handle = default_storage.open(path, "rb")
+            content_type = mimetypes.guess_type(path)[0] or "application/octet-stream"
+            response = FileResponse(handle, content_type=content_type)
+    except Exception as error:
+        if handle is not None:
+            handle.close()
+        if _missing(error):
+            raise Http404 from None
+        if not storage_unavailable(error):
+            raise
+        # The store does not answer: a 503 that says when to come back, which the
+        # nginx recipe answers with its copy of a public photo meanwhile.
+        logger.warning("media storage unavailable for %s: %r", path, error)
+        return service_unavailable()
+    response["Last-Modified"] = http_date(modified)
     response["Content-Security-Policy"] = MEDIA_CSP
     response["X-Content-Type-Options"] = "nosniff"
     return response

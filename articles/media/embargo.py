@@ -7,7 +7,8 @@ answer for a path is kept in this process while the page cache's generation stay
 (publishing, unpublishing, a scheduled time reached and every content write start a new
 one), ANSWER_SECONDS at most, so readers' photos cost no query after the first.
 
-Where the files are: an original under `images/…` (its Image row is found by file name),
+Where the files are, in the media storage (the disk or an S3 bucket, both private to
+the portal): an original under `images/…` (its Image row is found by file name),
 a rendition or crop under `renditions/<image id>/…` (articles.media.renditions).
 """
 
@@ -15,8 +16,9 @@ import posixpath
 import re
 import time
 
+from django.conf import settings
 from django.http import Http404
-from django.utils.cache import add_never_cache_headers
+from django.utils.cache import add_never_cache_headers, patch_cache_control
 
 from articles.models import Image
 from articles.newsroom import publishing
@@ -35,7 +37,7 @@ ANSWER_SECONDS = 60
 
 
 def image_id_for_path(path):
-    """The id (int) of the Image a media path (relative to MEDIA_ROOT) belongs to, or
+    """The id (int) of the Image a media path (a storage name) belongs to, or
     None when no photo owns it (a deleted photo's leftover file, a made-up name)."""
     match = _RENDITION.match(path)
     if match:
@@ -59,9 +61,11 @@ def lookup(request, path):
 
 def media_file(request, path):
     """Serve an uploaded photo or rendition (newsportal.views.media_file) if the reader
-    may see it: public photos to everyone, photos under embargo to those who may see
+    may see it: public photos to everyone, `public` for shared caches (nginx, a CDN)
+    for PAGE_CACHE_SHARED_MAX_AGE seconds; photos under embargo to those who may see
     them before (`publishing.can_see_image`), never stored by a shared cache. Http404
-    otherwise, and for a file no photo owns."""
+    otherwise, and for a file no photo owns. Whatever the media storage (disk or a
+    private S3 bucket), the bytes come from it through newsportal.views.media_file."""
     # The path the file is found at is the one checked: `a/../b` would be checked as a
     # photo and serve another.
     if posixpath.normpath(path) != path:
@@ -70,7 +74,16 @@ def media_file(request, path):
     if pk is None:
         raise Http404
     if public:
-        return site_views.media_file(request, path)
+        # The same for every reader, like a page: a shared cache (the nginx recipe's
+        # micro-cache, a CDN) keeps it PAGE_CACHE_SHARED_MAX_AGE at most, so a photo
+        # whose article goes offline leaves them as soon as the article's page does;
+        # browsers check their copy again (Last-Modified, 304).
+        response = site_views.media_file(request, path)
+        if response.status_code in (200, 304):  # never a 503 of a store that failed
+            patch_cache_control(
+                response, public=True, max_age=0, s_maxage=settings.PAGE_CACHE_SHARED_MAX_AGE
+            )
+        return response
     image = Image.objects.filter(pk=pk).only("uploaded_by").first()
     if image is None or not publishing.can_see_image(request.user, image):
         raise Http404

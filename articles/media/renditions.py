@@ -27,6 +27,7 @@ from io import BytesIO
 from django.conf import settings
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
+from django.db import transaction
 from PIL import Image as PILImage
 from PIL import ImageCms, ImageOps
 
@@ -141,11 +142,16 @@ def make_renditions(image):
     """Write the renditions of `image` and return their list (what the model stores).
 
     Each entry is {"width", "height", "url_webp", "url_jpeg"} (pixels, storage URLs),
-    narrowest first. Raises OSError when the file is missing or cannot be decoded.
+    narrowest first; original-ratio files of other widths (an earlier file's) are
+    deleted. Raises OSError when the file is missing or cannot be decoded.
     """
     with image.file.open("rb") as handle, PILImage.open(handle) as opened:
         source = display_rgb(opened)  # an animation's first frame
-        return _write(image, source, prefix="")
+        entries = _write(image, source, prefix="")
+    # A new file may have fewer widths than the one it replaced: those files go.
+    names = {f"{e['width']}.{ext}" for e in entries for ext in ("webp", "jpg")}
+    _delete_stale(image.pk, keep=names, crops=False)
+    return entries
 
 
 def crop_box(width, height, ratio, focal_x=0.5, focal_y=0.5):
@@ -207,21 +213,56 @@ def make_crops(image):
             names.update(
                 f"{prefix}{e['width']}.{ext}" for e in crops[ratio_name] for ext in ("webp", "jpg")
             )
-    _delete_old_crops(image.pk, keep=names)
+    _delete_stale(image.pk, keep=names, crops=True)
     return crops
 
 
-def _delete_old_crops(pk, keep):
-    """Delete crop files of `pk` not named in `keep` (storages without listdir: kept)."""
+def _is_crop(name):
+    # Crops are named <w>x<h>-…; the original-ratio renditions are <width>.<ext>.
+    return "x" in name.split("-", 1)[0]
+
+
+def _delete_stale(pk, keep, crops):
+    """Delete the crop files (`crops` true) or original-ratio renditions (false) of
+    photo `pk` not named in `keep` (storages without listdir: kept)."""
     folder = f"renditions/{pk}"
     try:
         files = default_storage.listdir(folder)[1]
-    except (NotImplementedError, FileNotFoundError, OSError):
+    except (NotImplementedError, OSError):
         return
     for name in files:
-        # Crops are named <w>x<h>-…; the original-ratio renditions are <width>.<ext>.
-        if "x" in name.split("-", 1)[0] and name not in keep:
+        if _is_crop(name) == crops and name not in keep:
             default_storage.delete(f"{folder}/{name}")
+
+
+def delete_original(name, photos):
+    """Delete the original `name` (a storage name) unless a row of `photos` (the Image
+    queryset) still uses it: rows copied or loaded from a fixture can share a file.
+    Gone already: no error."""
+    if name and not photos.filter(file=name).exists():
+        default_storage.delete(name)
+
+
+def delete_files(pk, original, photos):
+    """Delete the stored files of photo `pk`: its `original` (a storage name, may be
+    empty; see delete_original) and every rendition and crop under renditions/<pk>/,
+    from whichever storage holds the media (disk or bucket). A file already gone is no
+    error."""
+    delete_original(original, photos)
+    folder = f"renditions/{pk}"
+    try:
+        files = default_storage.listdir(folder)[1]
+    except (NotImplementedError, OSError):
+        return
+    for name in files:
+        default_storage.delete(f"{folder}/{name}")
+
+
+def photo_deleted(sender, instance, **kwargs):
+    """post_delete of Image: its files go once the deletion is committed (a deletion
+    rolled back keeps them)."""
+    pk, original, photos = instance.pk, instance.file.name, sender._default_manager.all()
+    transaction.on_commit(lambda: delete_files(pk, original, photos), robust=True)
 
 
 class RenditionSet:

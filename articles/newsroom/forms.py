@@ -4,6 +4,7 @@ form validates and re-encodes uploads."""
 import copy
 
 from django import forms
+from django.core.files.storage import default_storage
 from django.core.files.uploadedfile import UploadedFile
 from django.db.models import Count
 from django.utils import timezone
@@ -26,6 +27,7 @@ from articles.newsroom.publishing import (
     looks_like_file_name,
     publication_problems,
 )
+from newsportal.outage import storage_unavailable
 from newsportal.textinput import CharField as PolicyCharField
 
 
@@ -226,6 +228,24 @@ class ArticleAdminForm(forms.ModelForm):
         return cleaned_data
 
 
+def _storage_answers():
+    """Raise a ValidationError (in the reader's language) when the media storage does
+    not answer (an S3 store down: newsportal.outage.storage_unavailable), so the form
+    comes back with its other fields kept instead of failing when the file is saved."""
+    try:
+        default_storage.exists("images/")
+    except Exception as error:
+        if not storage_unavailable(error):
+            raise
+        raise forms.ValidationError(
+            _(
+                "The photo store does not answer at the moment: nothing was saved. "
+                "Try again in a few minutes."
+            ),
+            code="storage_unavailable",
+        ) from None
+
+
 class ImageAdminForm(forms.ModelForm):
     class Meta:
         model = Image
@@ -282,6 +302,7 @@ class ImageAdminForm(forms.ModelForm):
     def clean_file(self):
         upload = self.cleaned_data.get("file")
         if isinstance(upload, UploadedFile):
+            _storage_answers()
             return validate_and_reencode(upload)
         return upload
 

@@ -74,6 +74,8 @@ def test_a_photo_under_embargo_is_404_until_its_article_is_published(
     client.logout()
     publishing.publish(scoop, editor)
     assert statuses(client, paths) == {200}
+    # Public now: a shared cache (nginx, a CDN) may keep it as long as a page.
+    assert "public" in get(client, paths[0])["Cache-Control"]
     publishing.unpublish(scoop, editor)
     assert statuses(client, paths) == {404}
 
