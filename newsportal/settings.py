@@ -108,6 +108,9 @@ MIDDLEWARE = [
     # First: every answer (page-cache hits and redirects included) has its request id,
     # in the X-Request-ID header and in its log lines (newsportal.logs).
     "newsportal.logs.RequestIdMiddleware",
+    # Load balancers' /healthz, before the Host check and the https redirect
+    # (newsportal/health.py, docs/deployment.md).
+    "newsportal.health.HealthCheckMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
@@ -171,6 +174,19 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
             "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
         }
     )
+# A read replica (docs/deployment.md, "Read replicas"): reads made outside a transaction
+# go there, writes and transactions to the primary (newsportal/dbrouters.py). The
+# primary must commit with synchronous_commit = remote_apply for it.
+DATABASE_REPLICA_URL = env.str("DATABASE_REPLICA_URL", default="")
+if DATABASE_REPLICA_URL:
+    DATABASES["replica"] = {
+        **env.db_url_config(DATABASE_REPLICA_URL),
+        "CONN_MAX_AGE": DATABASES["default"]["CONN_MAX_AGE"],
+        "CONN_HEALTH_CHECKS": True,
+        # The test run has one database: the replica alias reads it.
+        "TEST": {"MIRROR": "default"},
+    }
+    DATABASE_ROUTERS = ["newsportal.dbrouters.ReplicaRouter"]
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 REDIS_URL = env.str("REDIS_URL", default="")

@@ -14,6 +14,14 @@
    through it, and an article whose page the portal marks public (comments closed by
    age), which nginx's micro-cache serves.
 5. Worker memory (RSS) after warm-up and after 10,000 more requests.
+6. With BENCH_SERVERS=2, a second gunicorn (server B, same database, Redis and settings)
+   and a second nginx with both servers in the recipe's upstream block: the targets of
+   SERVERS_TARGETS are measured through nginx with one app server (A) and with two
+   (A and B), in turn, BENCH_SERVERS_ROUNDS times (2), in the same run, and written
+   with their ratio. Each app server stands for
+   a machine: on a machine with 2 cores or more, A runs on core 0 and B on core 1
+   (BENCH_PIN=0: unpinned), with 2 workers per core + 1 each, so that the second server
+   brings cores of its own, as a second machine would; nginx and wrk are not pinned.
 
 The machine's load (`uptime`) is written with the figures: other work on the machine
 moves them, the ratios measured in one run much less.
@@ -21,7 +29,9 @@ moves them, the ratios measured in one run much less.
 Environment: BENCH_DATABASE, BENCH_PG (postgres://postgres@127.0.0.1:5432),
 BENCH_REDIS (redis://127.0.0.1:6379/6), BENCH_SECONDS, BENCH_THREADS, BENCH_CONNECTIONS,
 WEB_CONCURRENCY (gunicorn workers), BENCH_REUSE_DATABASE (keep an existing dataset:
-for trying a change; a run for the doc rebuilds it), BENCH_NGINX=0 (without nginx).
+for trying a change; a run for the doc rebuilds it), BENCH_NGINX=0 (without nginx),
+BENCH_SERVERS (1 or 2 app servers; 2 writes a block of its own, "two servers"),
+BENCH_PIN (1: one core per app server when BENCH_SERVERS=2).
 """
 
 import os
@@ -50,7 +60,11 @@ THREADS = int(os.environ.get("BENCH_THREADS", "2"))
 CONNECTIONS = int(os.environ.get("BENCH_CONNECTIONS", "16"))
 DOC = ROOT / "docs/benchmarks.md"
 # BENCH_LABEL names a variant (say, PAGE_CACHE_CHECK_SECONDS=1) with its own block.
-LABEL = os.environ.get("BENCH_LABEL", "")
+SERVERS = int(os.environ.get("BENCH_SERVERS", "1"))
+if SERVERS not in (1, 2):
+    raise SystemExit("BENCH_SERVERS is 1 or 2")
+PIN = SERVERS == 2 and os.environ.get("BENCH_PIN", "1") != "0" and (os.cpu_count() or 1) >= 2
+LABEL = os.environ.get("BENCH_LABEL", "two servers" if SERVERS == 2 else "")
 START = f"<!-- make bench{f' ({LABEL})' if LABEL else ''}: start -->"
 END = f"<!-- make bench{f' ({LABEL})' if LABEL else ''}: end -->"
 
@@ -70,6 +84,17 @@ TARGETS = [
 # public (comments closed by age; its address is found at run time).
 NGINX_TARGETS = [
     ("article via nginx", "/article/article-de-reference/", {}),
+    ("public article via nginx", None, {}),
+]
+# With BENCH_SERVERS=2: through nginx with one app server, then with two, SERVERS_ROUNDS
+# times in turn (the load of a shared machine drifts). The first two reach an app
+# server on every request (a session cookie bypasses nginx's cache and its lock, and
+# the portal's page cache), the last is nginx's micro-cache, where app servers do not
+# count.
+SERVERS_ROUNDS = int(os.environ.get("BENCH_SERVERS_ROUNDS", "2"))
+SERVERS_TARGETS = [
+    ("floor via nginx", "/bench/floor/", UNCACHED),
+    ("article, uncached, via nginx", "/article/article-de-reference/", UNCACHED),
     ("public article via nginx", None, {}),
 ]
 TARGETS_RATIO = {
@@ -128,6 +153,14 @@ def server_env(port, static_root):
         TRUSTED_PROXY_COUNT="1" if os.environ.get("BENCH_NGINX", "1") != "0" else "0",
     )
     return env
+
+
+def start_gunicorn(env, cpu=None):
+    """gunicorn with gunicorn.conf.py and `env`; on core `cpu` only when it is given."""
+    gunicorn = str(Path(PYTHON).with_name("gunicorn"))
+    pin = None if cpu is None else (lambda: os.sched_setaffinity(0, {cpu}))
+    command = [gunicorn, "-c", "gunicorn.conf.py"]
+    return subprocess.Popen(command, cwd=ROOT, env=env, preexec_fn=pin)  # noqa: S603, PLW1509
 
 
 def prepare_database(env):
@@ -225,35 +258,57 @@ def main():
     print(f"database {DATABASE}: building the dataset")
     prepare_database(env)
     run(PYTHON, "manage.py", "collectstatic", "--noinput", "-v0", env=env)
-    workers = int(os.environ.get("WEB_CONCURRENCY", os.cpu_count() * 2 + 1))
+    cores = 1 if PIN else os.cpu_count()
+    workers = int(os.environ.get("WEB_CONCURRENCY", cores * 2 + 1))
     env["WEB_CONCURRENCY"] = str(workers)
-    gunicorn = str(Path(PYTHON).with_name("gunicorn"))
-    server = subprocess.Popen([gunicorn, "-c", "gunicorn.conf.py"], cwd=ROOT, env=env)
+    server = start_gunicorn(env, cpu=0 if PIN else None)
+    servers = [server]
     base = f"http://127.0.0.1:{port}"
     targets = [(name, path, headers, base) for name, path, headers in TARGETS]
-    nginx, nginx_folder = None, None
-    if os.environ.get("BENCH_NGINX", "1") != "0" and os.path.exists(nginx_recipe.NGINX):
-        nginx_folder = Path(tempfile.mkdtemp(prefix="np-bench-nginx-"))
-        nginx_folder.chmod(0o755)  # noqa: S103  (nginx's workers run as nobody)
+    nginxes, nginx_folders = [], []
+
+    def start_nginx(ports):
+        folder = Path(tempfile.mkdtemp(prefix="np-bench-nginx-"))
+        folder.chmod(0o755)  # noqa: S103  (nginx's workers run as nobody)
         static_root.chmod(0o755)  # noqa: S103
+        nginx_folders.append(folder)
         nginx_port = free_port()
-        nginx = nginx_recipe.start(
-            nginx_folder,
-            port,
-            nginx_port,
-            static_root,
-            workers=os.cpu_count(),
-            access_log=False,
-            status_header=True,
+        nginxes.append(
+            nginx_recipe.start(
+                folder,
+                ports,
+                nginx_port,
+                static_root,
+                workers=os.cpu_count(),
+                access_log=False,
+                status_header=True,
+            )
         )
+        return f"http://127.0.0.1:{nginx_port}"
+
+    if os.environ.get("BENCH_NGINX", "1") != "0" and os.path.exists(nginx_recipe.NGINX):
+        one = start_nginx(port)
         article = public_article(env)
-        targets += [
-            (name, path or article, headers, f"http://127.0.0.1:{nginx_port}")
-            for name, path, headers in NGINX_TARGETS
-        ]
+        targets += [(name, path or article, headers, one) for name, path, headers in NGINX_TARGETS]
+        if SERVERS == 2:
+            port_b = free_port()
+            servers.append(
+                start_gunicorn(
+                    {**env, "GUNICORN_BIND": f"127.0.0.1:{port_b}"}, cpu=1 if PIN else None
+                )
+            )
+            two = start_nginx([port, port_b])
+            for round_ in range(1, SERVERS_ROUNDS + 1):
+                for label, origin in (("1 server", one), ("2 servers", two)):
+                    targets += [
+                        (f"{name}, {label}, round {round_}", path or article, headers, origin)
+                        for name, path, headers in SERVERS_TARGETS
+                    ]
     results, memory, loads = [], {}, {"start": load()}
     try:
         wait_until_up(base)
+        if SERVERS == 2 and len(servers) == 2:
+            wait_until_up(f"http://127.0.0.1:{port_b}")
         for _, path, headers, origin in targets:  # warm every page and every worker
             for _ in range(workers * 3):
                 status_of(origin + path, headers)
@@ -279,12 +334,15 @@ def main():
                 extra += wrk(base + path, {}, seconds=3)["total"]
         memory[f"after {extra:,} more page requests"] = worker_rss(server.pid)
     finally:
-        if nginx is not None:
+        for nginx in nginxes:
             nginx.terminate()
             nginx.wait(timeout=30)
-            shutil.rmtree(nginx_folder, ignore_errors=True)
-        server.send_signal(signal.SIGTERM)
-        server.wait(timeout=30)
+        for folder in nginx_folders:
+            shutil.rmtree(folder, ignore_errors=True)
+        for process in servers:
+            process.send_signal(signal.SIGTERM)
+        for process in servers:
+            process.wait(timeout=30)
         shutil.rmtree(static_root, ignore_errors=True)
     write_doc(results, memory, workers, loads)
 
@@ -294,7 +352,8 @@ def write_doc(results, memory, workers, loads):
     lines = [
         START,
         f"Run of {datetime.now(UTC):%Y-%m-%d %H:%M} UTC on {os.cpu_count()} cores "
-        f"(`{os.uname().nodename}`), gunicorn {workers} workers (gthread), "
+        f"(`{os.uname().nodename}`), gunicorn {workers} workers (gthread)"
+        f"{' per app server, server A alone on core 0 (B on core 1)' if PIN else ''}, "
         f"wrk {THREADS} threads, {CONNECTIONS} connections, {SECONDS} s per target, "
         "all on 127.0.0.1; "
         f"PAGE_CACHE_LISTEN={os.environ.get('PAGE_CACHE_LISTEN', 'true')}, "
@@ -314,6 +373,37 @@ def write_doc(results, memory, workers, loads):
             f"{r['p99']:.2f} | {ratio:.3f} | {'' if wanted is None else f'≥ {wanted}'} | {met} | "
             f"{r['cache'] or 'rendered'} |"
         )
+    by_name = {r["name"]: r["rate"] for r in results}
+    pairs = []
+    for name, _, _ in SERVERS_TARGETS:
+        rounds = [
+            (
+                by_name.get(f"{name}, 1 server, round {n}"),
+                by_name.get(f"{name}, 2 servers, round {n}"),
+            )
+            for n in range(1, SERVERS_ROUNDS + 1)
+        ]
+        rounds = [(one, two) for one, two in rounds if one and two]
+        if rounds:
+            pairs.append((name, rounds))
+    if pairs:
+        pinned = "core 0 for A, core 1 for B" if PIN else "not pinned"
+        lines += [
+            "",
+            f"Through nginx, one app server (A) then two (A and B) in its upstream block "
+            f"({workers} gunicorn workers each; {pinned}):",
+            "",
+            "| target | 1 server (req/s, each round) | 2 servers (req/s, each round) "
+            "| 2 servers / 1 server (each round) | overall |",
+            "| --- | ---: | ---: | ---: | ---: |",
+        ]
+        lines += [
+            f"| {name} | {', '.join(f'{one:,.0f}' for one, _ in rounds)} | "
+            f"{', '.join(f'{two:,.0f}' for _, two in rounds)} | "
+            f"{', '.join(f'{two / one:.2f}' for one, two in rounds)} | "
+            f"{sum(two for _, two in rounds) / sum(one for one, _ in rounds):.2f} |"
+            for name, rounds in pairs
+        ]
     lines += ["", "Worker memory (RSS, MB, one figure per worker):", ""]
     lines += [f"- {when}: {', '.join(map(str, rss))}" for when, rss in memory.items()]
     lines.append(END)

@@ -1,6 +1,7 @@
 """The nginx recipe is valid nginx, on every run of the suite (SQLite included)."""
 
 import os
+import re
 import shutil
 import tempfile
 from pathlib import Path
@@ -30,6 +31,24 @@ def test_the_recipe_passes_nginx_own_check(nginx):
         shutil.rmtree(folder, ignore_errors=True)
 
 
+def test_the_recipe_takes_several_app_servers(nginx):
+    folder = Path(tempfile.mkdtemp(prefix="np_nginx_check_"))
+    try:
+        process = nginx_recipe.start(folder, [8001, 8002], 8080, folder / "static")
+        process.terminate()
+        process.wait(timeout=30)
+        upstream = re.search(
+            r"upstream newsportal_app \{(.*?)\}", (folder / "newsportal.conf").read_text(), re.S
+        ).group(1)
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
+    servers = re.findall(r"^\s*server (\S+) max_fails=3 fail_timeout=10s;", upstream, re.M)
+    assert servers == ["127.0.0.1:8001", "127.0.0.1:8002"]
+    # One port, as before: one server line.
+    text = nginx_recipe.render(folder, 8001, 8080, folder / "static")
+    assert re.findall(r"^\s*server 127\.0\.0\.1:\d+", text, re.M) == ["    server 127.0.0.1:8001"]
+
+
 def test_the_recipe_keeps_what_a_deployment_must_set(monkeypatch, tmp_path):
     text = nginx_recipe.RECIPE.read_text()
     for needed in (
@@ -38,6 +57,7 @@ def test_the_recipe_keeps_what_a_deployment_must_set(monkeypatch, tmp_path):
         "proxy_cache_methods GET HEAD",
         "gzip on",
         nginx_recipe.SHIPPED_LIFETIME,
+        nginx_recipe.UPSTREAM_SERVER,
     ):
         assert needed in text
     # The status header stays out of production: only the tests switch it on.
