@@ -244,6 +244,24 @@ def test_every_cookie_django_sets_for_the_portal_is_documented():
     assert names <= documented_cookies()
 
 
+def cookie_row(name):
+    """The row (a str) of docs/privacy.md's cookie table for the cookie `name`."""
+    section = PRIVACY.read_text().split("## Cookies", 1)[1].split("\n## ", 1)[0]
+    return re.search(rf"^\| `{re.escape(name)}` \|.*$", section, re.M).group(0)
+
+
+def test_the_language_switch_sets_the_cookie_the_table_says_it_sets(client):
+    """Django's language switch (`/i18n/setlang/`, routed) sets the language cookie: the
+    table must say when, and for how long, not that the portal never sets it."""
+    response = client.post("/i18n/setlang/", {"language": "en", "next": "/"})
+
+    (name,) = response.cookies
+    assert name == django_settings.LANGUAGE_COOKIE_NAME
+    row = cookie_row(name)
+    assert "never set" not in row
+    assert "setlang" in row
+
+
 def test_no_code_sets_a_cookie_the_documentation_does_not_name():
     """Any cookie the portal's own code sets (`set_cookie`, `document.cookie`) must be in
     the table: a new one fails here until docs/privacy.md lists it."""
