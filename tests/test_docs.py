@@ -164,3 +164,14 @@ def test_every_environment_variable_read_is_in_the_configuration_reference():
         and not (name.startswith("COMMENTS_") and f"`{name}`" in comments)
     )
     assert not missing, f"not in docs/configuration.md: {missing}"
+
+
+def test_the_deployment_steps_start_the_task_worker_and_the_daily_jobs():
+    """Without DEBUG, tasks are queued for a worker (TASKS_BACKEND=database): an operator
+    who follows docs/deployment.md's « Steps » and starts no worker never sends a
+    moderator's e-mail nor makes a large upload's renditions. The steps must say so,
+    with the daily jobs (the privacy purge, pruning the task table)."""
+    text = (ROOT / "docs" / "deployment.md").read_text()
+    steps = text.split("## Steps", 1)[1].split("\n## ", 1)[0]
+    for needed in ("db_worker", "purge_personal_data", "prune_db_task_results"):
+        assert needed in steps, f"docs/deployment.md's Steps do not mention {needed}"
