@@ -6,9 +6,15 @@ With LOG_FORMAT=json (the default without DEBUG) each request is one JSON line:
 `bytes`, `duration_ms`, `referer`. The client's address and user agent (`client_ip`,
 `user_agent`) are added only with LOG_CLIENT_IP=true. With LOG_FORMAT=text gunicorn's
 own `access_log_format` applies (gunicorn.conf.py leaves `%(h)s` out the same way).
+
+gunicorn's own lines (its error log: start, workers, a malformed request) follow the
+same rules: JSON lines with LOG_FORMAT=json (newsportal.logs.JsonFormatter, logger
+"gunicorn.error"), and the client's address, which gunicorn writes in its « Invalid
+request from ip=… » line, only with LOG_CLIENT_IP=true.
 """
 
 import json
+import logging
 import traceback
 from datetime import UTC, datetime
 
@@ -50,8 +56,39 @@ def access_record(atoms, client_ip):
     return {key: value for key, value in record.items() if value is not None}
 
 
+# gunicorn.workers.base.Worker.handle_error's line for a request it could not parse.
+INVALID_REQUEST = "Invalid request from ip="
+
+
+class ClientAddressFilter(logging.Filter):
+    """Drops the client's address from gunicorn's « Invalid request from ip=ADDRESS:
+    error » line (the error is kept). Never drops a record. An address holds no ": "
+    (IPv6 has colons, never followed by a space), so the first ": " ends it."""
+
+    def filter(self, record):
+        message = record.getMessage()
+        if message.startswith(INVALID_REQUEST) and ": " in message:
+            record.msg = "Invalid request: " + message.split(": ", 1)[1]
+            record.args = ()
+        return True
+
+
 class JsonAccessLogger(Logger):
-    """gunicorn's logger with the access line as JSON (see the module's docstring)."""
+    """gunicorn's logger with the access line as JSON, and its error log under the same
+    rules (see the module's docstring)."""
+
+    def setup(self, cfg):
+        super().setup(cfg)
+        log_format, client_ip = log_options()
+        for old in [f for f in self.error_log.filters if isinstance(f, ClientAddressFilter)]:
+            self.error_log.removeFilter(old)
+        if not client_ip:
+            self.error_log.addFilter(ClientAddressFilter())
+        if log_format == "json":
+            from newsportal.logs import JsonFormatter
+
+            for handler in self.error_log.handlers:
+                handler.setFormatter(JsonFormatter())
 
     def access(self, resp, req, environ, request_time):
         if not self.access_log_enabled:

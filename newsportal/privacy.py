@@ -90,12 +90,16 @@ def purge_personal_data_task():
     """The purge as a task (returns `purge()`'s counts). Run by a worker whose backend
     supports deferred tasks (`supports_defer`), it enqueues its next run PURGE_INTERVAL
     later, so that one enqueue (`manage.py purge_personal_data --schedule`) keeps it
-    going; under a backend that runs tasks at once it schedules nothing (no recursion)."""
-    counts = purge()
-    logger.info("Personal data purged: %s", counts)
+    going; under a backend that runs tasks at once it schedules nothing (no recursion).
+
+    The next run is queued before this one purges, so a run that fails (the database
+    lost for a moment) or a worker killed during it leaves tomorrow's run in place: the
+    failure is kept in the task table and logged, and the chain goes on."""
     backend = purge_personal_data_task.get_backend()
     if backend.supports_defer:
         purge_personal_data_task.using(run_after=timezone.now() + PURGE_INTERVAL).enqueue()
+    counts = purge()
+    logger.info("Personal data purged: %s", counts)
     return counts
 
 

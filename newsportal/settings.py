@@ -5,6 +5,7 @@ next to `manage.py`); docs/configuration.md lists them. With DEBUG off there is 
 insecure default: a missing SECRET_KEY or ALLOWED_HOSTS stops the start.
 """
 
+import logging
 import os
 import sys
 from pathlib import Path
@@ -589,3 +590,8 @@ LOG_CLIENT_IP = env.bool("LOG_CLIENT_IP", default=False)
 if LOG_FORMAT not in {"json", "text"}:
     sys.exit("newsportal: LOG_FORMAT must be json or text.")
 LOGGING = logging_config(LOG_FORMAT, env.str("LOG_LEVEL", default="WARNING"), LOG_CLIENT_IP)
+# Python's warnings (Django's naive-datetime warning, a library's deprecation) are
+# written by the warnings module, not logging: with JSON logs they become records of the
+# `py.warnings` logger, so stderr stays one JSON object per line.
+if LOG_FORMAT == "json":
+    logging.captureWarnings(True)

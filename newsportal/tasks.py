@@ -86,6 +86,48 @@ def retry_failed(sender, task_result, **kwargs):
     )
 
 
+def recover_interrupted(worker_id):
+    """Put back the tasks that worker `worker_id` (a str, the `--worker-id` of
+    `manage.py db_worker`) was running when it was stopped without finishing them
+    (SIGKILL, an out-of-memory kill, a machine that went down): such rows stay
+    « running » for ever, as the worker never marks them. Run before that worker starts
+    again (the systemd unit's ExecStartPre, docs/deployment.md), never while it runs.
+
+    A `retried` task with attempts left goes back to the queue at once (the interrupted
+    run counts as an attempt); any other is marked failed, as its failure would have
+    been. Returns (requeued, failed), two ints."""
+    from django_tasks_db.models import DBTaskResult
+
+    requeued = failed = 0
+    now = timezone.now()
+    for row in DBTaskResult.objects.filter(status=TaskResultStatus.RUNNING):
+        if not row.worker_ids or row.worker_ids[-1] != worker_id:
+            continue
+        try:
+            module_path = row.task.module_path  # imports the task: `retried` marks it
+        except Exception:
+            module_path = None
+        if module_path in _RETRIED and len(row.worker_ids) < settings.TASKS_MAX_ATTEMPTS:
+            row.status = TaskResultStatus.READY
+            row.run_after = now
+            row.save(update_fields=["status", "run_after"])
+            requeued += 1
+        else:
+            row.status = TaskResultStatus.FAILED
+            row.finished_at = now
+            row.traceback = f"The worker {worker_id} stopped during this task."
+            row.save(update_fields=["status", "finished_at", "traceback"])
+            failed += 1
+        logger.warning(
+            "Task %s (%s) was interrupted with worker %s: %s",
+            row.id,
+            row.task_path,
+            worker_id,
+            "queued again" if row.status == TaskResultStatus.READY else "left FAILED",
+        )
+    return requeued, failed
+
+
 def after_commit(task, *args):
     """Enqueue `task` with `args` (JSON values, ids) once the current transaction
     commits (at once outside one), so a rolled-back write queues nothing and the

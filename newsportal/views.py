@@ -37,11 +37,13 @@ MEDIA_CSP = "default-src 'none'; img-src 'self'; sandbox"
 
 @never_cache
 def health(request):
-    """Answer 200 when the database answers, 503 otherwise (for load balancers)."""
+    """Answer 200 when the database answers, 503 otherwise (for load balancers). The
+    answer says nothing more; the reason of a 503 goes to the log (a warning)."""
     try:
         with connection.cursor() as cursor:
             cursor.execute("SELECT 1")
-    except Exception:
+    except Exception as error:
+        logger.warning("Health check failed: the database does not answer: %s", error)
         return JsonResponse({"status": "unavailable"}, status=503)
     return JsonResponse({"status": "ok"})
 

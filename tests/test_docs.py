@@ -128,3 +128,50 @@ def test_the_check_reads_the_map_and_catches_a_stale_entry(tmp_path):
         "articles.related.related_articles",
         "articles.models.Nothing",
     ]
+
+
+# Every environment variable the portal reads is in docs/configuration.md -----------------
+
+ENV_READ = re.compile(
+    r"""env(?:\.[a-z_]+)?\(\s*"([A-Z][A-Z0-9_]*)"|"""  # django-environ: env.int("NAME", …)
+    r"""os\.environ(?:\.get\(|\[)\s*["']([A-Z][A-Z0-9_]*)|"""  # gunicorn.conf.py
+    r"""^\s*"([A-Z][A-Z0-9_]*)":\s*env\.[a-z_]+,""",  # {"COMMENTS_…": env.int} table
+    re.M,
+)
+
+
+def variables_read(*files):
+    """The environment variable names (a set) `files` read (settings, gunicorn's config)."""
+    names = set()
+    for path in files:
+        for match in ENV_READ.finditer((ROOT / path).read_text()):
+            names.add(next(group for group in match.groups() if group))
+    return names
+
+
+def test_every_environment_variable_read_is_in_the_configuration_reference():
+    """An operator reads docs/configuration.md to set up a machine: a variable the code
+    reads that it does not name is a setting nobody can find. The comments app's own
+    (`COMMENTS_*`) are in docs/comments.md, which configuration.md points to."""
+    reference = (ROOT / "docs" / "configuration.md").read_text()
+    comments = (ROOT / "docs" / "comments.md").read_text()
+    read = variables_read("newsportal/settings.py", "gunicorn.conf.py")
+    assert {"DEBUG", "S3_BUCKET", "GUNICORN_BIND", "COMMENTS_RATE_LIMIT"} <= read
+    missing = sorted(
+        name
+        for name in read
+        if f"`{name}`" not in reference
+        and not (name.startswith("COMMENTS_") and f"`{name}`" in comments)
+    )
+    assert not missing, f"not in docs/configuration.md: {missing}"
+
+
+def test_the_deployment_steps_start_the_task_worker_and_the_daily_jobs():
+    """Without DEBUG, tasks are queued for a worker (TASKS_BACKEND=database): an operator
+    who follows docs/deployment.md's « Steps » and starts no worker never sends a
+    moderator's e-mail nor makes a large upload's renditions. The steps must say so,
+    with the daily jobs (the privacy purge, pruning the task table)."""
+    text = (ROOT / "docs" / "deployment.md").read_text()
+    steps = text.split("## Steps", 1)[1].split("\n## ", 1)[0]
+    for needed in ("db_worker", "purge_personal_data", "prune_db_task_results"):
+        assert needed in steps, f"docs/deployment.md's Steps do not mention {needed}"

@@ -212,3 +212,27 @@ def test_the_log_format_is_text_in_development_json_in_production_and_nothing_el
     result = run_check(DEBUG="true", LOG_FORMAT="xml")
     assert result.returncode != 0
     assert result.stderr.strip() == "newsportal: LOG_FORMAT must be json or text."
+
+
+def test_a_python_warning_is_a_json_log_line_too():
+    """Django's and libraries' warnings (a naive datetime, a missing static folder) go
+    through Python's warnings module, not logging: with LOG_FORMAT=json they must still
+    come out as one JSON object per line, not as free text on stderr."""
+    from tests.test_settings import ROOT
+
+    clean = {k: v for k, v in os.environ.items() if k not in {"DEBUG", "LOG_FORMAT"}}
+    code = "import warnings; warnings.warn('a library complains')"
+    result = subprocess.run(
+        [sys.executable, "-W", "always", "manage.py", "shell", "-v0", "-c", code],
+        cwd=ROOT,
+        env={**clean, "SECRET_KEY": "x" * 50, "ALLOWED_HOSTS": "news.example.org"},
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    lines = [line for line in result.stderr.splitlines() if line.strip()]
+    assert lines, result.stderr
+    records = [json.loads(line) for line in lines]
+    (warning,) = [r for r in records if "a library complains" in r["message"]]
+    assert warning["logger"] == "py.warnings"
+    assert warning["level"] == "WARNING"

@@ -188,6 +188,31 @@ def test_with_the_database_backend_the_purge_keeps_itself_scheduled(settings):
     assert next_run.run_after >= timezone.now() + DAY - timedelta(minutes=5)
 
 
+@pytest.mark.skipif(
+    not apps.is_installed("django_tasks_db"), reason="django_tasks_db is not installed"
+)
+@pytest.mark.django_db(transaction=True)
+def test_a_purge_run_that_fails_still_leaves_the_next_days_run_queued(settings, monkeypatch):
+    """A database hiccup in one run (or a worker killed during it) must not end the
+    daily chain: the purge would then silently stop for good."""
+    from django_tasks_db.models import DBTaskResult
+
+    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+
+    def broken(now):
+        raise RuntimeError("database went away")
+
+    monkeypatch.setitem(privacy._purgers, "broken", broken)
+    runs = DBTaskResult.objects.filter(task_path=privacy.purge_personal_data_task.module_path)
+    call_command("purge_personal_data", "--schedule", stdout=io.StringIO())
+
+    call_command("db_worker", batch=True, no_startup_delay=True, stdout=io.StringIO())
+
+    assert runs.filter(status="FAILED").count() == 1
+    (next_run,) = runs.filter(status="READY")
+    assert next_run.run_after >= timezone.now() + DAY - timedelta(minutes=5)
+
+
 # docs/privacy.md ---------------------------------------------------------------------
 
 PRIVACY = ROOT / "docs" / "privacy.md"
@@ -217,6 +242,24 @@ def test_every_cookie_django_sets_for_the_portal_is_documented():
         "__Host-language",
     }
     assert names <= documented_cookies()
+
+
+def cookie_row(name):
+    """The row (a str) of docs/privacy.md's cookie table for the cookie `name`."""
+    section = PRIVACY.read_text().split("## Cookies", 1)[1].split("\n## ", 1)[0]
+    return re.search(rf"^\| `{re.escape(name)}` \|.*$", section, re.M).group(0)
+
+
+def test_the_language_switch_sets_the_cookie_the_table_says_it_sets(client):
+    """Django's language switch (`/i18n/setlang/`, routed) sets the language cookie: the
+    table must say when, and for how long, not that the portal never sets it."""
+    response = client.post("/i18n/setlang/", {"language": "en", "next": "/"})
+
+    (name,) = response.cookies
+    assert name == django_settings.LANGUAGE_COOKIE_NAME
+    row = cookie_row(name)
+    assert "never set" not in row
+    assert "setlang" in row
 
 
 def test_no_code_sets_a_cookie_the_documentation_does_not_name():

@@ -140,6 +140,29 @@ def test_gunicorn_writes_json_lines_with_the_request_id_and_no_address(gunicorn)
     assert "127.0.0.1" not in log and FORWARDED not in log and "test-access-log" not in log
 
 
+def test_gunicorns_own_lines_are_json_and_name_no_client(gunicorn):
+    """gunicorn's error log (stderr: its start, its workers, a malformed request) follows
+    the same rule as the access log: JSON lines, and no client address."""
+    import socket
+
+    server = gunicorn()
+    with socket.create_connection(("127.0.0.1", server.port), timeout=5) as connection:
+        connection.sendall(b"GET / HTTP/1.1\r\nHost: 127.0.0.1\r\nBad Header\r\n\r\n")
+        connection.recv(1024)
+    deadline = time.monotonic() + 5
+    while "Invalid request" not in server.stderr.read_text():
+        assert time.monotonic() < deadline, "gunicorn logged no invalid request"
+        time.sleep(0.05)
+    server.stop()
+
+    lines = [json.loads(line) for line in server.stderr.read_text().splitlines() if line]
+    (invalid,) = [line for line in lines if "Invalid request" in line["message"]]
+    assert invalid["logger"] == "gunicorn.error"
+    assert invalid["level"] == "WARNING"
+    assert "127.0.0.1" not in invalid["message"]
+    assert any("Booting worker" in line["message"] for line in lines)
+
+
 def test_with_log_client_ip_gunicorn_logs_the_address(gunicorn):
     server = gunicorn(LOG_CLIENT_IP="true")
     get(f"http://127.0.0.1:{server.port}/healthz")

@@ -32,3 +32,15 @@ def test_the_check_says_503_when_the_database_does_not_answer(client, production
     response = client.get("/healthz", HTTP_HOST="10.0.0.11")
     assert response.status_code == 503
     assert response.json() == {"status": "unavailable"}
+
+
+def test_a_failed_check_logs_why(client, production, monkeypatch, caplog):
+    """The load balancer only sees 503: the server's own log must say what failed, or
+    the operator of a machine taken out of service has nothing to go on."""
+
+    def unreachable(*args, **kwargs):
+        raise connection.Database.OperationalError("connection refused by 10.0.0.20")
+
+    monkeypatch.setattr(connection, "cursor", unreachable)
+    client.get("/healthz", HTTP_HOST="10.0.0.11")
+    assert any("connection refused by 10.0.0.20" in r.getMessage() for r in caplog.records)

@@ -1,5 +1,6 @@
 """A failed background task is run again later, and never lost (newsportal/tasks.py)."""
 
+import io
 import logging
 from datetime import timedelta
 
@@ -130,3 +131,44 @@ def test_failed_tasks_are_listed_in_the_admin(admin_client):
     assert response.status_code == 200
     assert str(queued()[0].pk) in response.text
     assert "Tâches en arrière-plan" in response.text  # the queue's name, in French
+
+
+def interrupted(task_result, worker_id):
+    """The row of `task_result` as a worker that was killed while running it left it."""
+    from django_tasks_db.models import DBTaskResult
+
+    row = DBTaskResult.objects.get(pk=task_result.id)
+    row.claim(worker_id)
+    return row
+
+
+def test_a_task_whose_worker_was_killed_runs_again_once_the_worker_restarts():
+    from django.core.management import call_command
+
+    lost = flaky.enqueue("killed", 0)
+    other = flaky.enqueue("elsewhere", 0)
+    interrupted(lost, "web1-1")
+    interrupted(other, "web2-1")  # another machine's worker, still running it
+
+    call_command("recover_interrupted_tasks", worker_id="web1-1", stdout=io.StringIO())
+    run_worker()
+
+    rows = {str(row.id): row for row in queued()}
+    assert rows[str(lost.id)].status == TaskResultStatus.SUCCESSFUL
+    assert RUNS["killed"] == 1
+    assert rows[str(other.id)].status == TaskResultStatus.RUNNING
+
+
+def test_an_interrupted_task_out_of_attempts_or_not_retried_is_marked_failed(settings):
+    from newsportal.tasks import recover_interrupted
+
+    settings.TASKS_MAX_ATTEMPTS = 1
+    out_of_attempts = flaky.enqueue("last", 0)
+    unmarked = fails_once_unmarked.enqueue("unmarked")
+    interrupted(out_of_attempts, "web1-1")
+    interrupted(unmarked, "web1-1")
+
+    assert recover_interrupted("web1-1") == (0, 2)
+
+    assert {row.status for row in queued()} == {TaskResultStatus.FAILED}
+    assert "web1-1" in queued()[0].traceback
