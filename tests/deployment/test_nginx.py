@@ -24,8 +24,6 @@ that is a failure. Needs the suite's PostgreSQL run (gunicorn, another process, 
 the test database) and Redis (the portal's processes hear of changes through it).
 """
 
-import gzip
-import http.cookies
 import json
 import os
 import re
@@ -38,7 +36,6 @@ import time
 import urllib.error
 import urllib.parse
 import urllib.request
-from dataclasses import dataclass, field
 from pathlib import Path
 
 import altcha
@@ -54,80 +51,12 @@ from tests.factories import ArticleFactory, CommentFactory, ImageFactory, Sectio
 from tests.reliability.postgres import free_port, wait_for_http
 from tools import nginx_recipe
 
+from .browsing import Browser, needs_postgresql_and_redis
+
 ROOT = Path(__file__).resolve().parents[2]
 MICRO_CACHE_SECONDS = 2
 
-pytestmark = [
-    pytest.mark.skipif(
-        connection.vendor != "postgresql"
-        or "django_redis" not in settings.CACHES["default"]["BACKEND"],
-        reason="gunicorn reads the test database from another process: the suite's "
-        "PostgreSQL run with Redis (DATABASE_URL=postgres://…, REDIS_URL=redis://…)",
-    ),
-    pytest.mark.django_db(transaction=True),
-]
-
-
-class NoRedirect(urllib.request.HTTPRedirectHandler):
-    def redirect_request(self, *args, **kwargs):
-        return None
-
-
-@dataclass
-class Answer:
-    status: int
-    headers: object
-    body: str
-    raw: bytes
-
-    @property
-    def cache(self):
-        return self.headers.get("X-Cache-Status")
-
-    @property
-    def public(self):
-        return "public" in (self.headers.get("Cache-Control") or "")
-
-
-@dataclass
-class Reader:
-    """One browser: its own cookies, no redirect followed."""
-
-    base: str
-    cookies: dict = field(default_factory=dict)
-
-    def request(self, path, data=None, compressed=False):
-        headers = {"User-Agent": "Mozilla/5.0 (X11; Linux x86_64) Firefox/140.0"}
-        if self.cookies:
-            headers["Cookie"] = "; ".join(f"{k}={v}" for k, v in self.cookies.items())
-        if compressed:
-            headers["Accept-Encoding"] = "gzip"
-        body = urllib.parse.urlencode(data).encode() if data is not None else None
-        # 127.0.0.1 only: the server this test started.
-        request = urllib.request.Request(self.base + path, data=body, headers=headers)  # noqa: S310
-        opener = urllib.request.build_opener(NoRedirect)
-        try:
-            response = opener.open(request, timeout=15)
-        except urllib.error.HTTPError as error:
-            response = error
-        with response:
-            raw = response.read()
-            self.keep_cookies(response.headers.get_all("Set-Cookie") or [])
-            text = raw
-            if response.headers.get("Content-Encoding") == "gzip":
-                text = gzip.decompress(raw)
-            return Answer(response.status, response.headers, text.decode(errors="replace"), raw)
-
-    def keep_cookies(self, lines):
-        for line in lines:
-            for name, morsel in http.cookies.SimpleCookie(line).items():
-                if morsel.value in ("", '""') or morsel["max-age"] == "0":
-                    self.cookies.pop(name, None)
-                else:
-                    self.cookies[name] = morsel.value
-
-    def get(self, path, **kwargs):
-        return self.request(path, **kwargs)
+pytestmark = [needs_postgresql_and_redis, pytest.mark.django_db(transaction=True)]
 
 
 class Edge:
@@ -213,7 +142,7 @@ class Edge:
                 process.kill()
 
     def reader(self):
-        return Reader(self.base)
+        return Browser(self.base)
 
     def reached_gunicorn(self, path, at_least=0, method="GET"):
         """How many requests for `path` (with its query string) gunicorn answered.

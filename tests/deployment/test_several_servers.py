@@ -20,7 +20,6 @@ Skipped without nginx, except with REQUIRE_NGINX=1 (set by .ci/run), where that 
 failure. Needs the suite's PostgreSQL run with Redis, as tests/deployment/test_nginx.py.
 """
 
-import http.cookies
 import os
 import shutil
 import signal
@@ -28,11 +27,7 @@ import subprocess
 import sys
 import tempfile
 import time
-import urllib.error
-import urllib.parse
-import urllib.request
 import uuid
-from dataclasses import dataclass, field
 from io import BytesIO
 from pathlib import Path
 
@@ -51,79 +46,22 @@ from tests.factories import ArticleFactory, CommentFactory, UserFactory, png_byt
 from tests.reliability.postgres import free_port, wait_for_http
 from tools import nginx_recipe
 
+from .browsing import Browser, needs_postgresql_and_redis
+
 ROOT = Path(__file__).resolve().parents[2]
 MICRO_CACHE_SECONDS = 2
 PASSWORD = "correct horse battery staple"
 RATE_LIMIT = 4
 BUCKET = "newsportal-several-servers"
 
-pytestmark = [
-    pytest.mark.skipif(
-        connection.vendor != "postgresql"
-        or "django_redis" not in settings.CACHES["default"]["BACKEND"],
-        reason="the app servers read the test database from other processes: the suite's "
-        "PostgreSQL run with Redis (DATABASE_URL=postgres://…, REDIS_URL=redis://…)",
-    ),
-    pytest.mark.django_db(transaction=True),
-]
+pytestmark = [needs_postgresql_and_redis, pytest.mark.django_db(transaction=True)]
 
 
-class NoRedirect(urllib.request.HTTPRedirectHandler):
-    def redirect_request(self, *args, **kwargs):
-        return None
-
-
-@dataclass
-class Answer:
-    status: int
-    headers: object
-    raw: bytes
-
-    @property
-    def body(self):
-        return self.raw.decode(errors="replace")
-
-
-@dataclass
-class Browser:
-    """One person's browser: its own cookies, sent to whichever server it is pointed at
-    (`base`), so one session can move from A to B. No redirect is followed."""
-
-    base: str
-    cookies: dict = field(default_factory=dict)
+class Person(Browser):
+    """A browser that sends forms with the CSRF token of its own cookie and logs in."""
 
     def at(self, base):
-        """The same browser (the same cookies, shared) talking to another server."""
-        return Browser(base, self.cookies)
-
-    def request(self, path, data=None, files=None):
-        headers = {"User-Agent": "Mozilla/5.0 (X11; Linux x86_64) Firefox/140.0"}
-        if self.cookies:
-            headers["Cookie"] = "; ".join(f"{k}={v}" for k, v in self.cookies.items())
-        body = None
-        if files:
-            body, headers["Content-Type"] = multipart(data or {}, files)
-        elif data is not None:
-            body = urllib.parse.urlencode(data).encode()
-        url = path if path.startswith("http") else self.base + path
-        # 127.0.0.1 only: the servers this test started.
-        request = urllib.request.Request(url, data=body, headers=headers)  # noqa: S310
-        try:
-            response = urllib.request.build_opener(NoRedirect).open(request, timeout=30)
-        except urllib.error.HTTPError as error:
-            response = error
-        with response:
-            raw = response.read()
-            for line in response.headers.get_all("Set-Cookie") or []:
-                for name, morsel in http.cookies.SimpleCookie(line).items():
-                    if morsel.value in ("", '""') or morsel["max-age"] == "0":
-                        self.cookies.pop(name, None)
-                    else:
-                        self.cookies[name] = morsel.value
-            return Answer(response.status, response.headers, raw)
-
-    def get(self, path):
-        return self.request(path)
+        return Person(base, self.cookies)
 
     def post(self, path, data, files=None):
         """A form sent with the CSRF token of this browser's cookie (made if missing)."""
@@ -134,29 +72,6 @@ class Browser:
         return self.post(
             "/admin/login/", {"username": username, "password": password, "next": "/admin/"}
         )
-
-
-def multipart(fields, files):
-    """(body, content type) of a multipart/form-data form: `files` maps a field to
-    (file name, content type, bytes)."""
-    boundary = uuid.uuid4().hex
-    parts = []
-    for name, value in fields.items():
-        parts.append(
-            f'--{boundary}\r\nContent-Disposition: form-data; name="{name}"\r\n\r\n'
-            f"{value}\r\n".encode()
-        )
-    for name, (filename, content_type, content) in files.items():
-        parts.append(
-            (
-                f'--{boundary}\r\nContent-Disposition: form-data; name="{name}"; '
-                f'filename="{filename}"\r\nContent-Type: {content_type}\r\n\r\n'
-            ).encode()
-            + content
-            + b"\r\n"
-        )
-    parts.append(f"--{boundary}--\r\n".encode())
-    return b"".join(parts), f"multipart/form-data; boundary={boundary}"
 
 
 class Machines:
@@ -250,7 +165,7 @@ class Machines:
                 process.kill()
 
     def browser(self, name):
-        return Browser(self.url(name))
+        return Person(self.url(name))
 
 
 @pytest.fixture(scope="module")
