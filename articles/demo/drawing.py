@@ -91,7 +91,7 @@ def draw_photo(photo, accent, initials, size):
                  (x - rng.randint(150, 400), height)],
                 fill=_shade((250, 240, 200), rng.uniform(0.8, 1.0)),
             )  # fmt: skip
-        draw.rectangle((0, horizon + 120, width, height), fill=(30, 20, 30))
+        draw.rectangle((0, min(horizon + 120, height), width, height), fill=(30, 20, 30))
     elif photo.scene == "initials":
         for _ in range(6):
             x, y, r = rng.randint(0, width), rng.randint(0, height), rng.randint(60, 260)

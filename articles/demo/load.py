@@ -31,7 +31,18 @@ from articles.demo.plan import (
     build_plan,
     section_paths,
 )
-from articles.models import AdSlot, Article, Author, Image, Section, content_written
+from articles.models import (
+    AdSlot,
+    Article,
+    Author,
+    Correction,
+    FrontPageBlock,
+    FrontPageChoice,
+    Image,
+    Section,
+    content_written,
+)
+from articles.newsroom import roles
 
 
 def ensure_sections():
@@ -207,6 +218,71 @@ def ensure_ad_slots(now, with_images=True):
     return created
 
 
+# What the newsroom wrote around the demo's articles, so that `make run` shows it: the
+# corrections (one of each type), the front page the editors chose, and a draft an
+# editor sent back with a reason.
+CORRECTIONS = [
+    (
+        Correction.Kind.CORRECTION,
+        "Une version précédente donnait un chiffre erroné pour le budget.",
+    ),
+    (
+        Correction.Kind.CLARIFICATION,
+        "Le ministre s’exprimait au nom du gouvernement, non du parti.",
+    ),
+    (Correction.Kind.UPDATE, "Le conseil des ministres a confirmé la mesure dans la soirée."),
+]
+SENT_BACK_REASON = "Il manque la réaction de l’opposition, et le titre promet plus que l’article."
+
+
+def ensure_editorial(articles, now):
+    """Add, to freshly loaded `articles` (a list in plan order), one correction of each
+    type, the front page's lead story and featured stories (chosen among the newest
+    but not the newest, so the choice shows), and one draft sent back to its journalist.
+    Returns the number of rows written."""
+    live = sorted(
+        (a for a in articles if a.status == Article.Status.PUBLISHED and a.published_at <= now),
+        key=lambda a: a.published_at,
+        reverse=True,
+    )
+    if len(live) < 8:
+        return 0
+    written = 0
+    for article, (kind, text) in zip(live[1:4], CORRECTIONS, strict=True):
+        Correction.objects.create(
+            article=article,
+            kind=kind,
+            text=text,
+            published_at=min(article.published_at + timedelta(hours=2), now),
+        )
+        written += 1
+    # The home page's blocks are kept across loads; choices go only into empty ones.
+    lead, _ = FrontPageBlock.objects.get_or_create(kind=FrontPageBlock.Kind.LEAD)
+    if not lead.choices.exists():
+        FrontPageChoice.objects.create(
+            block=lead, article=live[4], position=1, expires_at=now + timedelta(days=2)
+        )
+        written += 1
+    featured, _ = FrontPageBlock.objects.get_or_create(kind=FrontPageBlock.Kind.FEATURED)
+    if not featured.choices.exists():
+        for position, article in enumerate(live[5:8], start=1):
+            FrontPageChoice.objects.create(block=featured, article=article, position=position)
+            written += 1
+    User = get_user_model()
+    editor = User.objects.filter(groups__name=roles.EDITORS).first()
+    journalist = User.objects.filter(groups__name=roles.JOURNALISTS).first()
+    draft = next((a for a in articles if a.status == Article.Status.DRAFT), None)
+    if draft is not None and journalist is not None:
+        Article.objects.filter(pk=draft.pk).update(
+            owner=journalist,
+            sent_back_reason=SENT_BACK_REASON,
+            sent_back_at=now,
+            sent_back_by=editor,
+        )
+        written += 1
+    return written
+
+
 @dataclass
 class LoadReport:
     plan: Plan
@@ -238,7 +314,8 @@ def load_demo(seed=DEFAULT_SEED, articles=DEFAULT_ARTICLES, images=DEFAULT_IMAGE
             return report
         tags = ensure_tags()
         photos = load_photos(plan)
-        load_articles(plan, sections, authors, photos, tags, now)
+        loaded = load_articles(plan, sections, authors, photos, tags, now)
+        ensure_editorial(loaded, now)
         report.articles = len(plan.articles)
         report.images = len(photos)
     return report

@@ -247,3 +247,25 @@ def test_make_renditions_adds_a_new_width_to_stale_images(media_root, settings):
     call_command("make_renditions", "--stale", stdout=out)
 
     assert f"rebuilt for 0 images ({rebuilt} up to date" in out.getvalue()
+
+
+def test_the_demo_shows_the_newsroom_at_work(client):
+    """What `make run` shows of the editors' work: the lead story they chose (not the
+    newest article), featured stories, one correction of each type on its page, and a
+    draft sent back to its journalist with the reason."""
+    from articles.models import Correction, FrontPageChoice
+
+    seed("--no-images")
+    newest = Article.objects.published().order_by("-published_at").first()
+    lead = FrontPageChoice.objects.get(block__kind="lead").article
+    assert lead != newest
+    home = client.get("/").content.decode()
+    lead_story = home.split('<div class="lead-story">', 1)[1].split("</div>", 1)[0]
+    assert lead.title in lead_story and newest.title not in lead_story
+    assert FrontPageChoice.objects.filter(block__kind="featured").count() == 3
+    assert set(Correction.objects.values_list("kind", flat=True)) == set(Correction.Kind.values)
+    update = Correction.objects.get(kind=Correction.Kind.UPDATE)
+    assert "Mise à jour" in client.get(update.article.get_absolute_url()).content.decode()
+    assert update.article.title in client.get("/corrections/").content.decode()
+    sent_back = Article.objects.get(sent_back_reason__gt="")
+    assert sent_back.is_sent_back and sent_back.owner.username == "journaliste"
