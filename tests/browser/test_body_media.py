@@ -100,16 +100,6 @@ def test_without_javascript_an_embed_is_a_plain_link(chromium, live_server, tran
     context.close()
 
 
-@pytest.fixture
-def desk(chromium, live_server):
-    context = chromium.new_context(viewport=DESKTOP, base_url=live_server.url, locale="fr-FR")
-    page = context.new_page()
-    page.set_default_timeout(15_000)
-    watch(page)
-    yield page
-    context.close()
-
-
 def test_journalist_puts_two_photos_an_embed_and_a_gallery_in_a_story(
     desk,
     newsroom,  # noqa: F811

@@ -15,19 +15,8 @@ from articles.models import Image
 from articles.newsroom import roles
 from tests.factories import ArticleFactory, SectionFactory, UserFactory
 
-from .conftest import DESKTOP
-from .csp import violations, watch
+from .csp import violations
 from .test_newsroom import PASSWORD, log_in
-
-
-@pytest.fixture
-def desk(chromium, live_server):
-    context = chromium.new_context(viewport=DESKTOP, base_url=live_server.url, locale="fr-FR")
-    page = context.new_page()
-    page.set_default_timeout(15_000)
-    watch(page)
-    yield page
-    context.close()
 
 
 @pytest.fixture
