@@ -242,17 +242,24 @@ def _is_crop(name):
     return "x" in name.split("-", 1)[0]
 
 
-def _delete_stale(pk, keep, crops):
-    """Delete the crop files (`crops` true) or original-ratio renditions (false) of
-    photo `pk` not named in `keep` (storages without listdir: kept)."""
+def _stored_renditions(pk):
+    """The storage names of every file under renditions/<pk>/ (renditions and crops of
+    photo `pk`); empty when the folder is missing or the storage cannot list it."""
     folder = f"renditions/{pk}"
     try:
         files = default_storage.listdir(folder)[1]
     except (NotImplementedError, OSError):
-        return
-    for name in files:
+        return []
+    return [f"{folder}/{name}" for name in files]
+
+
+def _delete_stale(pk, keep, crops):
+    """Delete the crop files (`crops` true) or original-ratio renditions (false) of
+    photo `pk` not named in `keep` (storages without listdir: kept)."""
+    for path in _stored_renditions(pk):
+        name = path.rsplit("/", 1)[1]
         if _is_crop(name) == crops and name not in keep:
-            default_storage.delete(f"{folder}/{name}")
+            default_storage.delete(path)
 
 
 def delete_original(name, photos):
@@ -269,13 +276,8 @@ def delete_files(pk, original, photos):
     from whichever storage holds the media (disk or bucket). A file already gone is no
     error."""
     delete_original(original, photos)
-    folder = f"renditions/{pk}"
-    try:
-        files = default_storage.listdir(folder)[1]
-    except (NotImplementedError, OSError):
-        return
-    for name in files:
-        default_storage.delete(f"{folder}/{name}")
+    for path in _stored_renditions(pk):
+        default_storage.delete(path)
 
 
 def photo_deleted(sender, instance, **kwargs):
