@@ -41,7 +41,6 @@ from pathlib import Path
 import altcha
 import pytest
 from django.conf import settings
-from django.db import connection
 from django.utils import timezone
 
 from articles.models import Article
@@ -51,6 +50,7 @@ from tests.factories import ArticleFactory, CommentFactory, ImageFactory, Sectio
 from tests.reliability.postgres import free_port, wait_for_http
 from tools import nginx_recipe
 
+from .appservers import app_server_environ, readable_static
 from .browsing import Browser, needs_postgresql_and_redis
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -66,37 +66,16 @@ class Edge:
         self.tmp = tmp
         self.gunicorn_port, self.nginx_port = free_port(), free_port()
         self.base = f"http://127.0.0.1:{self.nginx_port}"
-        shutil.copytree(collected_static, tmp / "static")
-        for folder, _, files in os.walk(tmp / "static"):  # readable by nginx's workers
-            os.chmod(folder, 0o755)  # noqa: S103  (static files: public by nature)
-            for name in files:
-                os.chmod(os.path.join(folder, name), 0o644)
+        readable_static(collected_static, tmp / "static")
         self.gunicorn_log = tmp / "gunicorn.log"
         self.processes = []
 
     def start(self):
-        db = connection.settings_dict
-        env = {k: v for k, v in os.environ.items() if not k.startswith(("PYTEST", "DJANGO_"))}
-        env.update(
-            DATABASE_URL=(
-                f"postgres://{db['USER']}:{db['PASSWORD']}@{db['HOST'] or '127.0.0.1'}:"
-                f"{db['PORT'] or 5432}/{db['NAME']}"
-            ),
-            REDIS_URL=os.environ["REDIS_URL"],
-            SECRET_KEY=settings.SECRET_KEY,  # the test signs the comment form's stamp
-            ALLOWED_HOSTS="127.0.0.1",
-            SECURE_SSL_REDIRECT="false",
-            SESSION_COOKIE_SECURE="false",
-            CSRF_COOKIE_SECURE="false",
-            STATIC_ROOT=str(self.tmp / "static"),
-            STATICFILES_BACKEND="whitenoise.storage.CompressedManifestStaticFilesStorage",
-            WHITENOISE_USE_FINDERS="false",
-            WHITENOISE_AUTOREFRESH="false",
-            MEDIA_ROOT=str(self.tmp / "media"),
-            GUNICORN_BIND=f"127.0.0.1:{self.gunicorn_port}",
-            WEB_CONCURRENCY="2",
-            GUNICORN_GRACEFUL_TIMEOUT="2",
-            TRUSTED_PROXY_COUNT="1",
+        env = app_server_environ(
+            self.tmp / "static",
+            self.tmp / "media",
+            self.gunicorn_port,
+            workers=2,
             PAGE_CACHE_STATUS_HEADER="false",
             COMMENTS_CAPTCHA_PROVIDER="builtin",
             COMMENTS_ALTCHA_COST="10",

@@ -36,7 +36,6 @@ from django.apps import apps
 from django.conf import settings
 from django.contrib.auth.hashers import PBKDF2PasswordHasher
 from django.contrib.auth.models import Group
-from django.db import connection
 from PIL import Image as PILImage
 
 from articles.models import Article, Image
@@ -46,6 +45,7 @@ from tests.factories import ArticleFactory, CommentFactory, UserFactory, png_byt
 from tests.reliability.postgres import free_port, wait_for_http
 from tools import nginx_recipe
 
+from .appservers import app_server_environ, readable_static
 from .browsing import Browser, needs_postgresql_and_redis
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -79,12 +79,7 @@ class Machines:
 
     def __init__(self, tmp, collected_static, s3_environ):
         self.tmp = tmp
-        self.static = tmp / "static"
-        shutil.copytree(collected_static, self.static)
-        for folder, _, files in os.walk(self.static):  # readable by nginx's workers
-            os.chmod(folder, 0o755)  # noqa: S103  (static files: public by nature)
-            for name in files:
-                os.chmod(os.path.join(folder, name), 0o644)
+        self.static = readable_static(collected_static, tmp / "static")
         self.s3_environ = s3_environ
         self.ports = {"A": free_port(), "B": free_port()}
         self.nginx_port = free_port()
@@ -96,35 +91,17 @@ class Machines:
         return f"http://127.0.0.1:{port}"
 
     def environ(self, name):
-        db = connection.settings_dict
-        env = {k: v for k, v in os.environ.items() if not k.startswith(("PYTEST", "DJANGO_"))}
-        env.update(
-            DATABASE_URL=(
-                f"postgres://{db['USER']}:{db['PASSWORD']}@{db['HOST'] or '127.0.0.1'}:"
-                f"{db['PORT'] or 5432}/{db['NAME']}"
-            ),
-            REDIS_URL=os.environ["REDIS_URL"],
-            SECRET_KEY=settings.SECRET_KEY,  # the same on every machine
-            ALLOWED_HOSTS="127.0.0.1",
-            SECURE_SSL_REDIRECT="false",
-            SESSION_COOKIE_SECURE="false",
-            CSRF_COOKIE_SECURE="false",
-            STATIC_ROOT=str(self.static),
-            STATICFILES_BACKEND="whitenoise.storage.CompressedManifestStaticFilesStorage",
-            WHITENOISE_USE_FINDERS="false",
-            WHITENOISE_AUTOREFRESH="false",
+        return app_server_environ(
+            self.static,
             # Each machine's own disk: the photos must not be there but in the bucket.
-            MEDIA_ROOT=str(self.tmp / name / "media"),
-            GUNICORN_BIND=f"127.0.0.1:{self.ports[name]}",
-            WEB_CONCURRENCY="1",
-            GUNICORN_GRACEFUL_TIMEOUT="2",
-            TRUSTED_PROXY_COUNT="1",
+            self.tmp / name / "media",
+            self.ports[name],
+            workers=1,
             PAGE_CACHE_STATUS_HEADER="true",
             COMMENTS_RATE_LIMIT=str(RATE_LIMIT),
             COMMENTS_RATE_WINDOW="86400",
             **self.s3_environ,
         )
-        return env
 
     def start(self):
         for name in ("A", "B"):
