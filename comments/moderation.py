@@ -4,11 +4,11 @@ moderators' decisions (with their undo), callable from the admin, a command or a
 import logging
 from datetime import datetime, timedelta
 
-from django.contrib.auth import get_user_model
 from django.core import signing
 from django.db import transaction
-from django.db.models import Q
 from django.utils import timezone
+
+from newsportal.recipients import addresses_of
 
 from .conf import settings
 from .events import comments_moderated
@@ -67,22 +67,8 @@ def decide(article, verdict):
 
 def moderator_emails():
     """Addresses of the active users allowed to moderate, plus COMMENTS_MODERATOR_EMAILS."""
-    can_moderate = Q(codename="can_moderate", content_type__app_label="comments")
-    from django.contrib.auth.models import Permission
-
-    permission = Permission.objects.filter(can_moderate).first()
-    emails = set(settings.COMMENTS_MODERATOR_EMAILS)
-    if permission:
-        users = (
-            get_user_model()
-            .objects.filter(is_active=True)
-            .exclude(email="")
-            .filter(Q(groups__permissions=permission) | Q(user_permissions=permission))
-            .values_list("email", flat=True)
-            .distinct()
-        )
-        emails.update(users)
-    return sorted(emails)
+    moderators = addresses_of("comments", "can_moderate")
+    return sorted(set(settings.COMMENTS_MODERATOR_EMAILS) | set(moderators))
 
 
 UNDO_SALT = "comments.admin.undo"  # (the salt of tokens already handed out)

@@ -17,7 +17,6 @@ address (newsportal.siteurl), as the moderators' e-mail does (comments.moderatio
 import logging
 
 from django.contrib.auth import get_user_model
-from django.contrib.auth.models import Permission
 from django.core.mail import send_mail
 from django.db import transaction
 from django.db.models import Q
@@ -27,6 +26,7 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 
 from articles.models import Article
+from newsportal.recipients import addresses_of
 from newsportal.siteurl import site_url
 from newsportal.tasks import retried
 
@@ -36,19 +36,7 @@ logger = logging.getLogger(__name__)
 def editor_emails():
     """The addresses (sorted strs) of the active users who may publish: the Editors'
     group, anyone given `articles.publish_article`, and superusers."""
-    permission = Permission.objects.filter(
-        codename="publish_article", content_type__app_label="articles"
-    ).first()
-    may_publish = Q(is_superuser=True)
-    if permission:
-        may_publish |= Q(groups__permissions=permission) | Q(user_permissions=permission)
-    return sorted(
-        get_user_model()
-        .objects.filter(may_publish, is_active=True)
-        .exclude(email="")
-        .values_list("email", flat=True)
-        .distinct()
-    )
+    return addresses_of("articles", "publish_article", superusers=True)
 
 
 def journalist_emails(article):
