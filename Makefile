@@ -9,7 +9,7 @@ PORT ?= 8000
 # seed_demo prints) follows HOST and PORT, unless SITE_URL is set.
 DEV := DEBUG=true DEV_HOST=$(HOST) DEV_PORT=$(PORT)
 
-.PHONY: help install run serve worker test lint format migrations-check messages compilemessages clean css bench
+.PHONY: help install run serve worker test lint format migrations-check messages compilemessages clean css bench lighthouse
 
 help:
 	@echo "make run    set up (venv, install, migrate, demo content) and serve on http://$(HOST):$(PORT)"
@@ -72,6 +72,11 @@ css: $(BIN)/.installed
 # production settings on 127.0.0.1, wrk (installed with apt-get when missing), Redis db 6.
 bench: install
 	$(BIN)/python tools/bench.py
+
+# Lighthouse (mobile) on home, a section, an article and a search, served by gunicorn with
+# production settings behind the nginx recipe (tools/lighthouse.py; needs npm and Chromium).
+lighthouse: install
+	$(BIN)/python tools/lighthouse.py
 
 clean:
 	rm -rf $(VENV) staticfiles artifacts

@@ -211,8 +211,10 @@ def robots_txt(request):
     disallowed = []
     for code, _name in settings.LANGUAGES:
         with translation.override(code):
-            # Search results are endless combinations of words: not worth crawling.
-            disallowed += [reverse("admin:index"), reverse("articles:search")]
+            # Search results are endless combinations of words: not worth crawling
+            # (the search page itself, a form, may be: "/recherche/?" is a prefix of
+            # every address with a query, not of "/recherche/").
+            disallowed += [reverse("admin:index"), reverse("articles:search") + "?"]
     lines = [
         "User-agent: *",
         *(f"Disallow: {path}" for path in dict.fromkeys(disallowed)),

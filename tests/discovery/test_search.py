@@ -227,10 +227,20 @@ def test_empty_results_say_what_to_do_next(client, article):
     assert 'href="/"' in page
 
 
-def test_page_without_query_invites_to_search_and_is_not_indexed(client):
+def test_page_without_query_invites_to_search_and_may_be_indexed(client):
     page = read_page(client.get(SEARCH))
-    assert page.first("robots") == "noindex, follow"
+    assert page.first("robots") is None
     assert page.h1
+
+
+@pytest.mark.parametrize(
+    "params", [{"q": "sommet"}, {"q": ""}, {"section": "monde"}, {"sort": "oldest"}, {"page": "2"}]
+)
+def test_results_are_kept_out_of_search_engines(client, params):
+    # Site search results are endless combinations of words, and a spammer can link to
+    # one with words of their own: never indexed, whatever the parameters.
+    page = read_page(client.get(SEARCH, params))
+    assert page.first("robots") == "noindex, follow"
 
 
 def test_header_has_a_search_box_on_every_page(client, article):
