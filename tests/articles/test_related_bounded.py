@@ -39,7 +39,8 @@ def python_ranking(article, tag_ids, limit):
     picked = set(article.related_articles.values_list("pk", flat=True))
     candidates = {a.pk for a in live if a.pk in picked}
     for tag in tags:
-        carriers = [a.pk for a in live if tag in {t.pk for t in a.tags.all()}]
+        # A tag's candidates: its newest carriers by id (the order they were written).
+        carriers = sorted((a.pk for a in live if tag in {t.pk for t in a.tags.all()}), reverse=True)
         candidates |= set(carriers[: 2 * limit])
     neighbours = [a.pk for a in live if a.section_id == article.section_id]
     candidates |= set(neighbours[: 2 * limit])
