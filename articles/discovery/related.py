@@ -39,21 +39,25 @@ The ranking
 The candidates: bounded, each through an index
 -----------------------------------------------
 Only these are ranked: every pick; for each tag of the article, the newest 2 × limit
-live articles carrying that tag; the newest 2 × limit live articles of the section.
-Each tag has its own bound, so a common tag cannot crowd out the candidates of a rare
-one (it did when the candidates were the newest 2 × limit sharing *any* tag: a story on
-an election in Bénin got the newest stories tagged « Afrique »). The tag counts are
-capped as above. So the query costs the same in a site of a hundred articles or of a
-million; it grows with the article's own tags (a few), never with the site. What it
-gives up: a story that 2 × limit newer stories pass over on each of its tags and in the
-section is not seen, however many tags it shares.
+live articles carrying that tag (newest by id: the order articles were written in);
+the newest 2 × limit live articles of the section. Each tag has its own bound, so a
+common tag cannot crowd out the candidates of a rare one (it did when the candidates
+were the newest 2 × limit sharing *any* tag: a story on an election in Bénin got the
+newest stories tagged « Afrique »). The tag counts are capped as above. So the query
+costs the same in a site of a hundred articles or of a million; it grows with the
+article's own tags (a few), never with the site. What it gives up: a story that
+2 × limit newer stories pass over on each of its tags and in the section is not seen,
+however many tags it shares.
 
-Candidates come from indexes: the tagged items by tag (taggit's index on `tag_id`) or
-the articles by publication time (`article_status_pub_idx`), whichever PostgreSQL
-reckons cheaper for that tag (the tag ids are in the SQL as values, so the planner
-sees each tag's frequency); the section's from `article_section_pub_idx`; the counts
-from the tagged items' `tag_id` index and the article primary key, each stopping at
-RARITY_WINDOW rows. Figures: docs/benchmarks.md, "Related articles".
+Candidates come from indexes: a tag's newest carriers read backwards from the index on
+tagged items by (tag_id, object_id) (migration 0022), stopping after 2 × limit live
+ones (by publication time there is no index to follow: the date is on the article, so
+PostgreSQL either read all of a tag's carriers or walked the article table by date);
+the section's from `article_section_pub_idx`; the counts from taggit's `tag_id` index
+and the article table, each stopping at RARITY_WINDOW rows. The weights are
+uncorrelated subqueries at the top of the query, computed once (InitPlans); inside the
+per-candidate subquery PostgreSQL's estimate crossed `jit_above_cost` and JIT
+compilation took 40 ms for a 2 ms query. Figures: docs/benchmarks.md, "Related articles".
 
 One query
 ---------
@@ -61,9 +65,7 @@ The candidates, the weights and the score are SQL text (RawSQL) inside the ORM q
 which still loads the cards (for_listing: section for the card's label, photo, deferred
 body). Built with the ORM, the query cost more Python to put together on every cold
 article page than PostgreSQL took to run it (docs/benchmarks.md, "Figures behind
-choices in the code"); the same SQL as text costs next to nothing to build. Each tag's
-count is an uncorrelated scalar subquery, computed once per query (an InitPlan in
-PostgreSQL). The SQL is plain enough for SQLite and PostgreSQL alike (LIMIT inside the
+choices in the code"); the same SQL as text costs next to nothing to build. The SQL is plain enough for SQLite and PostgreSQL alike (LIMIT inside the
 subqueries of a UNION; LN and EXP, which Django provides on SQLite builds without them);
 only the age in days is written per database.
 
