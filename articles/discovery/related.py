@@ -65,9 +65,10 @@ The candidates, the weights and the score are SQL text (RawSQL) inside the ORM q
 which still loads the cards (for_listing: section for the card's label, photo, deferred
 body). Built with the ORM, the query cost more Python to put together on every cold
 article page than PostgreSQL took to run it (docs/benchmarks.md, "Figures behind
-choices in the code"); the same SQL as text costs next to nothing to build. The SQL is plain enough for SQLite and PostgreSQL alike (LIMIT inside the
-subqueries of a UNION; LN and EXP, which Django provides on SQLite builds without them);
-only the age in days is written per database.
+choices in the code"); the same SQL as text costs next to nothing to build. The SQL
+is plain enough for SQLite and PostgreSQL alike (LIMIT inside the subqueries of a
+UNION; LN and EXP, which Django provides on SQLite builds without them); only the age
+in days and the float type are written per database.
 
 Which articles readers may see is not written here: the candidates' condition is
 `articles.models.live_q`, compiled by the ORM once per database (`visible_sql`).
