@@ -10,8 +10,8 @@ with articles in twelve sections under three roots, each carrying « Actualité 
 in ten), « Afrique » (four in ten) and two or three tags drawn from 300 with a Zipf
 law (a few common, most rare), then times `related_articles` on `--repeat` random
 articles (p50, p95, in milliseconds, the query and the cards) and prints the EXPLAIN
-(ANALYZE, BUFFERS) of the query for the article whose tags are the most common and
-for one with a rare tag.
+(ANALYZE, BUFFERS) of the query for the slowest of them, for one carrying
+« Actualité » and for one carrying a rare tag.
 """
 
 import random
