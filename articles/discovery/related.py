@@ -8,7 +8,8 @@ The ranking
        score = Σ weight(tag) over the tags it shares with the article
                + SAME_SECTION_BONUS (2.0) in the article's own section,
                  or NEAR_SECTION_BONUS (1.0) in its parent, one of its subsections
-                 or a sibling (« News - Infos › Diplomatie » for « … › Politique »)
+                 or a sibling (« News - Infos › Diplomatie » for « … › Politique »;
+                 top-level sections are no siblings of one another)
                + FRESHNESS_BONUS (1.0) × 0.5 ** (age in days / RELATED_ARTICLES_HALF_LIFE_DAYS)
 
    A tag weighs its inverse document frequency (IDF), the standard weight of
@@ -45,7 +46,9 @@ common tag cannot crowd out the candidates of a rare one (it did when the candid
 were the newest 2 × limit sharing *any* tag: a story on an election in Bénin got the
 newest stories tagged « Afrique »). The tag counts are capped as above. So the query
 costs the same in a site of a hundred articles or of a million; it grows with the
-article's own tags (a few), never with the site. What it gives up: a story that
+article's own tags (a few), never with the site. No tag needs to go first: with a
+bound of its own, the rarest tag's stories are all there whatever the common ones
+bring, and the score puts them ahead. What it gives up: a story that
 2 × limit newer stories pass over on each of its tags and in the section is not seen,
 however many tags it shares.
 
@@ -55,10 +58,10 @@ tagged items by (tag_id, content_type_id, object_id) (migration 0022), stopping 
 the article, so PostgreSQL either read all of a tag's carriers or walked the article
 table by date); the section's from `article_section_pub_idx`; the counts from the same
 index and the article primary key alone (index-only scans), each stopping at
-RARITY_WINDOW rows. The weights are
-uncorrelated subqueries at the top of the query, computed once (InitPlans); inside the
-per-candidate subquery PostgreSQL's estimate crossed `jit_above_cost` and JIT
-compilation took 40 ms for a 2 ms query. Figures: docs/benchmarks.md, "Related articles".
+RARITY_WINDOW rows. The weights are uncorrelated subqueries at the top of the query,
+computed once (InitPlans); inside the per-candidate subquery PostgreSQL's estimate
+crossed `jit_above_cost` and JIT compilation took 40 ms for a 2 ms query. Figures:
+docs/benchmarks.md, "Related articles".
 
 One query
 ---------
