@@ -373,6 +373,11 @@ ARTICLES_PER_PAGE = env.int("ARTICLES_PER_PAGE", default=20)
 # Numbered list pages stop here; older articles follow by keyset (articles.discovery.pagination).
 ARTICLES_MAX_PAGES = env.int("ARTICLES_MAX_PAGES", default=20)
 RELATED_ARTICLES_COUNT = env.int("RELATED_ARTICLES_COUNT", default=6)
+# Related articles: the freshness part of the score halves every this many days
+# (articles/discovery/related.py).
+RELATED_ARTICLES_HALF_LIFE_DAYS = env.float("RELATED_ARTICLES_HALF_LIFE_DAYS", default=30.0)
+if not RELATED_ARTICLES_HALF_LIFE_DAYS > 0:
+    sys.exit("newsportal: RELATED_ARTICLES_HALF_LIFE_DAYS must be a number of days above 0.")
 # Most read: each worker adds its in-memory read counts to the database at most this
 # often, after a response (articles.discovery.readership).
 READ_COUNT_FLUSH_SECONDS = env.int("READ_COUNT_FLUSH_SECONDS", default=60)

@@ -82,3 +82,10 @@ def test_database_connections_persist_with_health_checks(settings):
     assert database["CONN_HEALTH_CHECKS"] is True
     if database["ENGINE"].endswith("postgresql"):
         assert database["CONN_MAX_AGE"] > 0
+
+
+@pytest.mark.parametrize("value", ["0", "-3"])
+def test_a_related_articles_half_life_of_no_days_stops_the_start(value):
+    result = run_check(DEBUG="true", RELATED_ARTICLES_HALF_LIFE_DAYS=value)
+    assert result.returncode != 0
+    assert "RELATED_ARTICLES_HALF_LIFE_DAYS" in result.stderr.strip().splitlines()[-1]
