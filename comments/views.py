@@ -216,8 +216,9 @@ def comment_page_past_the_end(request, article):
     number = request.GET.get(PAGE_PARAMETER)
     if not number or not number.isdecimal() or int(number) <= 1:
         return None
-    approved = Comment.objects.approved().on_article(article).count()
-    last = max(1, -(-approved // settings.COMMENTS_PER_PAGE))
+    # Pages count threads (comments.templatetags.comments.comment_page), not replies.
+    threads = Comment.objects.approved().on_article(article).top_level().count()
+    last = max(1, -(-threads // settings.COMMENTS_PER_PAGE))
     if int(number) <= last:
         return None
     url = article.get_absolute_url()
