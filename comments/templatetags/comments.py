@@ -19,6 +19,7 @@ from ..conf import settings
 from ..forms import CommentForm
 from ..models import PAGE_PARAMETER, Comment
 from ..moderation import closes_at, comments_are_open, is_premoderated
+from ..newsroom import may_reply
 
 register = template.Library()
 
@@ -147,6 +148,10 @@ def comments_section(context, article):
     # The reader's own held replies go under their thread; their other held comments
     # after the published ones, on the last page.
     own_replies = [c for c in own_pending if c.parent_id]
+    # Staff who may reply in the newsroom's name follow « Reply » to the reply page, which
+    # has that form (comments.newsroom). Only a request with a session cookie can be
+    # theirs: the user is not looked up otherwise (that would add Vary: Cookie).
+    newsroom_staff = outcomes.has_proof(request) and may_reply(getattr(request, "user", None))
     own_pending = [c for c in own_pending if not c.parent_id]
     return {
         "request": request,
@@ -167,6 +172,7 @@ def comments_section(context, article):
         "outcome": outcome,
         "own_pending": own_pending,
         "own_replies": own_replies,
+        "newsroom_staff": newsroom_staff,
         "captcha_template": provider.template_name,
         "captcha": captcha,
         "assets": assets,

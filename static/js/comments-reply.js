@@ -5,7 +5,8 @@
 (function () {
   "use strict";
   const form = document.querySelector("form.comment-form[data-parts-url]");
-  if (!form || !form.elements.parent) return;
+  // Staff who may reply in the newsroom's name go to the reply page, which has that form.
+  if (!form || !form.elements.parent || "newsroomStaff" in form.dataset) return;
   const line = form.querySelector(".comment-replying");
   if (!line) return;
   const home = document.createComment("comment-form");
