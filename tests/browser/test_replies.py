@@ -108,7 +108,9 @@ def test_a_newsroom_reply_has_a_mark_a_typed_name_cannot_get(
     desk.get_by_label("Username").fill("moderatrice")
     desk.get_by_label("Password").fill("correct horse battery staple")
     desk.get_by_role("button", name="Log in").click()
-    expect(desk.get_by_role("link", name="Log out").or_(desk.locator("#logout-form"))).to_have_count(1)
+    expect(
+        desk.get_by_role("link", name="Log out").or_(desk.locator("#logout-form"))
+    ).to_have_count(1)
     desk.goto(url)
     desk.locator(f"#comment-{top.pk}").get_by_role("link", name="Reply to Kofi").click()
     newsroom_form = desk.locator("#newsroom-reply-form")

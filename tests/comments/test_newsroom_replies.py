@@ -83,9 +83,10 @@ def test_the_staff_form_never_reaches_the_shared_article_page(client, moderator,
     for html in (own, shared):
         assert "newsroom-reply-form" not in html
         assert newsroom_reply_url(question) not in html
-    assert "newsroom-reply-form" not in Client().get(
-        reverse("comments:reply", args=[article.slug, question.pk])
-    ).text
+    assert (
+        "newsroom-reply-form"
+        not in Client().get(reverse("comments:reply", args=[article.slug, question.pk])).text
+    )
 
 
 @pytest.mark.parametrize("who", ["anonymous", "editor without the permission"])

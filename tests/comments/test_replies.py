@@ -155,7 +155,9 @@ def test_replies_count_against_the_rate_limit(
     top, _ = thread
     post_comment(comment_data(altcha=solve_altcha(), parent=str(top.pk), comment="Un."))
 
-    response = post_comment(comment_data(altcha=solve_altcha(), parent=str(top.pk), comment="Deux."))
+    response = post_comment(
+        comment_data(altcha=solve_altcha(), parent=str(top.pk), comment="Deux.")
+    )
 
     assert response.status_code == 429 and "Retry-After" in response
     assert "Deux." in response.text
