@@ -9,12 +9,15 @@
   if (!form || !form.elements.parent || "newsroomStaff" in form.dataset) return;
   const line = form.querySelector(".comment-replying");
   if (!line) return;
+  // « Leave a comment » gives way to « Your reply to … » while the form answers a comment.
+  const heading = line.previousElementSibling;
   const home = document.createComment("comment-form");
   form.before(home);
 
   function reset() {
     form.elements.parent.value = "";
     line.hidden = true;
+    if (heading) heading.hidden = false;
     home.after(form);
   }
 
@@ -25,6 +28,7 @@
     form.elements.parent.value = link.dataset.replyTo;
     line.querySelector(".comment-replying-name").textContent = link.dataset.replyName;
     line.hidden = false;
+    if (heading) heading.hidden = true;
     link.closest(".comment-actions").after(form);
     form.elements.comment.focus();
   });
