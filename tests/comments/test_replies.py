@@ -362,3 +362,17 @@ def test_the_queue_costs_the_same_with_replies(client, moderator):
     for top in tops:
         CommentFactory.create_batch(3, article=top.article, parent=top, status="pending")
     assert counted() == small
+
+
+def test_the_moderators_email_about_a_held_reply_names_the_comment_it_answers(
+    settings, article, thread, comment_data, post_comment, solve_altcha, mailoutbox, moderator
+):
+    settings.COMMENTS_PREMODERATION = True
+    top, _ = thread
+    post_comment(comment_data(altcha=solve_altcha(), parent=str(top.pk), comment="Retenue."))
+
+    reply = Comment.objects.get(body="Retenue.")
+    (mail,) = mailoutbox
+    # In the site's language (French), with the reply's admin page, which shows the thread.
+    assert "répond à Kofi" in mail.body
+    assert f"/admin/comments/comment/{reply.pk}/change/" in mail.body
