@@ -83,6 +83,9 @@ def test_the_staff_form_never_reaches_the_shared_article_page(client, moderator,
     for html in (own, shared):
         assert "newsroom-reply-form" not in html
         assert newsroom_reply_url(question) not in html
+    # The moderator's « Reply » leads to the reply page (its form has the newsroom's);
+    # the shared page, rendered after the moderator's, says nothing of staff.
+    assert "data-newsroom-staff" in own and "data-newsroom-staff" not in shared
     assert (
         "newsroom-reply-form"
         not in Client().get(reverse("comments:reply", args=[article.slug, question.pk])).text
