@@ -3,9 +3,10 @@ from django.core import signing
 from django.core.exceptions import PermissionDenied
 from django.db.models import Case, F, IntegerField, Value, When
 from django.middleware.csrf import get_token
-from django.shortcuts import redirect
+from django.shortcuts import get_object_or_404, redirect
+from django.template.response import TemplateResponse
 from django.urls import path, reverse
-from django.utils.html import format_html
+from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
@@ -13,6 +14,7 @@ from articles.admin.common import NewsroomAdminMixin
 from newsportal import desk
 
 from . import moderation
+from . import newsroom as newsroom_replies
 from .models import Comment
 from .reasons import describe_all
 
@@ -66,13 +68,14 @@ class CommentAdmin(NewsroomAdminMixin, admin.ModelAdmin):
         "provider",
         "created_at",
     ]
-    list_select_related = ["article"]
+    list_select_related = ["article", "parent"]
     search_fields = ["name", "body", "article__title", "=ip_address"]
     date_hierarchy = "created_at"
     actions = ["approve", "reject", "mark_as_spam"]
     list_per_page = 50
     fields = [
         "article",
+        "thread",
         "name",
         "body",
         "status",
@@ -86,9 +89,12 @@ class CommentAdmin(NewsroomAdminMixin, admin.ModelAdmin):
         "user_agent",
         "moderated_by",
         "moderated_at",
+        "newsroom_author",
     ]
     readonly_fields = [
         "article",
+        "thread",
+        "newsroom_author",
         "score",
         "reasons_list",
         "provider",
@@ -128,19 +134,69 @@ class CommentAdmin(NewsroomAdminMixin, admin.ModelAdmin):
         fields = list(super().get_fields(request, obj))
         if obj is None or not (obj.original_name or obj.original_body):
             fields = [f for f in fields if f not in {"original_name", "original_body"}]
+        if obj is None or not obj.newsroom:
+            fields = [f for f in fields if f != "newsroom_author"]
         return fields
 
     @admin.display(description=_("comment"), ordering="created_at")
     def comment_cell(self, comment):
         excerpt = comment.body if len(comment.body) <= 120 else f"{comment.body[:119]}…"
+        thread = ""
+        if comment.parent_id:
+            # A reply: the moderator sees whom it answers without opening it.
+            thread = format_html(
+                '<span class="comment-queue-thread">{}</span>',
+                _("Reply to %(name)s: « %(text)s »")
+                % {"name": comment.parent.name, "text": excerpt_of(comment.parent.body, 80)},
+            )
+        mark = ""
+        if comment.newsroom:
+            mark = format_html(' <span class="comment-queue-newsroom">{}</span>', _("Newsroom"))
         return format_html(
-            '<span class="comment-queue-author">{}</span>'
+            '<span class="comment-queue-author">{}{}</span>'
             '<span class="comment-queue-article">{}</span>'
+            "{}"
             '<span class="comment-queue-text">{}</span>',
             comment.name,
+            mark,
             comment.article.title,
+            thread,
             excerpt,
         )
+
+    @admin.display(description=_("conversation"))
+    def thread(self, comment):
+        """The thread around this comment, for the moderator deciding on it: the comment
+        that opens it and every reply (all statuses, oldest first), this one marked, and
+        the newsroom's « Reply » link. Two queries."""
+        if comment.pk is None:
+            return "–"
+        top = comment.parent or comment
+        rows = [top, *Comment.objects.filter(parent=top).order_by("created_at", "pk")]
+        items = format_html_join(
+            "",
+            '<li class="{}"><a href="{}">{}</a>{} · {} · <span>{}</span></li>',
+            (
+                (
+                    "comment-thread-this" if row.pk == comment.pk else "",
+                    reverse("admin:comments_comment_change", args=[row.pk]),
+                    row.name,
+                    format_html(" <strong>({})</strong>", _("Newsroom")) if row.newsroom else "",
+                    row.get_status_display(),
+                    excerpt_of(row.body, 200),
+                )
+                for row in rows
+            ),
+        )
+        return format_html('<ol class="comment-thread">{}</ol>', items)
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        # The « Reply in the newsroom's name » link (admin/comments/comment/change_form.html).
+        extra_context = {
+            **(extra_context or {}),
+            "may_reply_as_newsroom": newsroom_replies.may_reply(request.user),
+        }
+        return super().change_view(request, object_id, form_url, extra_context)
 
     @admin.display(description=_("reasons"))
     def reasons_list(self, comment):
@@ -164,7 +220,70 @@ class CommentAdmin(NewsroomAdminMixin, admin.ModelAdmin):
             self.admin_site.admin_view(self.undo_view),
             name="comments_comment_undo",
         )
-        return [undo, *super().get_urls()]
+        newsroom_reply = path(
+            "<int:pk>/newsroom-reply/",
+            self.admin_site.admin_view(self.newsroom_reply_view),
+            name="comments_comment_newsroom_reply",
+        )
+        return [undo, newsroom_reply, *super().get_urls()]
+
+    def newsroom_reply_view(self, request, pk):
+        """Reply to comment `pk` in the newsroom's name (comments.newsroom): GET shows the
+        thread and the form, POST publishes the reply at once and records it (who, when,
+        and an entry in the admin's history).
+
+        403 without `comments.can_reply_as_newsroom`; a comment that is not published
+        (or whose thread is not) gets the form again with NOT_PUBLISHED, status 400. After
+        a POST from the reply page (`next=page`), the reader's view of the reply;
+        otherwise the reply's admin page.
+        """
+        if not newsroom_replies.may_reply(request.user):
+            raise PermissionDenied
+        comment = get_object_or_404(Comment.objects.select_related("article", "parent"), pk=pk)
+        form = newsroom_replies.NewsroomReplyForm(
+            request.POST or None, initial={"name": newsroom_replies.signature(request.user)}
+        )
+        status = 200
+        if request.method == "POST":
+            status = 400
+            if form.is_valid():
+                try:
+                    reply = newsroom_replies.reply_as_newsroom(
+                        comment,
+                        request.user,
+                        form.cleaned_data["name"],
+                        form.cleaned_data["body"],
+                    )
+                except ValueError as refusal:
+                    form.add_error(None, str(refusal))
+                else:
+                    self.log_addition(request, reply, [{"added": {}}])
+                    if request.POST.get("next") == "page":
+                        return redirect(reply.get_absolute_url())
+                    self.message_user(
+                        request,
+                        format_html(
+                            '{} <a href="{}">{}</a>',
+                            _("The newsroom reply is published."),
+                            reply.get_absolute_url(),
+                            _("See it on the article"),
+                        ),
+                        messages.SUCCESS,
+                    )
+                    return redirect("admin:comments_comment_change", reply.pk)
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.opts,
+            "title": _("Reply in the newsroom's name"),
+            "comment": comment,
+            "thread": self.thread(comment),
+            "form": form,
+            "published": comment.status == Comment.Status.APPROVED
+            and (comment.parent is None or comment.parent.status == Comment.Status.APPROVED),
+        }
+        return TemplateResponse(
+            request, "admin/comments/comment/newsroom_reply.html", context, status=status
+        )
 
     def _moderate(self, request, queryset, status, message):
         count, token = moderation.moderate(queryset, status, request.user)
@@ -243,6 +362,11 @@ class CommentAdmin(NewsroomAdminMixin, admin.ModelAdmin):
                 "%(count)d comment marked as spam.", "%(count)d comments marked as spam.", n
             ),
         )
+
+
+def excerpt_of(text, length):
+    """`text` cut to `length` characters at most, with an ellipsis when cut."""
+    return text if len(text) <= length else f"{text[: length - 1]}…"
 
 
 def desk_counts(request):

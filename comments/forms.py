@@ -1,3 +1,6 @@
+import re
+import unicodedata
+
 from crispy_forms.helper import FormHelper
 from crispy_forms.layout import Div, Field, Layout
 from django import forms
@@ -8,6 +11,65 @@ from newsportal.textinput import CharField as PolicyCharField
 from .conf import settings
 from .models import Comment
 from .scoring import sign_render_time
+
+# A comment id as the reply form sends it: digits only, at most 18 of them (within a
+# 64-bit integer, whatever the database), no sign, no spaces.
+PARENT_ID_RE = re.compile(r"[0-9]{1,18}")
+# Names only the newsroom may use: what a reader types is compared without accents,
+# case, spaces or punctuation, so « La Rédaction », « REDACTION ✓ » or « Ré-daction »
+# are refused too (docs/comments.md, « Newsroom replies »).
+RESERVED_NAME_WORDS = ("redaction", "newsroom", "moderat", "administrat")
+
+NOT_REPLYABLE = _(
+    "The comment you are replying to is no longer shown (or never was). Your text is kept "
+    "below: send it as a comment on the article, or go back to the conversation."
+)
+RESERVED_NAME = _(
+    "This name is kept for the newsroom's own replies. Choose another name, such as your "
+    "first name."
+)
+
+
+# Cyrillic and Greek letters drawn like the Latin ones of RESERVED_NAME_WORDS.
+LOOKALIKES = str.maketrans("аԁеіոорѕтсνωмαειοτ", "adeinopstcvwmaeiot")
+
+
+def reserved_name(name):
+    """Whether a reader's `name` (a str) imitates the newsroom's mark; see RESERVED_NAME_WORDS.
+
+    Compared without accents, case, spaces, punctuation or invisible characters, with
+    common Cyrillic and Greek lookalikes read as Latin letters.
+    """
+    letters = unicodedata.normalize("NFKD", name).casefold().translate(LOOKALIKES)
+    letters = "".join(c for c in letters if c.isalnum() and not unicodedata.combining(c))
+    return any(word in letters for word in RESERVED_NAME_WORDS)
+
+
+def replyable(article, value):
+    """The comment a reply to `value` (the form's raw `parent`) joins, or None.
+
+    `value` must be the id of a published comment on `article`; a reply to a reply
+    joins that reply's thread. Returns `(thread, answered)`: the top-level comment and
+    the comment answered (the same one for a reply to a top-level comment); None for
+    anything else (letters, a sign, a huge number, another article's comment, a
+    comment held, rejected or removed, or a thread whose first comment is no longer
+    published). One query.
+    """
+    if not isinstance(value, str) or not PARENT_ID_RE.fullmatch(value):
+        return None
+    answered = (
+        Comment.objects.approved()
+        .on_article(article)
+        .select_related("parent")
+        .filter(pk=int(value))
+        .first()
+    )
+    if answered is None:
+        return None
+    thread = answered.parent or answered
+    if thread.status != Comment.Status.APPROVED or thread.article_id != article.pk:
+        return None
+    return thread, answered
 
 
 class CommentForm(forms.Form):
@@ -34,6 +96,11 @@ class CommentForm(forms.Form):
         widget=forms.TextInput(attrs={"tabindex": "-1", "autocomplete": "off"}),
     )
     rendered_at = forms.CharField(required=False, widget=forms.HiddenInput)
+    # The comment answered, for a reply: checked in clean() (replyable), never trusted.
+    # A plain Field, without a CharField's validators: a NUL, letters or a huge number
+    # reach clean() and are refused there with the form's one message (a hidden field's
+    # own error would show nowhere).
+    parent = forms.Field(required=False, widget=forms.HiddenInput)
 
     def __init__(self, *args, article, **kwargs):
         super().__init__(*args, **kwargs)
@@ -55,6 +122,7 @@ class CommentForm(forms.Form):
         # The form's own errors are written once, by comments/section.html.
         self.helper.template = "comments/form_fields.html"
         self.helper.layout = Layout(
+            Field("parent"),
             Field("name"),
             Field("comment"),
             Div("website", css_class="comment-hp", aria_hidden="true"),
@@ -64,7 +132,33 @@ class CommentForm(forms.Form):
 
     def clean_name(self):
         # Django strips both ends (a blank name is "required"); collapse the inside too.
-        return " ".join(self.cleaned_data["name"].split())
+        name = " ".join(self.cleaned_data["name"].split())
+        if reserved_name(name):
+            raise forms.ValidationError(RESERVED_NAME, code="reserved")
+        return name
+
+    def clean(self):
+        """Resolve `parent` to (thread, answered) in `cleaned_data["thread"]`/`["answered"]`
+        (both None for a comment that opens a thread); a reply to anything but a
+        published comment of this article is refused with NOT_REPLYABLE, and the form
+        shown again without the parent (its text kept)."""
+        cleaned = super().clean()
+        raw = self.data.get("parent", "")
+        cleaned["thread"] = cleaned["answered"] = None
+        if raw:
+            found = replyable(self.article, raw)
+            if found is None:
+                self.add_error(None, forms.ValidationError(NOT_REPLYABLE, code="not_replyable"))
+                self.data["parent"] = ""
+            else:
+                cleaned["thread"], cleaned["answered"] = found
+                self.answered = found[1]
+        return cleaned
+
+    @property
+    def replying_to(self):
+        """The comment this form answers (for the page that shows it again), or None."""
+        return getattr(self, "answered", None)
 
     def refuse(self, message):
         """Mark the form refused with one message for the reader (comments.outcomes)."""

@@ -53,10 +53,27 @@ class CommentQuerySet(models.QuerySet):
     def on_article(self, article):
         return self.filter(article=article)
 
+    def top_level(self):
+        """Comments that open a thread (not replies)."""
+        return self.filter(parent__isnull=True)
+
     def for_page(self):
-        """Load what the article page shows of a comment, oldest first."""
-        return self.only("pk", "article_id", "name", "body", "created_at").order_by(
-            "created_at", "pk"
+        """Load what the article page shows of a comment, oldest first: for a reply, the
+        name of the comment it answers comes in the same query."""
+        return (
+            self.select_related("reply_to")
+            .only(
+                "pk",
+                "article_id",
+                "name",
+                "body",
+                "created_at",
+                "parent_id",
+                "newsroom",
+                "reply_to_id",
+                "reply_to__name",
+            )
+            .order_by("created_at", "pk")
         )
 
 
@@ -106,6 +123,38 @@ class Comment(InputPolicyModel, models.Model):
     # (never shown on a public page; who edited and when is in the admin's history).
     original_name = models.CharField(_("original name"), max_length=80, blank=True)
     original_body = models.TextField(_("original comment"), blank=True)
+    # Replies: one level, as Ghost has (docs/comments.md, « Replies »). `parent` is the
+    # comment that opens the thread, never a reply itself; `reply_to` is the comment
+    # answered (the parent, or another reply of its thread, whose author is named).
+    parent = models.ForeignKey(
+        "self",
+        verbose_name=_("thread"),
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="replies",
+    )
+    reply_to = models.ForeignKey(
+        "self",
+        verbose_name=_("in reply to"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    # A newsroom reply: written by a staff member from the admin or the article page
+    # (comments.newsroom), never by a reader's form. The « Newsroom » mark comes from
+    # this flag alone, not from the name; `newsroom_author` records who wrote it.
+    newsroom = models.BooleanField(_("newsroom reply"), default=False, editable=False)
+    newsroom_author = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("written by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        editable=False,
+    )
 
     objects = CommentQuerySet.as_manager()
 
@@ -113,7 +162,10 @@ class Comment(InputPolicyModel, models.Model):
         verbose_name = _("comment")
         verbose_name_plural = _("comments")
         ordering = ["created_at", "pk"]
-        permissions = [("can_moderate", _("Can moderate comments"))]
+        permissions = [
+            ("can_moderate", _("Can moderate comments")),
+            ("can_reply_as_newsroom", _("Can reply to comments in the newsroom's name")),
+        ]
         indexes = [
             models.Index(
                 fields=["article", "status", "created_at"], name="comment_article_status_idx"
@@ -121,6 +173,9 @@ class Comment(InputPolicyModel, models.Model):
             models.Index(fields=["status", "-created_at"], name="comment_status_idx"),
             models.Index(fields=["ip_address", "-created_at"], name="comment_ip_idx"),
             models.Index(fields=["body_digest", "-created_at"], name="comment_digest_idx"),
+            models.Index(
+                fields=["parent", "status", "created_at"], name="comment_parent_status_idx"
+            ),
         ]
         constraints = [
             models.CheckConstraint(
@@ -130,6 +185,9 @@ class Comment(InputPolicyModel, models.Model):
             models.CheckConstraint(
                 condition=Q(status__in=["pending", "approved", "rejected", "spam"]),
                 name="comment_status_valid",
+            ),
+            models.CheckConstraint(
+                condition=~Q(parent=models.F("pk")), name="comment_not_own_parent"
             ),
         ]
 
@@ -144,15 +202,18 @@ class Comment(InputPolicyModel, models.Model):
     def get_absolute_url(self):
         """The article page that shows this comment (the right page of a long list).
 
-        A published comment is on the page its rank gives; a pending one is shown (to
-        its author only) after the published ones, on the last page.
+        Pages count threads (top-level comments), so a reply is on its parent's page,
+        published or not. A published comment is on the page its rank gives; a pending
+        one is shown (to its author only) after the published ones, on the last page.
         """
         url = self.article.get_absolute_url()
-        approved = Comment.objects.approved().on_article(self.article_id)
+        approved = Comment.objects.approved().on_article(self.article_id).top_level()
         per_page = settings.COMMENTS_PER_PAGE
-        if self.status == self.Status.APPROVED:
+        thread = self.parent if self.parent_id else self
+        if self.parent_id or self.status == self.Status.APPROVED:
             earlier = approved.filter(
-                Q(created_at__lt=self.created_at) | Q(created_at=self.created_at, pk__lt=self.pk)
+                Q(created_at__lt=thread.created_at)
+                | Q(created_at=thread.created_at, pk__lt=thread.pk)
             ).count()
             page = earlier // per_page + 1
         else:

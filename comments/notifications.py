@@ -9,6 +9,7 @@ TASKS_MAX_ATTEMPTS), never lost and never in the reader's request.
 
 from django.core.mail import send_mail
 from django.tasks import task
+from django.urls import reverse
 from django.utils import translation
 from django.utils.translation import gettext as _
 
@@ -49,6 +50,15 @@ def moderation_notice(comment):
             "reasons": describe_all(comment.reasons),
             "queue": site_url(QUEUE_PATH),
         }
+        if comment.parent_id:
+            # A reply: whom it answers, and its admin page, which shows the thread.
+            parent = comment.parent
+            excerpt = parent.body if len(parent.body) <= 200 else f"{parent.body[:199]}…"
+            message += _("\nIt replies to %(name)s: « %(text)s »\nThe thread: %(url)s\n") % {
+                "name": parent.name,
+                "text": excerpt,
+                "url": site_url(reverse("admin:comments_comment_change", args=[comment.pk])),
+            }
     return subject, message
 
 
@@ -61,7 +71,7 @@ def notify_moderators(comment_id):
     mail server raises (OSError, smtplib.SMTPException), so the task is run again."""
     comment = (
         Comment.objects.filter(pk=comment_id, status=Comment.Status.PENDING)
-        .select_related("article")
+        .select_related("article", "parent")
         .first()
     )
     if comment is None:

@@ -9,7 +9,8 @@ renders (comments.views.CommentPostView). The steps, in this order (docs/comment
 1. rate limit per client IP (comments.ratelimit) → `Refused`, 429, `retry_after`;
 2. comments open (comments.moderation) → `Refused`, 403;
 3. Django's CSRF check (done by the view: `Sender.csrf_passed`) → `ToConfirm`;
-4. the form's fields → `Refused`, 400, with the fields' own errors;
+4. the form's fields → `Refused`, 400, with the fields' own errors (a reply to anything
+   but a published comment of this article included: comments.forms.replyable);
 5. the same rendered form stored a comment already → `AlreadyReceived`;
 6. the captcha provider's verdict (comments.captcha), the portal's own signals
    (comments.scoring) and the decision (comments.moderation.decide) → `Refused`, 400,
@@ -211,9 +212,12 @@ class PostingPolicy:
         return moderation.decide(article, verdict)
 
     def store(self, article, form, status, verdict, sender):
-        """Create the comment: what the reader wrote, the verdict, the abuse record."""
+        """Create the comment: what the reader wrote, the verdict, the abuse record, and
+        for a reply its thread and the comment it answers (checked by the form)."""
         return Comment.objects.create(
             article=article,
+            parent=form.cleaned_data.get("thread"),
+            reply_to=form.cleaned_data.get("answered"),
             name=form.cleaned_data["name"],
             body=form.cleaned_data["comment"],
             status=status,

@@ -19,8 +19,9 @@ from articles.views import ArticleDetailView
 from newsportal.clientip import client_ip
 from newsportal.pagecache import personal
 
-from . import captcha, moderation, outcomes, scoring
+from . import captcha, moderation, newsroom, outcomes, scoring
 from .conf import settings
+from .forms import CommentForm, replyable
 from .models import PAGE_PARAMETER, Comment
 from .posting import AlreadyReceived, Held, PostingPolicy, Published, Refused, Sender, ToConfirm
 
@@ -62,6 +63,51 @@ def form_parts(request, slug):
             **provider.assets(),
         }
     )
+
+
+@require_GET
+def reply_page(request, slug, pk):
+    """The page to reply to comment `pk` of an article, without JavaScript: the thread
+    the reply joins, the comment answered, and the form with this reader's own parts
+    (CSRF token, form stamp, captcha) written in.
+
+    Rendered for each reader and never stored (`private, no-store`): the article page
+    stays the same for everyone, its « Reply » links lead here (or, with JavaScript,
+    open the form in place: static/js/comments-reply.js). A staff member who may reply
+    in the newsroom's name also gets that form (comments.newsroom). 404 when the
+    article is not published, its comments are closed, or the comment cannot be
+    answered (not published, on another article: comments.forms.replyable).
+    """
+    article = get_object_or_404(Article.objects.published(), slug=slug)
+    if not moderation.comments_are_open(article):
+        raise Http404(_("Comments are closed on this article."))
+    found = replyable(article, str(pk))
+    if found is None:
+        raise Http404(_("This comment cannot be answered."))
+    thread, answered = found
+    replies = list(Comment.objects.approved().filter(parent=thread).for_page())
+    form = CommentForm(article=article, initial={"parent": str(answered.pk)})
+    form.answered = answered
+    provider = captcha.get_provider()
+    context = {
+        "article": article,
+        "thread": thread,
+        "thread_replies": replies,
+        "answered": answered,
+        "form": form,
+        "reader_parts": True,
+        "captcha_template": provider.template_name,
+        "captcha": provider.widget_context(request) | provider.question_context(),
+        "assets": provider.assets(),
+        "csrf_token": get_token(request),
+        "premoderated": moderation.is_premoderated(article),
+        "comments_open": True,
+    }
+    if newsroom.may_reply(request.user):
+        context["newsroom_form"] = newsroom.NewsroomReplyForm(
+            initial={"name": newsroom.signature(request.user)}
+        )
+    return personal(render(request, "comments/reply.html", context))
 
 
 class _CsrfCheck(CsrfViewMiddleware):
@@ -170,8 +216,9 @@ def comment_page_past_the_end(request, article):
     number = request.GET.get(PAGE_PARAMETER)
     if not number or not number.isdecimal() or int(number) <= 1:
         return None
-    approved = Comment.objects.approved().on_article(article).count()
-    last = max(1, -(-approved // settings.COMMENTS_PER_PAGE))
+    # Pages count threads (comments.templatetags.comments.comment_page), not replies.
+    threads = Comment.objects.approved().on_article(article).top_level().count()
+    last = max(1, -(-threads // settings.COMMENTS_PER_PAGE))
     if int(number) <= last:
         return None
     url = article.get_absolute_url()

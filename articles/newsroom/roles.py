@@ -35,8 +35,11 @@ ROLE_PERMISSIONS = {
         "taggit": {"tag": ["add", "change", "delete", "view"]},
     },
     MODERATORS: {
-        # Comments only; "can_moderate" gates the approve / reject / spam actions.
-        "comments": {"comment": ["view", "change", "delete", "can_moderate"]},
+        # Comments only; "can_moderate" gates the approve / reject / spam actions,
+        # "can_reply_as_newsroom" the replies marked « Newsroom » (comments.newsroom).
+        "comments": {
+            "comment": ["view", "change", "delete", "can_moderate", "can_reply_as_newsroom"]
+        },
     },
 }
 

@@ -3,7 +3,8 @@ import re
 
 from django import template
 from django.core.paginator import Page, Paginator
-from django.db.models import Count, Window
+from django.db.models import Count, F, Q, Window
+from django.db.models.functions import Coalesce, DenseRank
 from django.middleware.csrf import get_token
 from django.utils.functional import SimpleLazyObject
 from django.utils.html import Urlizer, escape, normalize_newlines
@@ -18,6 +19,7 @@ from ..conf import settings
 from ..forms import CommentForm
 from ..models import PAGE_PARAMETER, Comment
 from ..moderation import closes_at, comments_are_open, is_premoderated
+from ..newsroom import may_reply
 
 register = template.Library()
 
@@ -60,11 +62,16 @@ def clean_comment_page(value):
 
 
 def comment_page(article, number):
-    """One page of approved comments, oldest first, and their total in the same query.
+    """One page of threads: approved top-level comments, oldest first, each with its
+    approved replies (`thread_replies`, oldest first), in one query.
 
-    A window COUNT(*) OVER () rides along with the page's rows, so the article page
-    costs one query for its comments whether there are 0, 10 or 500 of them. Only a
-    page number past the end costs more: it falls back to the last page.
+    Pages count threads, never replies, so a thread is never cut in two. Window
+    functions ride along with the rows: the threads' rank (`thread_rank`, which picks
+    the page), the number of threads (the paginator's count) and the number of all
+    shown comments, replies included (`page.comment_total`, the count the page prints).
+    So the article page costs one query for its comments whether there are 0, 10 or
+    500 of them; only a page number past the end costs more: it falls back to the last
+    page. A reply whose thread is no longer published is not shown.
     """
     per_page = settings.COMMENTS_PER_PAGE
     try:
@@ -73,24 +80,45 @@ def comment_page(article, number):
         number = min(max(1, int(number)), MAX_COMMENT_PAGE)
     except (TypeError, ValueError):
         number = 1
-    comments = (
+    thread_created = Coalesce("parent__created_at", "created_at")
+    thread_id = Coalesce("parent_id", "pk")
+    shown = (
         Comment.objects.approved()
         .on_article(article)
+        .filter(Q(parent__isnull=True) | Q(parent__status=Comment.Status.APPROVED))
         .for_page()
-        .annotate(total=Window(Count("pk")))
+        .annotate(
+            thread_rank=Window(DenseRank(), order_by=[thread_created.asc(), thread_id.asc()]),
+            threads=Window(Count("pk", filter=Q(parent__isnull=True))),
+            total=Window(Count("pk")),
+        )
     )
-    rows = list(comments[(number - 1) * per_page : number * per_page])
-    if rows:
-        total = rows[0].total
-    elif number == 1:
-        total = 0
-    else:
-        total = comments.count()
-        number = max(1, math.ceil(total / per_page))
-        rows = list(comments[(number - 1) * per_page : number * per_page])
+
+    def page_rows(number):
+        return list(
+            shown.filter(
+                thread_rank__gt=(number - 1) * per_page, thread_rank__lte=number * per_page
+            ).order_by("thread_rank", F("parent_id").asc(nulls_first=True), "created_at", "pk")
+        )
+
+    rows = page_rows(number)
+    if not rows and number > 1:
+        threads = Comment.objects.approved().on_article(article).top_level().count()
+        number = max(1, math.ceil(threads / per_page))
+        rows = page_rows(number)
+    threads, by_id = [], {}
+    for row in rows:
+        if row.parent_id is None:
+            row.thread_replies = []
+            by_id[row.pk] = row
+            threads.append(row)
+        elif parent := by_id.get(row.parent_id):
+            parent.thread_replies.append(row)
     paginator = Paginator([], per_page)
-    paginator.__dict__["count"] = total  # known already: no COUNT query
-    return Page(rows, number, paginator)
+    paginator.__dict__["count"] = rows[0].threads if rows else 0  # known: no COUNT query
+    page = Page(threads, number, paginator)
+    page.comment_total = rows[0].total if rows else 0
+    return page
 
 
 @register.inclusion_tag("comments/section.html", takes_context=True)
@@ -117,6 +145,14 @@ def comments_section(context, article):
             # The proof of work never came: offer the question to every browser.
             captcha["question_visible"] = True
     outcome, own_pending = outcomes.take(request, article)
+    # The reader's own held replies go under their thread; their other held comments
+    # after the published ones, on the last page.
+    own_replies = [c for c in own_pending if c.parent_id]
+    # Staff who may reply in the newsroom's name follow « Reply » to the reply page, which
+    # has that form (comments.newsroom). Only a request with a session cookie can be
+    # theirs: the user is not looked up otherwise (that would add Vary: Cookie).
+    newsroom_staff = outcomes.has_proof(request) and may_reply(getattr(request, "user", None))
+    own_pending = [c for c in own_pending if not c.parent_id]
     return {
         "request": request,
         "article": article,
@@ -135,6 +171,8 @@ def comments_section(context, article):
         "refused_form": sent_form if not is_open else None,
         "outcome": outcome,
         "own_pending": own_pending,
+        "own_replies": own_replies,
+        "newsroom_staff": newsroom_staff,
         "captcha_template": provider.template_name,
         "captcha": captcha,
         "assets": assets,
@@ -144,6 +182,12 @@ def comments_section(context, article):
         "premoderated": is_premoderated(article),
         "page_generation": context.get("page_generation"),
     }
+
+
+@register.filter
+def replies_of(comments, thread_id):
+    """The comments of `comments` (a list) that reply in the thread `thread_id` (an int)."""
+    return [c for c in comments or () if c.parent_id == thread_id]
 
 
 @register.simple_tag

@@ -1,7 +1,7 @@
 """Query budgets of every public page, cold caches, with lazy loading forbidden.
 
 The budgets of issue 6: article ≤ 8, home ≤ 10, every other public page ≤ 8, and the
-count does not move when an article gains comments, tags, related articles or its
+count does not move when an article gains comments (and replies), tags, related articles or its
 section gains subsections. Lazy loading raises here (FETCH_RAISE), so a template line
 that reads a field its query did not load fails with the field's name instead of
 adding a query per card.
@@ -71,7 +71,8 @@ def grow(site, n):
         article.related_articles.add(other)
         article.tags.add(f"mot-{i}")
         article.authors.add(AuthorFactory())
-        CommentFactory.create_batch(3, article=article)
+        for top in CommentFactory.create_batch(3, article=article):
+            CommentFactory.create_batch(2, article=article, parent=top, reply_to=top)
 
 
 @pytest.mark.parametrize("name", BUDGETS)

@@ -7,6 +7,7 @@ import pytest
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.core.management import call_command
+from django.db import models
 from django.utils import timezone
 from taggit.models import Tag, TaggedItem
 
@@ -269,3 +270,18 @@ def test_the_demo_shows_the_newsroom_at_work(client):
     assert update.article.title in client.get("/corrections/").content.decode()
     sent_back = Article.objects.get(sent_back_reason__gt="")
     assert sent_back.is_sent_back and sent_back.owner.username == "journaliste"
+
+
+def test_the_demo_shows_a_conversation_with_a_newsroom_reply(client):
+    """Under the newest story: threads with replies, one answering a reply, and one
+    newsroom reply by the demo moderator with its mark."""
+    from comments.models import Comment
+
+    seed("--no-images")
+    official = Comment.objects.get(newsroom=True)
+    assert official.newsroom_author.username == "moderateur"
+    assert official.parent is not None and official.status == Comment.Status.APPROVED
+    assert Comment.objects.filter(parent__isnull=False, newsroom=False).count() >= 2
+    assert Comment.objects.exclude(reply_to=None).exclude(reply_to=models.F("parent")).exists()
+    html = client.get(official.get_absolute_url()).content.decode()
+    assert 'class="comment-newsroom-mark"' in html and "comment-replies" in html

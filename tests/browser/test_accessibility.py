@@ -4,6 +4,7 @@ the comment form (with an error shown) and search."""
 from pathlib import Path
 
 import pytest
+from django.urls import reverse
 from django.utils import translation
 
 from tests.factories import ArticleFactory, CommentFactory, ImageFactory
@@ -37,7 +38,11 @@ def site():
     lead = data["articles"][0]
     lead.hero_image = ImageFactory(alt_text="Des délégués autour d'une table")
     lead.save()
-    CommentFactory.create_batch(2, article=lead)
+    first, _ = CommentFactory.create_batch(2, article=lead)
+    # A thread: a reader's reply and the newsroom's, with its mark.
+    CommentFactory(article=lead, parent=first, reply_to=first, name="Awa")
+    CommentFactory(article=lead, parent=first, reply_to=first, name="La rédaction", newsroom=True)
+    data["thread"] = first
     return data
 
 
@@ -85,3 +90,9 @@ def test_the_confirmation_step_has_no_axe_violation(page, site):
     page.get_by_role("heading", name="Confirmez votre commentaire").wait_for()
     page.evaluate(AXE)
     assert page.evaluate(RUN_AXE) == []
+
+
+def test_the_reply_page_has_no_axe_violation(page, site):
+    article, thread = site["articles"][0], site["thread"]
+    path = reverse("comments:reply", args=[article.slug, thread.pk])
+    assert axe_violations(page, path) == []

@@ -28,7 +28,13 @@ def test_moderators_group_holds_the_comment_permissions_only():
         Group.objects.get(name=MODERATORS).permissions.values_list("codename", flat=True)
     )
 
-    assert codenames == {"view_comment", "change_comment", "delete_comment", "can_moderate"}
+    assert codenames == {
+        "view_comment",
+        "change_comment",
+        "delete_comment",
+        "can_moderate",
+        "can_reply_as_newsroom",
+    }
 
 
 def test_moderator_sees_comments_but_not_articles(moderator_client):

@@ -16,7 +16,13 @@ from django.urls.resolvers import LocalePrefixPattern
 from django.utils import timezone
 
 from articles.models import Article, Correction, FrontPageBlock, FrontPageChoice
-from tests.factories import ArticleFactory, AuthorFactory, ImageFactory, SectionFactory
+from tests.factories import (
+    ArticleFactory,
+    AuthorFactory,
+    CommentFactory,
+    ImageFactory,
+    SectionFactory,
+)
 
 from .conftest import READER
 
@@ -146,6 +152,15 @@ CASES = {
         (f"/article/{s['article'].slug}/commenter/formulaire/", "404")
     ],
     "comments:altcha-challenge": lambda s: [("/commentaires/altcha/defi/", None)],
+    # The reply page of a comment on the unpublished article (stored before it was
+    # taken down, say).
+    "comments:reply": lambda s: [
+        (
+            f"/article/{s['article'].slug}/commenter/repondre/"
+            f"{CommentFactory(article=s['article'], body='quzvyrk avis').pk}/",
+            "404",
+        )
+    ],
     "articles:home": lambda s: [("/", None), ("/?page=2", None)],
     "articles:corrections": lambda s: [("/corrections/", None)],
     "articles:corrections-feed": lambda s: [
