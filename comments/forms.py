@@ -34,6 +34,16 @@ class CommentForm(forms.Form):
         widget=forms.TextInput(attrs={"tabindex": "-1", "autocomplete": "off"}),
     )
     rendered_at = forms.CharField(required=False, widget=forms.HiddenInput)
+    # Trusted commenters (comments.trust): unticked unless the reader ticks it.
+    remember = forms.BooleanField(
+        label=_("Remember me"),
+        required=False,
+        help_text=_(
+            "On this browser only. A moderator reads your first comment; once it is "
+            "approved, your next comments from this browser appear at once, marked "
+            "« Regular reader ». A cookie keeps a random key, nothing else."
+        ),
+    )
 
     def __init__(self, *args, article, **kwargs):
         super().__init__(*args, **kwargs)
@@ -57,6 +67,7 @@ class CommentForm(forms.Form):
         self.helper.layout = Layout(
             Field("name"),
             Field("comment"),
+            Field("remember"),
             Div("website", css_class="comment-hp", aria_hidden="true"),
         )
         # rendered_at (signed for this article) is written by the template outside the

@@ -240,6 +240,9 @@ def test_every_cookie_django_sets_for_the_portal_is_documented():
         "__Host-sessionid",
         "__Host-csrftoken",
         "__Host-language",
+        # Trusted commenters' cookie (comments.trust), in development and production.
+        "trusted_reader",
+        "__Host-trusted_reader",
     }
     assert names <= documented_cookies()
 
@@ -279,16 +282,17 @@ def test_no_code_sets_a_cookie_the_documentation_does_not_name():
 def test_the_session_keys_the_portal_stores_are_documented():
     from articles.admin.drafting import PREVIEWS_SESSION_KEY
     from comments.outcomes import OUTCOME_KEY, PENDING_KEY
+    from comments.trust import CLAIM_KEY
 
     text = PRIVACY.read_text()
-    for key in (OUTCOME_KEY, PENDING_KEY, PREVIEWS_SESSION_KEY):
+    for key in (OUTCOME_KEY, PENDING_KEY, PREVIEWS_SESSION_KEY, CLAIM_KEY):
         assert f"`{key}`" in text
     # And every `request.session[...]` key the code writes is one of them.
     written = set()
     key = re.compile(r"session\[\s*([A-Z_]+|[\"'][^\"']+[\"'])\s*\]")
     for path in CODE:
         written |= set(key.findall(path.read_text()))
-    assert written <= {"OUTCOME_KEY", "PENDING_KEY", "PREVIEWS_SESSION_KEY"}, written
+    assert written <= {"OUTCOME_KEY", "PENDING_KEY", "PREVIEWS_SESSION_KEY", "CLAIM_KEY"}, written
 
 
 def test_expired_sessions_go(client):

@@ -36,7 +36,12 @@ ROLE_PERMISSIONS = {
     },
     MODERATORS: {
         # Comments only; "can_moderate" gates the approve / reject / spam actions.
-        "comments": {"comment": ["view", "change", "delete", "can_moderate"]},
+        "comments": {
+            "comment": ["view", "change", "delete", "can_moderate"],
+            # Trusted commenters (revoke) and stories under pre-moderation (switch back).
+            "trustedcommenter": ["view", "change"],
+            "storyheat": ["view", "change"],
+        },
     },
 }
 

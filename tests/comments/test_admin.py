@@ -28,7 +28,17 @@ def test_moderators_group_holds_the_comment_permissions_only():
         Group.objects.get(name=MODERATORS).permissions.values_list("codename", flat=True)
     )
 
-    assert codenames == {"view_comment", "change_comment", "delete_comment", "can_moderate"}
+    assert codenames == {
+        "view_comment",
+        "change_comment",
+        "delete_comment",
+        "can_moderate",
+        # Trusted commenters (revoke) and stories under pre-moderation (switch back).
+        "view_trustedcommenter",
+        "change_trustedcommenter",
+        "view_storyheat",
+        "change_storyheat",
+    }
 
 
 def test_moderator_sees_comments_but_not_articles(moderator_client):
