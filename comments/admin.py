@@ -75,9 +75,7 @@ class HotStoryFilter(admin.SimpleListFilter):
 
     def queryset(self, request, queryset):
         if self.value() == "yes":
-            return queryset.filter(
-                article__in=heat.hot_stories().values("article_id").order_by()
-            )
+            return queryset.filter(article__in=heat.hot_stories().values("article_id").order_by())
         return queryset
 
 

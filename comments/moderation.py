@@ -62,8 +62,9 @@ def decide(article, verdict):
     but never refuse it. Only a signal no person gives (honeypot, forged stamp, sent
     too fast) still refuses it. Thresholds: COMMENTS_REJECT_BELOW, COMMENTS_PUBLISH_FROM.
 
-    A verdict `trusted` (from a trusted commenter's browser, comments.trust) is published from COMMENTS_TRUSTED_PUBLISH_FROM, unless pre-moderation holds
-    every comment (the site's, the article's or a flood's).
+    A verdict `trusted` (from a trusted commenter's browser, comments.trust) is
+    published from COMMENTS_TRUSTED_PUBLISH_FROM, unless pre-moderation holds every
+    comment (the site's, the article's or a flood's).
     """
     if verdict.unavailable:
         return Comment.Status.PENDING

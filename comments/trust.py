@@ -129,8 +129,7 @@ def settle_claim(session):
     if record is not None and (
         record.is_trusted
         or (
-            not record.revoked_at
-            and record.comments.filter(status=Comment.Status.PENDING).exists()
+            not record.revoked_at and record.comments.filter(status=Comment.Status.PENDING).exists()
         )
     ):
         return record
