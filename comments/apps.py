@@ -15,10 +15,11 @@ class CommentsConfig(AppConfig):
         from newsportal.privacy import register_purger
         from newsportal.textinput import apply_before_save
 
-        from .events import comments_moderated
+        from .events import comments_moderated, story_heated
         from .heat import check_after_spam, heat_ends
-        from .models import PAGE_PARAMETER, Comment
+        from .models import PAGE_PARAMETER, Comment, StoryHeat
         from .moderation import comments_closing
+        from .notifications import story_heated_notice
         from .privacy import blank_old_senders, delete_spent_tokens
         from .signals import renew_comment_scope
         from .templatetags.comments import clean_comment_page
@@ -38,6 +39,8 @@ class CommentsConfig(AppConfig):
         # mark revokes it (comments.trust) and counts towards the story's heat.
         comments_moderated.connect(grant, sender=Comment, dispatch_uid="trust")
         comments_moderated.connect(check_after_spam, sender=Comment, dispatch_uid="heat")
+        # Editors and moderators are e-mailed when a story switches (a background task).
+        story_heated.connect(story_heated_notice, sender=StoryHeat, dispatch_uid="mail")
         article_page_parameters.append(PAGE_PARAMETER)
         # The comments and their form under every article.
         register_article_part("comments/article_part.html")

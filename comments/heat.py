@@ -10,7 +10,7 @@ commenter's too (comments.moderation.is_premoderated), and the article page says
 The page is renewed when the story switches (its comment scope,
 articles.caching.comments_changed) and its stored copy ends when the spell ends
 (`heat_ends`, registered with articles.caching.register_article_page_bound). Editors
-are e-mailed (comments.notifications.story_heated); moderators see the stories in the
+are e-mailed (the `story_heated` event, comments.notifications); moderators see the stories in the
 queue and switch them back (`switch_back`).
 """
 
@@ -23,6 +23,7 @@ from django.utils import timezone
 from articles.caching import comments_changed
 
 from .conf import settings
+from .events import story_heated
 from .models import Comment, StoryHeat
 
 WINDOW = timedelta(hours=1)
@@ -108,8 +109,6 @@ def check(article_id, now=None):
     count = flood_count(article_id, now)
     if count <= threshold:
         return None
-    from .notifications import story_heated_notice
-
     with transaction.atomic():
         heat = StoryHeat.objects.create(
             article_id=article_id,
@@ -119,7 +118,7 @@ def check(article_id, now=None):
         )
         comments_changed([article_id])
         forget_hot_map()
-        story_heated_notice(heat)
+        story_heated.send(sender=StoryHeat, heat=heat)
     return heat
 
 

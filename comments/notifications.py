@@ -80,9 +80,10 @@ def notify_moderators(comment_id):
 HEAT_PATH = "/admin/comments/storyheat/"
 
 
-def story_heated_notice(heat):
-    """Have the editors and moderators e-mailed that a story switched itself to
-    pre-moderation (`heat`, a saved StoryHeat), once the current transaction commits."""
+def story_heated_notice(sender, heat, **kwargs):
+    """story_heated (comments.events): have the editors and moderators e-mailed that a
+    story switched itself to pre-moderation (`heat`, a saved StoryHeat), once the
+    current transaction commits."""
     after_commit(notify_story_heated, heat.pk)
 
 

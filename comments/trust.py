@@ -69,10 +69,11 @@ def cookie_key(request):
 
 
 def claim_key(request):
-    """The key waiting in the reader's session for a moderator's approval, or None."""
-    from .outcomes import has_proof
+    """The key waiting in the reader's session for a moderator's approval, or None.
 
-    if not has_proof(request):
+    Read only when the request carries a session cookie (as comments.outcomes.has_proof),
+    so that a shared page never touches the session."""
+    if settings.SESSION_COOKIE_NAME not in request.COOKIES or not hasattr(request, "session"):
         return None
     key = request.session.get(CLAIM_KEY)
     return key if _well_formed(key) else None
