@@ -14,8 +14,10 @@ renders (comments.views.CommentPostView). The steps, in this order (docs/comment
 6. the captcha provider's verdict (comments.captcha), the portal's own signals
    (comments.scoring) and the decision (comments.moderation.decide) → `Refused`, 400,
    with the verdict's reasons and one message that says what to do;
+   A browser a moderator trusts (comments.trust) publishes from a lower score; one
+   asking to be remembered is held the first time;
 7. stored, its form stamp spent in the same transaction → `Published`, or `Held` (and
-   the moderators emailed).
+   the moderators emailed; the story's heat checked, comments.heat).
 
 Nothing is stored before step 7, and every refusal keeps the reader's form (their name
 and text) for the page that shows it again. A command or a test calls the policy the

@@ -316,3 +316,34 @@ def test_bad_filter_values_in_the_admin_are_not_a_500(trusted_key, moderator, qu
 
     assert staff.get(reverse(TRUSTED_ADMIN) + query).status_code in {200, 302}
     assert staff.get(reverse(QUEUE) + query).status_code in {200, 302}
+
+
+def test_a_trusted_readers_article_page_is_the_shared_page(
+    client, send, article, trusted_key, settings
+):
+    """The cookie changes no page: a trusted reader gets the page every reader gets,
+    from the page cache, with nothing of theirs in it."""
+    settings.PAGE_CACHE_SECONDS = 300
+    client.cookies[trust.cookie_name()] = signed(trusted_key)
+    send()
+    client.cookies.pop(settings.SESSION_COOKIE_NAME, None)  # their outcome was shown
+
+    anonymous = Client().get(article.get_absolute_url())
+    trusted = client.get(article.get_absolute_url())
+
+    assert trusted.status_code == anonymous.status_code == 200
+    assert trusted.content == anonymous.content
+    assert MARK in anonymous.text
+    assert trust.cookie_name() not in trusted.cookies
+    assert "public" in trusted["Cache-Control"]
+
+
+def test_the_box_and_the_mark_are_in_french(article, trusted_key):
+    CommentFactory(article=article, name="Awa", trusted_commenter=TrustedCommenter.objects.get())
+    from django.utils import translation
+
+    with translation.override("fr"):
+        page = Client().get(article.get_absolute_url()).text
+
+    assert "Se souvenir de moi" in page
+    assert '<span class="comment-trusted">Lecteur fidèle</span>' in page
