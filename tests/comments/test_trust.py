@@ -309,6 +309,21 @@ def test_moderators_revoke_and_trust_again_from_the_admin(trusted_key, moderator
     assert record.is_trusted
 
 
+def test_a_records_page_links_to_its_comments(trusted_key, moderator, article):
+    record = TrustedCommenter.objects.get()
+    CommentFactory(article=article, name="Awa", body="Le mien.", trusted_commenter=record)
+    CommentFactory(article=article, name="Paul", body="Pas le sien.")
+    staff = Client()
+    staff.force_login(moderator)
+
+    page = staff.get(reverse("admin:comments_trustedcommenter_change", args=[record.pk])).text
+    assert "Awa" in page and "1 comment" in page
+    listing = staff.get(reverse(QUEUE) + f"?trusted_commenter__id__exact={record.pk}")
+
+    assert listing.status_code == 200
+    assert "Le mien." in listing.text and "Pas le sien." not in listing.text
+
+
 @pytest.mark.parametrize("query", ["?state=nonsense", "?trusted=%00", "?state=revoked&q=x"])
 def test_bad_filter_values_in_the_admin_are_not_a_500(trusted_key, moderator, query):
     staff = Client()
