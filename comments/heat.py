@@ -109,7 +109,13 @@ def check(article_id, now=None):
     count = flood_count(article_id, now)
     if count <= threshold:
         return None
+    from articles.models import Article
+
     with transaction.atomic():
+        # Two held posts at once switch the story once: the second waits for the first.
+        Article.objects.select_for_update().filter(pk=article_id).values_list("pk").first()
+        if StoryHeat.objects.filter(StoryHeat.current_q(now), article_id=article_id).exists():
+            return None
         heat = StoryHeat.objects.create(
             article_id=article_id,
             started_at=now,

@@ -160,6 +160,7 @@ def test_a_story_going_hot_and_back(page, moderator_desk, cheap_captcha, setting
     moderator_desk.goto("/en/admin/comments/comment/")
     banner = moderator_desk.locator(".comment-heat-banner")
     expect(banner).to_contain_text(article.title)
+    moderator_desk.screenshot(path=artifacts / "comment-heat-queue.png")
     banner.get_by_role("button", name="Switch back to the usual moderation").click()
     expect(moderator_desk.get_by_text("1 story back to the usual moderation.")).to_be_visible()
     expect(moderator_desk.locator(".comment-heat-banner")).to_have_count(0)
