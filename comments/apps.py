@@ -20,7 +20,11 @@ class CommentsConfig(AppConfig):
         from .models import PAGE_PARAMETER, Comment, StoryHeat
         from .moderation import comments_closing
         from .notifications import story_heated_notice
-        from .privacy import blank_old_senders, delete_spent_tokens
+        from .privacy import (
+            blank_old_senders,
+            delete_spent_tokens,
+            delete_unapproved_trust_requests,
+        )
         from .signals import renew_comment_scope
         from .templatetags.comments import clean_comment_page
         from .trust import grant
@@ -50,3 +54,4 @@ class CommentsConfig(AppConfig):
         # The privacy purge (docs/privacy.md): old senders' addresses, spent tokens.
         register_purger("comments: IP addresses and user agents", blank_old_senders)
         register_purger("comments: spent captcha tokens", delete_spent_tokens)
+        register_purger("comments: trust requests never approved", delete_unapproved_trust_requests)

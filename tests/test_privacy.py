@@ -86,6 +86,41 @@ def test_a_shorter_keeping_time_is_followed(settings):
     assert Comment.objects.get(pk=comment.pk).ip_address is None
 
 
+TRUST_REQUESTS = "comments: trust requests never approved"
+
+
+def test_old_trust_requests_never_approved_go_their_comments_stay(settings):
+    from comments import trust
+    from comments.models import TrustedCommenter
+
+    settings.COMMENTS_KEEP_IP_DAYS = 30
+    asked_long_ago = timezone.now() - timedelta(days=31)
+
+    def request(**fields):
+        return TrustedCommenter.objects.create(
+            key_digest=TrustedCommenter.key_digest_of(trust.new_key()), **fields
+        )
+
+    refused = request(created_at=asked_long_ago)
+    rejected = comment_received(31, trusted_commenter=refused, status=Comment.Status.REJECTED)
+    waiting = request(created_at=asked_long_ago)
+    comment_received(31, trusted_commenter=waiting, status=Comment.Status.PENDING)
+    trusted = request(created_at=asked_long_ago, approved_at=asked_long_ago)
+    recent = request()
+
+    output = purge_command()
+
+    assert removed(output, TRUST_REQUESTS) == 1
+    assert set(TrustedCommenter.objects.values_list("pk", flat=True)) == {
+        waiting.pk,
+        trusted.pk,
+        recent.pk,
+    }
+    rejected.refresh_from_db()
+    assert rejected.trusted_commenter is None
+    assert removed(purge_command(), TRUST_REQUESTS) == 0
+
+
 def login_record(model, hours_ago, username="editrice", **fields):
     record = model.objects.create(
         username=username, ip_address="203.0.113.9", user_agent="Firefox", **fields
