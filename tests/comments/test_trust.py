@@ -362,3 +362,11 @@ def test_the_box_and_the_mark_are_in_french(article, trusted_key):
 
     assert "Se souvenir de moi" in page
     assert '<span class="comment-trusted">Lecteur fidèle</span>' in page
+
+
+def test_without_javascript_the_confirmation_step_keeps_the_ticked_box(confirmation_step):
+    html = confirmation_step(remember="on")
+
+    assert 'name="remember"' in html
+    assert "checked" in html.split('name="remember"', 1)[1].split(">", 1)[0]
+    assert not TrustedCommenter.objects.exists()  # nothing stored before the step
