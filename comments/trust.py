@@ -19,9 +19,10 @@ How a browser becomes trusted:
 Later posts carrying the cookie are linked to the record: published at once from
 COMMENTS_TRUSTED_PUBLISH_FROM (comments.moderation.decide), with the « Regular reader »
 mark, which the page reads from that link (CommentQuerySet.for_page), never from the
-name typed. A forged, tampered, expired or revoked cookie confers nothing (and a
-revoked or unknown one is deleted). Marking one of its comments as spam revokes the
-trust (`revoke_for_spam`); moderators revoke it by hand in the admin (`revoke`).
+name typed. A forged, tampered, expired or revoked cookie confers nothing (a forged or
+unknown one is deleted; a revoked one works again if a moderator trusts it again).
+Marking one of its comments as spam revokes the trust (`revoke_for_spam`); moderators
+revoke it by hand in the admin (`revoke`) and may trust it again (`restore`).
 """
 
 import secrets
@@ -96,14 +97,15 @@ def hand_over(request, response):
 
     A claim a moderator approved becomes the cookie (and leaves the session); a claim
     whose comments were all refused, or a revoked one, is dropped; a cookie whose record
-    is revoked or gone is deleted. Costs one query when the browser holds a key, none
-    otherwise. Returns the response.
+    is gone, or that is forged, tampered or expired, is deleted. A revoked record's
+    cookie stays (it confers nothing, and works again if a moderator trusts the record
+    again). Costs one query when the browser holds a key, none otherwise. Returns the
+    response.
     """
     name = cookie_name()
     from_cookie = cookie_key(request)
     if from_cookie:
-        record = record_of(from_cookie)
-        if record is None or record.revoked_at:
+        if record_of(from_cookie) is None:
             response.delete_cookie(name, path="/", samesite="Lax")
         return response
     if name in request.COOKIES:
@@ -111,8 +113,8 @@ def hand_over(request, response):
         response.delete_cookie(name, path="/", samesite="Lax")
     claim = claim_key(request)
     if claim is None:
-        if hasattr(request, "session") and CLAIM_KEY in request.session:
-            request.session.pop(CLAIM_KEY)
+        if settings.SESSION_COOKIE_NAME in request.COOKIES and hasattr(request, "session"):
+            request.session.pop(CLAIM_KEY, None)  # malformed
         return response
     record = settle_claim(request.session)
     if record is not None and record.is_trusted:

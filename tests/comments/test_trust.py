@@ -213,7 +213,7 @@ def test_a_signed_cookie_of_an_unknown_key_confers_nothing(client, send):
     assert Comment.objects.get().status == Comment.Status.PENDING
 
 
-def test_revoking_ends_the_trust_the_mark_and_the_cookie(
+def test_revoking_ends_the_trust_and_the_mark_until_trusted_again(
     client, send, article, trusted_key, moderator
 ):
     client.cookies[trust.cookie_name()] = signed(trusted_key)
@@ -225,8 +225,12 @@ def test_revoking_ends_the_trust_the_mark_and_the_cookie(
     assert MARK not in Client().get(article.get_absolute_url()).text
     send(comment="Après la révocation.")
     assert Comment.objects.latest("pk").status == Comment.Status.PENDING
+    # The cookie stays, conferring nothing, until a moderator trusts the browser again.
     parts = client.get(reverse("comments:form-parts", args=[article.slug]))
-    assert parts.cookies[trust.cookie_name()]["max-age"] == 0
+    assert trust.cookie_name() not in parts.cookies
+    trust.restore(TrustedCommenter.objects.all(), moderator)
+    send(comment="Et la confiance est revenue.")
+    assert Comment.objects.latest("pk").status == Comment.Status.APPROVED
 
 
 def test_marking_a_trusted_commenters_comment_as_spam_revokes_the_trust(
