@@ -1,11 +1,13 @@
 from django.contrib import admin, messages
 from django.core import signing
 from django.core.exceptions import PermissionDenied
-from django.db.models import Case, F, IntegerField, Value, When
+from django.db.models import Case, F, IntegerField, Prefetch, Value, When
 from django.middleware.csrf import get_token
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
+from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
@@ -13,9 +15,10 @@ from django.utils.translation import ngettext
 from articles.admin.common import NewsroomAdminMixin
 from newsportal import desk
 
-from . import moderation
+from . import heat, moderation, trust
 from . import newsroom as newsroom_replies
-from .models import Comment
+from .events import comments_moderated
+from .models import Comment, StoryHeat, TrustedCommenter
 from .reasons import describe_all
 
 
@@ -44,6 +47,40 @@ class ScoreBandFilter(admin.SimpleListFilter):
         return queryset
 
 
+class TrustedFilter(admin.SimpleListFilter):
+    """Comments sent from a trusted commenter's browser (comments.trust)."""
+
+    title = _("trusted commenter")
+    parameter_name = "trusted"
+
+    def lookups(self, request, model_admin):
+        return [("yes", _("From a trusted commenter")), ("no", _("From other readers"))]
+
+    def queryset(self, request, queryset):
+        trusted = TrustedCommenter.trusted_q("trusted_commenter__")
+        if self.value() == "yes":
+            return queryset.filter(trusted)
+        if self.value() == "no":
+            return queryset.exclude(trusted)
+        return queryset
+
+
+class HotStoryFilter(admin.SimpleListFilter):
+    """« Stories under pre-moderation »: comments on the stories a flood switched to
+    pre-moderation (comments.heat), in force now."""
+
+    title = _("stories under pre-moderation")
+    parameter_name = "hot"
+
+    def lookups(self, request, model_admin):
+        return [("yes", _("Stories under pre-moderation"))]
+
+    def queryset(self, request, queryset):
+        if self.value() == "yes":
+            return queryset.filter(article__in=heat.hot_stories().values("article_id").order_by())
+        return queryset
+
+
 @admin.register(Comment)
 class CommentAdmin(NewsroomAdminMixin, admin.ModelAdmin):
     """The moderation queue: oldest pending first, what to decide on within 1280 px.
@@ -65,10 +102,12 @@ class CommentAdmin(NewsroomAdminMixin, admin.ModelAdmin):
         "status",
         ("article", admin.RelatedOnlyFieldListFilter),
         ScoreBandFilter,
+        TrustedFilter,
+        HotStoryFilter,
         "provider",
         "created_at",
     ]
-    list_select_related = ["article", "parent"]
+    list_select_related = ["article", "parent", "trusted_commenter"]
     search_fields = ["name", "body", "article__title", "=ip_address"]
     date_hierarchy = "created_at"
     actions = ["approve", "reject", "mark_as_spam"]
@@ -90,8 +129,10 @@ class CommentAdmin(NewsroomAdminMixin, admin.ModelAdmin):
         "moderated_by",
         "moderated_at",
         "newsroom_author",
+        "trust",
     ]
     readonly_fields = [
+        "trust",
         "article",
         "thread",
         "newsroom_author",
@@ -152,7 +193,7 @@ class CommentAdmin(NewsroomAdminMixin, admin.ModelAdmin):
         mark = ""
         if comment.newsroom:
             mark = format_html(' <span class="comment-queue-newsroom">{}</span>', _("Newsroom"))
-        return format_html(
+        cell = format_html(
             '<span class="comment-queue-author">{}{}</span>'
             '<span class="comment-queue-article">{}</span>'
             "{}"
@@ -163,6 +204,41 @@ class CommentAdmin(NewsroomAdminMixin, admin.ModelAdmin):
             thread,
             excerpt,
         )
+        if comment.trusted_commenter and comment.trusted_commenter.is_trusted:
+            cell += format_html(
+                '<span class="comment-queue-trusted">{}</span>', _("Trusted commenter")
+            )
+        return cell
+
+    @admin.display(description=_("trusted commenter"))
+    def trust(self, comment):
+        """Whether the comment came from a trusted commenter's browser: since when, by
+        whom, or revoked (comments.trust), linking to the record."""
+        record = comment.trusted_commenter
+        if record is None:
+            return "–"
+        url = reverse("admin:comments_trustedcommenter_change", args=[record.pk])
+        if record.revoked_at:
+            state = _("revoked on %(date)s") % {"date": date_format(record.revoked_at)}
+        elif record.approved_at:
+            state = _("trusted since %(date)s, by %(user)s") % {
+                "date": date_format(record.approved_at),
+                "user": record.approved_by or "–",
+            }
+        else:
+            state = _("asked to be remembered, waiting for a moderator")
+        return format_html('<a href="{}">{}</a>: {}', url, record, state)
+
+    def lookup_allowed(self, lookup, value, request=None):
+        # A trusted commenter's comments, linked from their record.
+        if lookup == "trusted_commenter__id__exact":
+            return True
+        return super().lookup_allowed(lookup, value, request)
+
+    def changelist_view(self, request, extra_context=None):
+        # The stories under pre-moderation after a flood, above the queue.
+        extra_context = {"hot_stories": list(heat.hot_stories()), **(extra_context or {})}
+        return super().changelist_view(request, extra_context)
 
     @admin.display(description=_("conversation"))
     def thread(self, comment):
@@ -211,6 +287,11 @@ class CommentAdmin(NewsroomAdminMixin, admin.ModelAdmin):
             obj.original_name = form.initial.get("name", "")
             obj.original_body = form.initial.get("body", "")
         super().save_model(request, obj, form, change)
+        if change and "status" in form.changed_data:
+            # A decision on the comment's page is a decision (trust, heat: comments.events).
+            comments_moderated.send(
+                sender=Comment, comment_ids=[obj.pk], status=obj.status, user=request.user
+            )
 
     # Bulk decisions and their undo -------------------------------------------------
 
@@ -369,6 +450,184 @@ def excerpt_of(text, length):
     return text if len(text) <= length else f"{text[: length - 1]}…"
 
 
+class TrustStateFilter(admin.SimpleListFilter):
+    title = _("state")
+    parameter_name = "state"
+
+    def lookups(self, request, model_admin):
+        return [
+            ("trusted", _("Trusted")),
+            ("waiting", _("Waiting for a moderator")),
+            ("revoked", _("Revoked")),
+        ]
+
+    def queryset(self, request, queryset):
+        if self.value() == "trusted":
+            return queryset.filter(TrustedCommenter.trusted_q())
+        if self.value() == "waiting":
+            return queryset.filter(approved_at__isnull=True, revoked_at__isnull=True)
+        if self.value() == "revoked":
+            return queryset.filter(revoked_at__isnull=False)
+        return queryset
+
+
+@admin.register(TrustedCommenter)
+class TrustedCommenterAdmin(NewsroomAdminMixin, admin.ModelAdmin):
+    """Browsers remembered on their readers' request (comments.trust): who trusted them
+    and when; revoking one makes its cookie confer nothing (and takes its comments' mark
+    away). Nothing here names a reader beyond the names typed on their comments."""
+
+    titles = {
+        "change": _("Change the trusted commenter"),
+        "view": _("View the trusted commenter"),
+    }
+    list_display = [
+        "__str__",
+        "names",
+        "approved_at",
+        "approved_by",
+        "revoked_at",
+        "revoked_by",
+        "revoked_because",
+    ]
+    list_filter = [TrustStateFilter]
+    list_select_related = ["approved_by", "revoked_by"]
+    search_fields = ["comments__name"]
+    actions = ["revoke", "restore"]
+    fields = [
+        "names",
+        "created_at",
+        "approved_at",
+        "approved_by",
+        "revoked_at",
+        "revoked_by",
+        "revoked_because",
+        "comment_list",
+    ]
+    readonly_fields = fields
+
+    def has_add_permission(self, request):
+        return False
+
+    def get_queryset(self, request):
+        # The names typed on each record's comments, in one query for the whole page.
+        names = Comment.objects.only("pk", "name", "trusted_commenter_id").order_by("pk")
+        return super().get_queryset(request).prefetch_related(Prefetch("comments", names))
+
+    @admin.display(description=_("names typed"))
+    def names(self, record):
+        names = list(dict.fromkeys(comment.name for comment in record.comments.all()))
+        return ", ".join(names[:5]) or "–"
+
+    @admin.display(description=_("comments"))
+    def comment_list(self, record):
+        url = reverse("admin:comments_comment_changelist")
+        count = len(record.comments.all())
+        return format_html(
+            '<a href="{}?trusted_commenter__id__exact={}">{}</a>',
+            url,
+            record.pk,
+            ngettext("%(count)d comment", "%(count)d comments", count) % {"count": count},
+        )
+
+    @admin.action(description=_("Revoke the trust of the selected readers"), permissions=["change"])
+    def revoke(self, request, queryset):
+        count = trust.revoke(queryset, request.user)
+        self.message_user(
+            request,
+            ngettext("%(count)d trust revoked.", "%(count)d trusts revoked.", count)
+            % {"count": count},
+            messages.SUCCESS,
+        )
+
+    @admin.action(description=_("Trust the selected readers again"), permissions=["change"])
+    def restore(self, request, queryset):
+        count = trust.restore(queryset, request.user)
+        self.message_user(
+            request,
+            ngettext("%(count)d reader trusted again.", "%(count)d readers trusted again.", count)
+            % {"count": count},
+            messages.SUCCESS,
+        )
+
+
+class InForceFilter(admin.SimpleListFilter):
+    title = _("in force")
+    parameter_name = "in_force"
+
+    def lookups(self, request, model_admin):
+        return [("yes", _("In force")), ("no", _("Over"))]
+
+    def queryset(self, request, queryset):
+        current = StoryHeat.current_q(timezone.now())
+        if self.value() == "yes":
+            return queryset.filter(current)
+        if self.value() == "no":
+            return queryset.exclude(current)
+        return queryset
+
+
+@admin.register(StoryHeat)
+class StoryHeatAdmin(NewsroomAdminMixin, admin.ModelAdmin):
+    """« Stories under pre-moderation »: each spell a flood started (comments.heat), with
+    who switched it back and when; the action (or the queue's button) switches back."""
+
+    titles = {
+        "change": _("Change the story under pre-moderation"),
+        "view": _("View the story under pre-moderation"),
+    }
+    list_display = [
+        "article",
+        "started_at",
+        "premoderated_until",
+        "held_count",
+        "ended_at",
+        "ended_by",
+    ]
+    list_filter = [InForceFilter]
+    list_select_related = ["article", "ended_by"]
+    actions = ["switch_back"]
+    fields = list_display
+    readonly_fields = list_display
+
+    def has_add_permission(self, request):
+        return False
+
+    def get_urls(self):
+        button = path(
+            "<int:pk>/switch-back/",
+            self.admin_site.admin_view(self.switch_back_view),
+            name="comments_storyheat_switch_back",
+        )
+        return [button, *super().get_urls()]
+
+    def switch_back_view(self, request, pk):
+        """POST only, CSRF-checked (the queue's button): switch one story back."""
+        if request.method != "POST":
+            return redirect(reverse("admin:comments_storyheat_changelist"))
+        if not self.has_change_permission(request):
+            raise PermissionDenied
+        self.switch_back(request, StoryHeat.objects.filter(pk=pk))
+        return redirect(reverse("admin:comments_comment_changelist"))
+
+    @admin.action(description=_("Switch back to the usual moderation"), permissions=["change"])
+    def switch_back(self, request, queryset):
+        spells = list(queryset.filter(StoryHeat.current_q(timezone.now())))
+        count = heat.switch_back(queryset, request.user)
+        for spell in spells:
+            self.log_change(request, spell, [{"changed": {"fields": ["ended_at", "ended_by"]}}])
+        self.message_user(
+            request,
+            ngettext(
+                "%(count)d story back to the usual moderation.",
+                "%(count)d stories back to the usual moderation.",
+                count,
+            )
+            % {"count": count},
+            messages.SUCCESS,
+        )
+
+
 def desk_counts(request):
     """For moderators (who may view comments), the admin index's count of comments held
     for moderation (newsportal.desk), linking to the moderation queue; one query."""
@@ -385,6 +644,28 @@ def desk_counts(request):
             % {"count": held},
             held,
             reverse("admin:comments_comment_changelist") + "?status__exact=pending",
+        ),
+        *heat_desk_counts(request),
+    ]
+
+
+def heat_desk_counts(request):
+    """The stories under pre-moderation now, for those who may see them (one query)."""
+    if not request.user.has_perm("comments.view_storyheat"):
+        return []
+    hot = heat.hot_stories().count()
+    if not hot:
+        return []
+    return [
+        desk.DeskCount(
+            ngettext(
+                "%(count)d story under pre-moderation after a flood",
+                "%(count)d stories under pre-moderation after a flood",
+                hot,
+            )
+            % {"count": hot},
+            hot,
+            reverse("admin:comments_storyheat_changelist") + "?in_force=yes",
         )
     ]
 

@@ -15,11 +15,19 @@ class CommentsConfig(AppConfig):
         from newsportal.privacy import register_purger
         from newsportal.textinput import apply_before_save
 
-        from .models import PAGE_PARAMETER, Comment
+        from .events import comments_moderated, story_heated
+        from .heat import check_after_spam, heat_ends
+        from .models import PAGE_PARAMETER, Comment, StoryHeat
         from .moderation import comments_closing
-        from .privacy import blank_old_senders, delete_spent_tokens
+        from .notifications import story_heated_notice
+        from .privacy import (
+            blank_old_senders,
+            delete_spent_tokens,
+            delete_unapproved_trust_requests,
+        )
         from .signals import renew_comment_scope
         from .templatetags.comments import clean_comment_page
+        from .trust import grant
         from .views import comment_page_past_the_end
 
         # Every save stores the name and text under the input policy (docs/input.md).
@@ -29,6 +37,14 @@ class CommentsConfig(AppConfig):
         post_delete.connect(renew_comment_scope, sender=Comment, dispatch_uid="pagecache")
         # A stored article page ends when its open comments close by themselves.
         register_article_page_bound(comments_closing)
+        # ... and when its story's pre-moderation after a flood ends (comments.heat).
+        register_article_page_bound(heat_ends)
+        # A moderator's approval trusts the browser that asked to be remembered, a spam
+        # mark revokes it (comments.trust) and counts towards the story's heat.
+        comments_moderated.connect(grant, sender=Comment, dispatch_uid="trust")
+        comments_moderated.connect(check_after_spam, sender=Comment, dispatch_uid="heat")
+        # Editors and moderators are e-mailed when a story switches (a background task).
+        story_heated.connect(story_heated_notice, sender=StoryHeat, dispatch_uid="mail")
         article_page_parameters.append(PAGE_PARAMETER)
         # The comments and their form under every article.
         register_article_part("comments/article_part.html")
@@ -38,3 +54,4 @@ class CommentsConfig(AppConfig):
         # The privacy purge (docs/privacy.md): old senders' addresses, spent tokens.
         register_purger("comments: IP addresses and user agents", blank_old_senders)
         register_purger("comments: spent captcha tokens", delete_spent_tokens)
+        register_purger("comments: trust requests never approved", delete_unapproved_trust_requests)

@@ -67,6 +67,16 @@ DEFAULTS = {
     # Days a comment keeps its sender's IP address and user agent (for abuse handling);
     # `manage.py purge_personal_data` blanks them after that (docs/privacy.md).
     "COMMENTS_KEEP_IP_DAYS": 30,
+    # Trusted commenters (comments.trust): a browser whose reader asked to be remembered
+    # and had a comment approved by a moderator publishes at once from this score up
+    # (instead of COMMENTS_PUBLISH_FROM), unless the story is pre-moderated; its cookie
+    # lasts this many days.
+    "COMMENTS_TRUSTED_PUBLISH_FROM": 0.5,
+    "COMMENTS_TRUSTED_COOKIE_DAYS": 365,
+    # Heat (comments.heat): more than this many held or spam comments on one story in
+    # an hour switch it to pre-moderation for this many hours (0: never).
+    "COMMENTS_HEAT_THRESHOLD": 10,
+    "COMMENTS_HEAT_HOURS": 6,
 }
 
 

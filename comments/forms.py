@@ -101,6 +101,16 @@ class CommentForm(forms.Form):
     # reach clean() and are refused there with the form's one message (a hidden field's
     # own error would show nowhere).
     parent = forms.Field(required=False, widget=forms.HiddenInput)
+    # Trusted commenters (comments.trust): unticked unless the reader ticks it.
+    remember = forms.BooleanField(
+        label=_("Remember me"),
+        required=False,
+        help_text=_(
+            "On this browser only. A moderator reads your first comment; once it is "
+            "approved, your next comments from this browser appear at once, marked "
+            "« Regular reader ». A cookie keeps a random key, nothing else."
+        ),
+    )
 
     def __init__(self, *args, article, **kwargs):
         super().__init__(*args, **kwargs)
@@ -125,6 +135,7 @@ class CommentForm(forms.Form):
             Field("parent"),
             Field("name"),
             Field("comment"),
+            Field("remember"),
             Div("website", css_class="comment-hp", aria_hidden="true"),
         )
         # rendered_at (signed for this article) is written by the template outside the

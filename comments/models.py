@@ -59,7 +59,12 @@ class CommentQuerySet(models.QuerySet):
 
     def for_page(self):
         """Load what the article page shows of a comment, oldest first: for a reply, the
-        name of the comment it answers comes in the same query."""
+        name of the comment it answers comes in the same query.
+
+        `from_trusted` (a bool) says whether it came from a browser a moderator trusts
+        (TrustedCommenter, still trusted): the « Regular reader » mark, which comes from
+        this stored link and never from the name typed.
+        """
         return (
             self.select_related("reply_to")
             .only(
@@ -73,8 +78,79 @@ class CommentQuerySet(models.QuerySet):
                 "reply_to_id",
                 "reply_to__name",
             )
+            .annotate(from_trusted=TrustedCommenter.trusted_through("trusted_commenter__"))
             .order_by("created_at", "pk")
         )
+
+
+class TrustedCommenter(models.Model):
+    """A browser whose reader asked to be remembered (« Remember me »): a random key,
+    nothing else about who they are.
+
+    The browser holds the key in a signed cookie (comments.trust); only its SHA-256
+    digest is stored. Trusted once a moderator approves one of its comments
+    (`approved_at`, `approved_by`) until revoked (`revoked_at`, `revoked_by`, `revoked_because`);
+    then its later comments may be published at once (comments.moderation.decide) and
+    carry the « Regular reader » mark.
+    """
+
+    class RevokedBecause(models.TextChoices):
+        MODERATOR = "moderator", _("revoked by a moderator")
+        SPAM = "spam", _("a comment marked as spam")
+
+    key_digest = models.CharField(_("key digest"), max_length=64, editable=False)
+    created_at = models.DateTimeField(_("asked"), default=timezone.now)
+    approved_at = models.DateTimeField(_("trusted since"), null=True, blank=True)
+    approved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("trusted by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    revoked_at = models.DateTimeField(_("revoked"), null=True, blank=True)
+    revoked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("revoked by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    revoked_because = models.CharField(
+        _("revoked because"), max_length=10, choices=RevokedBecause.choices, blank=True
+    )
+
+    class Meta:
+        verbose_name = _("trusted commenter")
+        verbose_name_plural = _("trusted commenters")
+        ordering = ["-created_at", "-pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["key_digest"], name="trustedcommenter_unique_key")
+        ]
+
+    def __str__(self):
+        return _("Reader no. %(number)s") % {"number": self.pk}
+
+    @staticmethod
+    def key_digest_of(key):
+        """The stored digest (64 hex digits) of a browser's key (a str)."""
+        return hashlib.sha256(key.encode()).hexdigest()
+
+    @staticmethod
+    def trusted_q(prefix=""):
+        """Trusted now: approved by a moderator and not revoked (`prefix`: a relation path)."""
+        return Q(**{f"{prefix}approved_at__isnull": False, f"{prefix}revoked_at__isnull": True})
+
+    @classmethod
+    def trusted_through(cls, prefix):
+        """An annotation: whether the record at `prefix` is trusted (False when none)."""
+        return models.ExpressionWrapper(cls.trusted_q(prefix), output_field=models.BooleanField())
+
+    @property
+    def is_trusted(self):
+        return self.approved_at is not None and self.revoked_at is None
 
 
 class Comment(InputPolicyModel, models.Model):
@@ -154,6 +230,16 @@ class Comment(InputPolicyModel, models.Model):
         on_delete=models.SET_NULL,
         related_name="+",
         editable=False,
+    )
+    # The browser that sent it, when its reader asked to be remembered (comments.trust):
+    # the « Regular reader » mark comes from here, never from the name.
+    trusted_commenter = models.ForeignKey(
+        TrustedCommenter,
+        verbose_name=_("trusted commenter"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="comments",
     )
 
     objects = CommentQuerySet.as_manager()
@@ -246,3 +332,52 @@ class SpentToken(models.Model):
 
     def __str__(self):
         return self.digest
+
+
+class StoryHeat(models.Model):
+    """A story under pre-moderation after a flood (comments.heat): from `started_at`,
+    every new comment on `article` waits for a moderator until `premoderated_until`,
+    or until a moderator switches it back (`ended_at`, `ended_by`).
+
+    `held_count`: the held or spam comments received in the hour that switched it on.
+    One row per spell, so the record of who switched what back, and when, stays.
+    """
+
+    article = models.ForeignKey(
+        "articles.Article",
+        verbose_name=_("article"),
+        on_delete=models.CASCADE,
+        related_name="+",
+    )
+    started_at = models.DateTimeField(_("since"), default=timezone.now)
+    premoderated_until = models.DateTimeField(_("pre-moderated until"))
+    held_count = models.PositiveIntegerField(_("held or spam comments in the hour"), default=0)
+    ended_at = models.DateTimeField(_("switched back"), null=True, blank=True)
+    ended_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("switched back by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+
+    class Meta:
+        verbose_name = _("story under pre-moderation")
+        verbose_name_plural = _("stories under pre-moderation")
+        ordering = ["-started_at", "-pk"]
+        indexes = [
+            models.Index(fields=["article", "-premoderated_until"], name="storyheat_article_idx")
+        ]
+
+    def __str__(self):
+        return str(self.article)
+
+    @staticmethod
+    def current_q(now):
+        """Spells in force at `now` (an aware datetime)."""
+        return Q(premoderated_until__gt=now, ended_at__isnull=True)
+
+    @property
+    def in_force(self):
+        return self.ended_at is None and self.premoderated_until > timezone.now()

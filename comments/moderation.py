@@ -40,9 +40,17 @@ def comments_are_open(article, now=None):
     return article.comments_open and (closing is None or (now or timezone.now()) < closing)
 
 
-def is_premoderated(article):
-    """Whether every comment waits for a moderator, whatever its score."""
-    return settings.COMMENTS_PREMODERATION or article.comments_premoderated
+def is_premoderated(article, *, fresh=False):
+    """Whether every comment waits for a moderator, whatever its score (a trusted
+    commenter's too): the whole site, the article by its editor, or a story switched to
+    pre-moderation by a flood (comments.heat; `fresh`: not the page's memo)."""
+    from .heat import is_hot
+
+    return (
+        settings.COMMENTS_PREMODERATION
+        or article.comments_premoderated
+        or is_hot(article, fresh=fresh)
+    )
 
 
 def decide(article, verdict):
@@ -53,6 +61,10 @@ def decide(article, verdict):
     about the client (recent posts, links, duplicates, an old form) may lower its score
     but never refuse it. Only a signal no person gives (honeypot, forged stamp, sent
     too fast) still refuses it. Thresholds: COMMENTS_REJECT_BELOW, COMMENTS_PUBLISH_FROM.
+
+    A verdict `trusted` (from a trusted commenter's browser, comments.trust) is
+    published from COMMENTS_TRUSTED_PUBLISH_FROM, unless pre-moderation holds every
+    comment (the site's, the article's or a flood's).
     """
     if verdict.unavailable:
         return Comment.Status.PENDING
@@ -60,7 +72,10 @@ def decide(article, verdict):
         if verdict.passed and not verdict.robot_signal:
             return Comment.Status.PENDING
         return None
-    if verdict.score >= settings.COMMENTS_PUBLISH_FROM and not is_premoderated(article):
+    publish_from = settings.COMMENTS_PUBLISH_FROM
+    if verdict.trusted:
+        publish_from = min(publish_from, settings.COMMENTS_TRUSTED_PUBLISH_FROM)
+    if verdict.score >= publish_from and not is_premoderated(article, fresh=True):
         return Comment.Status.APPROVED
     return Comment.Status.PENDING
 

@@ -22,6 +22,7 @@ from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext_lazy
 
+from . import trust
 from .models import Comment
 from .reasons import code_of
 
@@ -206,6 +207,9 @@ def take(request, article):
         outcome["message"] = PUBLISHED
     elif outcome:
         outcome["message"] = HELD
+    if not remembered and trust.CLAIM_KEY in session:
+        # Nothing waits any more: keep a claim only while it may become trust.
+        trust.settle_claim(session)
     user = getattr(request, "user", None)
     if not session.keys() and not (user and user.is_authenticated):
         session.flush()

@@ -15,8 +15,10 @@ renders (comments.views.CommentPostView). The steps, in this order (docs/comment
 6. the captcha provider's verdict (comments.captcha), the portal's own signals
    (comments.scoring) and the decision (comments.moderation.decide) → `Refused`, 400,
    with the verdict's reasons and one message that says what to do;
+   A browser a moderator trusts (comments.trust) publishes from a lower score; one
+   asking to be remembered is held the first time;
 7. stored, its form stamp spent in the same transaction → `Published`, or `Held` (and
-   the moderators emailed).
+   the moderators emailed; the story's heat checked, comments.heat).
 
 Nothing is stored before step 7, and every refusal keeps the reader's form (their name
 and text) for the page that shows it again. A command or a test calls the policy the
@@ -25,16 +27,16 @@ same way as the view, without a request: `Sender(ip_address=…)`.
 
 import logging
 import math
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import timedelta
 
 from django.db import transaction
 from django.utils import timezone, translation
 
-from . import captcha, moderation, notifications, outcomes, ratelimit, scoring
+from . import captcha, heat, moderation, notifications, outcomes, ratelimit, scoring, trust
 from .conf import settings
 from .forms import CommentForm
-from .models import Comment
+from .models import Comment, TrustedCommenter
 from .reasons import describe_all
 
 logger = logging.getLogger(__name__)
@@ -54,13 +56,16 @@ class Sender:
     (what reCAPTCHA's answer must name, unless COMMENTS_RECAPTCHA_HOSTNAMES says
     otherwise); `csrf_passed`: whether the post passed Django's CSRF check (the view
     runs it; a caller without a request, a command or a test, has no other site to
-    guard against).
+    guard against); `trust_key`: the key the browser holds (its trust cookie or its
+    session's claim, comments.trust), or a new one when the reader ticked « Remember
+    me » and has none; None otherwise.
     """
 
     ip_address: str | None = None
     user_agent: str = ""
     host: str = ""
     csrf_passed: bool = True
+    trust_key: str | None = None
 
 
 @dataclass(frozen=True)
@@ -157,7 +162,13 @@ class PostingPolicy:
             return AlreadyReceived()
 
         verdict = self.verdict(article, form, data, sender)
+        commenter, trusted = self.commenter(form, sender)
+        if trusted:
+            verdict = replace(verdict, trusted=True)
         status = self.decide(article, verdict)
+        if status == Comment.Status.APPROVED and commenter is not None and not trusted:
+            # Asking to be remembered: the first comment is read by a moderator.
+            status = Comment.Status.PENDING
         if status is None:
             with translation.override("en"):
                 logger.info(
@@ -181,9 +192,14 @@ class PostingPolicy:
             expires_at = timezone.now() + timedelta(seconds=settings.COMMENTS_MAX_FORM_AGE)
             if not captcha.spend_once(STAMP_KIND, form.stamp, expires_at):
                 return AlreadyReceived()
-            comment = self.store(article, form, status, verdict, sender)
+            if commenter is not None and commenter.pk is None:
+                commenter, _ = TrustedCommenter.objects.get_or_create(
+                    key_digest=commenter.key_digest
+                )
+            comment = self.store(article, form, status, verdict, sender, commenter=commenter)
         if status == Comment.Status.PENDING:
             notifications.hold_for_moderation_notice(comment)
+            heat.check(article.pk)
             return Held(comment)
         return Published(comment)
 
@@ -211,9 +227,28 @@ class PostingPolicy:
         """Comment.Status.APPROVED, PENDING, or None (refused): comments.moderation.decide."""
         return moderation.decide(article, verdict)
 
-    def store(self, article, form, status, verdict, sender):
-        """Create the comment: what the reader wrote, the verdict, the abuse record, and
-        for a reply its thread and the comment it answers (checked by the form)."""
+    def commenter(self, form, sender):
+        """The browser's TrustedCommenter to link the comment to, and whether it is trusted.
+
+        (record, True): the browser's key names a trusted record, whatever the box says;
+        (record, False): the reader ticked « Remember me » with a key of a record still
+        waiting for a moderator, or a new key (the record, unsaved, is created with the
+        comment); (None, False): neither, or the record was revoked (it confers nothing).
+        """
+        key = sender.trust_key
+        record = trust.record_of(key)
+        if record is not None and record.revoked_at:
+            return None, False
+        if record is not None and record.is_trusted:
+            return record, True
+        if not (key and form.cleaned_data.get("remember")):
+            return None, False
+        return record or TrustedCommenter(key_digest=TrustedCommenter.key_digest_of(key)), False
+
+    def store(self, article, form, status, verdict, sender, *, commenter=None):
+        """Create the comment: what the reader wrote, the verdict, the abuse record, for a
+        reply its thread and the comment it answers (checked by the form), and the
+        browser's trust record (`commenter`, a saved TrustedCommenter or None)."""
         return Comment.objects.create(
             article=article,
             parent=form.cleaned_data.get("thread"),
@@ -226,6 +261,7 @@ class PostingPolicy:
             reasons=verdict.reasons,
             ip_address=sender.ip_address,
             user_agent=sender.user_agent[: Comment._meta.get_field("user_agent").max_length],
+            trusted_commenter=commenter,
         )
 
     def refuse(self, form, code, message, *, status=400, **details):

@@ -73,6 +73,9 @@ class Verdict:
     passed: bool = False
     # A signal only robots give (honeypot, forged stamp, sent too fast) fired.
     robot_signal: bool = False
+    # Sent from a trusted commenter's browser (comments.trust): published from
+    # COMMENTS_TRUSTED_PUBLISH_FROM (comments.moderation.decide).
+    trusted: bool = False
 
     @property
     def unavailable(self):

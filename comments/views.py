@@ -19,7 +19,7 @@ from articles.views import ArticleDetailView
 from newsportal.clientip import client_ip
 from newsportal.pagecache import personal
 
-from . import captcha, moderation, newsroom, outcomes, scoring
+from . import captcha, moderation, newsroom, outcomes, scoring, trust
 from .conf import settings
 from .forms import CommentForm, replyable
 from .models import PAGE_PARAMETER, Comment
@@ -43,7 +43,8 @@ def form_parts(request, slug):
     (its cookie comes with this response), "rendered_at": the signed form stamp,
     "widget": the captcha widget's HTML, "stylesheets": [URL, …], "scripts": [{"src",
     "type"}, …]} (the widget's code, loaded in that order). 404 when the article is not
-    published or its comments are closed.
+    published or its comments are closed. A browser whose « Remember me » a moderator
+    has approved since gets its trust cookie here (comments.trust.hand_over).
     """
     article = get_object_or_404(
         Article.objects.published().only("pk", "comments_open", "published_at"), slug=slug
@@ -55,7 +56,7 @@ def form_parts(request, slug):
         provider.template_name,
         {"captcha": provider.widget_context(request), "LANGUAGE_CODE": get_language()},
     )
-    return JsonResponse(
+    response = JsonResponse(
         {
             "csrf_token": get_token(request),
             "rendered_at": scoring.sign_render_time(article.pk),
@@ -63,6 +64,7 @@ def form_parts(request, slug):
             **provider.assets(),
         }
     )
+    return trust.hand_over(request, response)
 
 
 @require_GET
@@ -167,9 +169,36 @@ class CommentPostView(View):
             user_agent=request.headers.get("User-Agent", ""),
             host=request.get_host().rsplit(":", 1)[0],
             csrf_passed=csrf_refusal(request) is None,
+            trust_key=self.trust_key(request),
         )
         outcome = self.policy.post(self.page.object, request.POST, sender)
-        return personal(self.answer(outcome))
+        response = self.answer(outcome)
+        match outcome:
+            case Published(comment) | Held(comment) if comment.trusted_commenter_id:
+                self.settle_trust(comment.trusted_commenter, sender.trust_key, response)
+            case _:
+                trust.hand_over(request, response)
+        return personal(response)
+
+    def trust_key(self, request):
+        """The key this browser holds (comments.trust), or a new one when the reader
+        ticked « Remember me » and holds none; None otherwise."""
+        key = trust.browser_key(request)
+        if not key and request.POST.get("remember"):
+            key = trust.new_key()
+        return key
+
+    def settle_trust(self, record, key, response):
+        """After a comment linked to the browser's trust record: a trusted record's key
+        goes into the cookie (its claim leaves the session); one still waiting for a
+        moderator waits in the session."""
+        request = self.request
+        if record.is_trusted:
+            if trust.cookie_key(request) != key:
+                trust.give_cookie(request, response, key)
+            request.session.pop(trust.CLAIM_KEY, None)
+        else:
+            trust.remember_claim(request, key)
 
     def answer(self, outcome):
         """The response to one outcome of the posting policy."""

@@ -86,6 +86,41 @@ def test_a_shorter_keeping_time_is_followed(settings):
     assert Comment.objects.get(pk=comment.pk).ip_address is None
 
 
+TRUST_REQUESTS = "comments: trust requests never approved"
+
+
+def test_old_trust_requests_never_approved_go_their_comments_stay(settings):
+    from comments import trust
+    from comments.models import TrustedCommenter
+
+    settings.COMMENTS_KEEP_IP_DAYS = 30
+    asked_long_ago = timezone.now() - timedelta(days=31)
+
+    def request(**fields):
+        return TrustedCommenter.objects.create(
+            key_digest=TrustedCommenter.key_digest_of(trust.new_key()), **fields
+        )
+
+    refused = request(created_at=asked_long_ago)
+    rejected = comment_received(31, trusted_commenter=refused, status=Comment.Status.REJECTED)
+    waiting = request(created_at=asked_long_ago)
+    comment_received(31, trusted_commenter=waiting, status=Comment.Status.PENDING)
+    trusted = request(created_at=asked_long_ago, approved_at=asked_long_ago)
+    recent = request()
+
+    output = purge_command()
+
+    assert removed(output, TRUST_REQUESTS) == 1
+    assert set(TrustedCommenter.objects.values_list("pk", flat=True)) == {
+        waiting.pk,
+        trusted.pk,
+        recent.pk,
+    }
+    rejected.refresh_from_db()
+    assert rejected.trusted_commenter is None
+    assert removed(purge_command(), TRUST_REQUESTS) == 0
+
+
 def login_record(model, hours_ago, username="editrice", **fields):
     record = model.objects.create(
         username=username, ip_address="203.0.113.9", user_agent="Firefox", **fields
@@ -240,6 +275,9 @@ def test_every_cookie_django_sets_for_the_portal_is_documented():
         "__Host-sessionid",
         "__Host-csrftoken",
         "__Host-language",
+        # Trusted commenters' cookie (comments.trust), in development and production.
+        "trusted_reader",
+        "__Host-trusted_reader",
     }
     assert names <= documented_cookies()
 
@@ -279,16 +317,17 @@ def test_no_code_sets_a_cookie_the_documentation_does_not_name():
 def test_the_session_keys_the_portal_stores_are_documented():
     from articles.admin.drafting import PREVIEWS_SESSION_KEY
     from comments.outcomes import OUTCOME_KEY, PENDING_KEY
+    from comments.trust import CLAIM_KEY
 
     text = PRIVACY.read_text()
-    for key in (OUTCOME_KEY, PENDING_KEY, PREVIEWS_SESSION_KEY):
+    for key in (OUTCOME_KEY, PENDING_KEY, PREVIEWS_SESSION_KEY, CLAIM_KEY):
         assert f"`{key}`" in text
     # And every `request.session[...]` key the code writes is one of them.
     written = set()
     key = re.compile(r"session\[\s*([A-Z_]+|[\"'][^\"']+[\"'])\s*\]")
     for path in CODE:
         written |= set(key.findall(path.read_text()))
-    assert written <= {"OUTCOME_KEY", "PENDING_KEY", "PREVIEWS_SESSION_KEY"}, written
+    assert written <= {"OUTCOME_KEY", "PENDING_KEY", "PREVIEWS_SESSION_KEY", "CLAIM_KEY"}, written
 
 
 def test_expired_sessions_go(client):

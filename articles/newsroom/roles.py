@@ -38,7 +38,10 @@ ROLE_PERMISSIONS = {
         # Comments only; "can_moderate" gates the approve / reject / spam actions,
         # "can_reply_as_newsroom" the replies marked « Newsroom » (comments.newsroom).
         "comments": {
-            "comment": ["view", "change", "delete", "can_moderate", "can_reply_as_newsroom"]
+            "comment": ["view", "change", "delete", "can_moderate", "can_reply_as_newsroom"],
+            # Trusted commenters (revoke) and stories under pre-moderation (switch back).
+            "trustedcommenter": ["view", "change"],
+            "storyheat": ["view", "change"],
         },
     },
 }

@@ -13,7 +13,7 @@ from django.utils.safestring import mark_safe
 from articles.caching import comment_scope
 from newsportal.pagecache import scope_token
 
-from .. import outcomes
+from .. import heat, outcomes
 from ..captcha import get_provider
 from ..conf import settings
 from ..forms import CommentForm
@@ -180,6 +180,8 @@ def comments_section(context, article):
         "csrf_token": csrf_token,
         "LANGUAGE_CODE": context.get("LANGUAGE_CODE"),
         "premoderated": is_premoderated(article),
+        # A flood switched the story to pre-moderation (comments.heat): the page says so.
+        "hot_until": heat.premoderated_until(article),
         "page_generation": context.get("page_generation"),
     }
 

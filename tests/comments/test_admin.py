@@ -34,6 +34,11 @@ def test_moderators_group_holds_the_comment_permissions_only():
         "delete_comment",
         "can_moderate",
         "can_reply_as_newsroom",
+        # Trusted commenters (revoke) and stories under pre-moderation (switch back).
+        "view_trustedcommenter",
+        "change_trustedcommenter",
+        "view_storyheat",
+        "change_storyheat",
     }
 
 

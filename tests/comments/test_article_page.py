@@ -93,9 +93,11 @@ def test_article_page_query_count_does_not_grow_with_comments(
     # (related articles, comment list) stay cold so that every query is counted.
     from articles.discovery.readership import most_read
     from articles.discovery.sections import section_tree
+    from comments.heat import hot_map
 
     section_tree()
     most_read()
+    hot_map()  # the stories under pre-moderation after a flood (comments.heat)
 
     # article (with whether it has corrections), tags+authors, related, ad, comments
     with django_assert_num_queries(5):

@@ -16,7 +16,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('articles', '0021_image_renditions_pending'),
-        ('comments', '0005_verbose_names'),
+        ('comments', '0006_trusted_commenters_and_story_heat'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
