@@ -1063,9 +1063,10 @@ class AdSlot(InputPolicyModel, models.Model):
 
     - HOME: the home page, under the lead story's row (on phones, after « Most read »);
     - ARTICLE: in an article, after its text;
-    - SIDEBAR: the side column of the home page, of an article and of the lists of a
-      section, a tag and an author, at its top; on phones, where that column falls:
-      after the featured stories (home), after the comments (article), after the list.
+    - SIDEBAR: the side column of the home page (under « Latest news »), of an article
+      (at its top, above « Read also ») and of the lists of a section, a tag and an
+      author (beside the cards); on phones, where that column falls: between « Latest
+      news » and « Most read » (home), after the comments (article), after the list.
     """
 
     class Placement(models.TextChoices):

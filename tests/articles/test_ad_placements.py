@@ -87,13 +87,14 @@ def test_an_ad_is_labelled_and_makes_no_request_to_anyone_else(client, pages, pl
 
 
 def test_the_sidebar_is_the_side_column(client, pages):
-    """Home: the top of the column of « Latest news »; article: the top of the column of
+    """Home: the side column, under « Latest news »; article: the top of the column of
     « Read also »; lists: a column beside the cards. On phones each falls after the
     page's main column (the order of the page)."""
     AdSlotFactory(placement=AdSlot.Placement.SIDEBAR, text=AD_TEXT)
     home = client.get(pages["home"]).text
-    assert home.index('<div class="col-lg-4">') < home.index(AD_TEXT) < home.index("latest-title")
-    assert home.index('class="lead-story"') < home.index(AD_TEXT)
+    latest_end = home.index("</section>", home.index('class="latest-list'))
+    assert home.index('<div class="col-lg-4">') < latest_end < home.index(AD_TEXT)
+    assert home.index(AD_TEXT) < home.index('class="section-block"')
     article = client.get(pages["article"]).text
     assert (
         article.index('<aside class="col-lg-4">')
