@@ -3,7 +3,9 @@ by the portal; an inactive, not yet started or ended ad shows nowhere; a cached 
 shows a changed ad at once, and an ad starting or ending by its time."""
 
 import re
+import time
 from datetime import timedelta
+from types import SimpleNamespace
 
 import pytest
 import time_machine
@@ -201,3 +203,23 @@ def test_every_placement_is_read_in_one_query(django_assert_num_queries):
             AdSlot.Placement.values, 1
         )
         assert all(ad.image.alt_text is not None for found in ads.values() for ad in found)
+
+
+def test_an_ad_starts_by_its_time_after_the_shared_cache_lost_the_schedule(
+    client, pages, monkeypatch
+):
+    starts = timezone.now() + timedelta(hours=1)
+    AdSlotFactory(placement=AdSlot.Placement.SIDEBAR, text=AD_TEXT, starts_at=starts)
+    pagecache.refresh_generation()
+    # The shared cache loses the generation (an eviction, a restart): the next reader
+    # starts one that knows no schedule, and the ads read under it are kept briefly.
+    pagecache.cache.delete(pagecache.GENERATION_KEY)
+    pagecache.listener.forget_all()
+    assert AD_TEXT not in client.get(pages["section"]).text
+
+    two_hours_on = SimpleNamespace(
+        time=lambda: time.time(), monotonic=lambda: time.monotonic() + 2 * 3600
+    )
+    with time_machine.travel(starts + timedelta(seconds=1)):
+        monkeypatch.setattr(pagecache, "time", two_hours_on)
+        assert AD_TEXT in client.get(pages["section"]).text
