@@ -9,8 +9,8 @@ from django.contrib.postgres.search import SearchVectorField
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models, transaction
-from django.db.models import Max, Q
-from django.db.models.functions import Length
+from django.db.models import F, Max, Q, Window
+from django.db.models.functions import Length, RowNumber
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -1020,20 +1020,53 @@ register_redirects(Tag, TagSlugRedirect)
 
 
 class AdSlotQuerySet(ContentQuerySet):
-    def live(self, placement, at=None):
+    def live(self, placement=None, at=None):
+        """The ads readers see at `at` (now by default): active, started, not ended;
+        of one `placement` (an AdSlot.Placement value) or of all; by position."""
         at = at or timezone.now()
-        return self.filter(
+        ads = self.filter(
             Q(starts_at__isnull=True) | Q(starts_at__lte=at),
             Q(ends_at__isnull=True) | Q(ends_at__gt=at),
-            placement=placement,
             is_active=True,
-        ).order_by("position", "pk")
+        )
+        if placement is not None:
+            ads = ads.filter(placement=placement)
+        return ads.order_by("position", "pk")
+
+    def live_by_placement(self, per_placement, at=None):
+        """{placement value: [AdSlot, …]}: the first `per_placement` live ads of every
+        placement by position (an empty list for a placement without one), their
+        images loaded, in one query."""
+        ranked = (
+            self.live(at=at)
+            .select_related("image")
+            .annotate(
+                rank=Window(
+                    RowNumber(),
+                    partition_by=[F("placement")],
+                    order_by=[F("position").asc(), F("pk").asc()],
+                )
+            )
+            .filter(rank__lte=per_placement)
+        )
+        by_placement = {placement: [] for placement in AdSlot.Placement.values}
+        for ad in ranked:
+            by_placement.setdefault(ad.placement, []).append(ad)
+        return by_placement
 
 
 class AdSlot(InputPolicyModel, models.Model):
     """An advertisement placement; always shown under the label « Publicité ».
 
     Ads are an image and a link served by the portal itself: no third-party script.
+    Where each placement shows (templates; docs/newsroom.md, "Ads"):
+
+    - HOME: the home page, under the lead story's row (on phones, after « Most read »);
+    - ARTICLE: in an article, after its text;
+    - SIDEBAR: the side column of the home page (under « Latest news »), of an article
+      (at its top, above « Read also ») and of the lists of a section, a tag and an
+      author (beside the cards); on phones, where that column falls: between « Latest
+      news » and « Most read » (home), after the comments (article), after the list.
     """
 
     class Placement(models.TextChoices):
@@ -1043,7 +1076,16 @@ class AdSlot(InputPolicyModel, models.Model):
 
     name = models.CharField(_("name"), max_length=120)
     advertiser = models.CharField(_("advertiser"), max_length=120, blank=True)
-    placement = models.CharField(_("placement"), max_length=12, choices=Placement.choices)
+    placement = models.CharField(
+        _("placement"),
+        max_length=12,
+        choices=Placement.choices,
+        help_text=_(
+            "Home page: under the lead story. In the article: after the text. Sidebar: "
+            "the side column of the home page, of articles and of the lists of sections, "
+            "tags and authors (on phones, after the page's main content)."
+        ),
+    )
     image = models.ForeignKey(
         Image, verbose_name=_("image"), null=True, blank=True, on_delete=models.SET_NULL
     )

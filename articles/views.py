@@ -64,6 +64,7 @@ class HomeView(CachedPageMixin, TemplateView):
         self.front_page = front = front_page_choices(now, unsaved=self.unsaved)
         newest = list(Article.objects.published(at=now).for_listing()[: newest_needed()])
         stories = arrange_home(front, newest)
+        ads = live_ads(self.request)
         return super().get_context_data(
             lead=stories.lead,
             featured=stories.featured,
@@ -78,7 +79,8 @@ class HomeView(CachedPageMixin, TemplateView):
                 at=now,
                 pinned={root.pk: pinned_in(front, tree, root) for root in tree.roots},
             ),
-            ads=live_ads(self.request, AdSlot.Placement.HOME, 1),
+            ads=ads[AdSlot.Placement.HOME],
+            sidebar_ads=ads[AdSlot.Placement.SIDEBAR],
             most_read=most_read(request=self.request),
             **kwargs,
         )
@@ -134,6 +136,7 @@ class ArticleListView(CachedPageMixin, ListView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)  # paginates
+        context["sidebar_ads"] = live_ads(self.request)[AdSlot.Placement.SIDEBAR]
         if self.keyset_page:
             context.update(keyset=True, older_cursor=self.keyset_page.older_cursor)
         else:
@@ -242,16 +245,22 @@ class CorrectionsView(CachedPageMixin, ListView):
         )
 
 
-def live_ads(request, placement, count):
-    """The live ad slots of a placement, kept in this process for the page generation.
+# How many ads of one placement a page shows (the first by position; the others wait
+# for it to end).
+ADS_PER_PLACEMENT = 1
+
+
+def live_ads(request):
+    """The live ads of every placement, {AdSlot.Placement value: [AdSlot, …]}, in one
+    query kept in this process for the page generation.
 
     Saving an ad slot starts a new generation, and so do its start and end times
     (the generation knows the next scheduled change), so the list is never stale.
     """
     return per_generation(
         request,
-        f"ads:{placement}:{count}",
-        lambda: list(AdSlot.objects.live(placement).select_related("image")[:count]),
+        f"ads:{ADS_PER_PLACEMENT}",
+        lambda: AdSlot.objects.live_by_placement(ADS_PER_PLACEMENT),
     )
 
 
@@ -376,6 +385,7 @@ class ArticleDetailView(CachedPageMixin, DetailView):
             corrections = list(article.corrections.all())
         ancestors = tree.ancestors(article.section)
         self.body = getattr(article, "rendered_body", None) or render_body(article.body)
+        ads = live_ads(self.request)
         return super().get_context_data(
             body=self.body,
             ancestors=ancestors,
@@ -388,7 +398,8 @@ class ArticleDetailView(CachedPageMixin, DetailView):
             related=SimpleLazyObject(
                 lambda: related_articles(article, tag_ids=[t.pk for t in tags])
             ),
-            ads=live_ads(self.request, AdSlot.Placement.ARTICLE, 1),
+            ads=ads[AdSlot.Placement.ARTICLE],
+            sidebar_ads=ads[AdSlot.Placement.SIDEBAR],
             most_read=most_read(exclude=article, request=self.request),
             structured_data=metadata.article_structured_data(
                 article, authors, tags, ancestors, corrections

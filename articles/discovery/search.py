@@ -183,8 +183,18 @@ def register_sqlite_functions(sender, connection, **kwargs):
 
 
 class Order:
+    """The orders of results a reader may choose (the `sort` parameter's values)."""
+
     RELEVANCE = "relevance"
-    DATE = "date"
+    DATE = "date"  # newest first
+    OLDEST = "oldest"
+
+    # How each order sorts the rows: relevance first, then the newest.
+    ORDER_BY = {
+        RELEVANCE: ("-rank", "-published_at", "-pk"),
+        DATE: ("-published_at", "-pk"),
+        OLDEST: ("published_at", "pk"),
+    }
 
 
 def _text_of(expression):
@@ -218,11 +228,13 @@ def search_articles(query, *, section_ids=None, since=None, order=Order.RELEVANC
     return _search_fallback(articles, query, order)
 
 
-def newest_matches(articles, search_query):
-    """Return the ids of the MAX_RESULTS newest `articles` matching `search_query`."""
+def newest_matches(articles, search_query, *, oldest=False):
+    """Return the ids of the MAX_RESULTS newest `articles` matching `search_query`
+    (the oldest ones with `oldest`)."""
+    order = ("published_at", "pk") if oldest else ("-published_at", "-pk")
     return (
         articles.filter(search_vector=search_query)
-        .order_by("-published_at", "-pk")
+        .order_by(*order)
         .values_list("pk", flat=True)[:MAX_RESULTS]
     )
 
@@ -244,7 +256,8 @@ def _search_postgresql(articles, query, order):
     # much of the archive, and ranking (or even counting) a hundred thousand articles
     # takes seconds. The newest-first scan stops after MAX_RESULTS matches; it runs once
     # here, so the paginator's count and the page only look up these ids.
-    candidates = list(newest_matches(articles, search_query))
+    # Sorted oldest first, the results are the oldest matches.
+    candidates = list(newest_matches(articles, search_query, oldest=order == Order.OLDEST))
     articles = (
         Article.objects.published()
         .for_listing()
@@ -272,9 +285,7 @@ def _search_postgresql(articles, query, order):
             ),
         )
     )
-    if order == Order.DATE:
-        return articles.order_by("-published_at", "-pk")
-    return articles.order_by("-rank", "-published_at", "-pk")
+    return articles.order_by(*Order.ORDER_BY.get(order, Order.ORDER_BY[Order.RELEVANCE]))
 
 
 def _search_fallback(articles, query, order):
@@ -309,9 +320,7 @@ def _search_fallback(articles, query, order):
         rank=rank,
         snippet_source=Concat("standfirst", Value(" "), "body", output_field=TextField()),
     )
-    if order == Order.DATE:
-        return articles.order_by("-published_at", "-pk")
-    return articles.order_by("-rank", "-published_at", "-pk")
+    return articles.order_by(*Order.ORDER_BY.get(order, Order.ORDER_BY[Order.RELEVANCE]))
 
 
 # --- Snippets ------------------------------------------------------------------------
@@ -424,7 +433,11 @@ class SearchForm(forms.Form):
     sort = forms.ChoiceField(
         label=_("Sort by"),
         required=False,
-        choices=[(Order.RELEVANCE, _("Relevance")), (Order.DATE, _("Newest first"))],
+        choices=[
+            (Order.RELEVANCE, _("Relevance")),
+            (Order.DATE, _("Newest first")),
+            (Order.OLDEST, _("Oldest first")),
+        ],
     )
 
     def __init__(self, *args, tree, **kwargs):

@@ -466,6 +466,7 @@ def serve(request, render, scopes=(), valid_until=None, on_hit=None):
     found = _shared_get_many(keys if local else [*keys, key], keys)
     generation, versions = _current_versions(found, scopes)
     request.page_generation = generation["token"]
+    request.page_schedule_known = generation.get("schedule_known", True)
     request.page_scopes = dict(zip(scopes, versions[1:], strict=True))
     if local and local["versions"] != versions:
         found[key] = cache.get(key)
@@ -606,6 +607,7 @@ def generation_token(request):
         elif record["next_change"] and time.time() >= record["next_change"]:
             record = refresh_generation()
         request.page_generation = record["token"]
+        request.page_schedule_known = record.get("schedule_known", True)
     return request.page_generation
 
 
@@ -621,9 +623,13 @@ def per_generation(request, name, compute, seconds=None):
     logged-in reader gets it without a query or a round trip, since the request reads
     the generation anyway. Any change starts a new generation, so it is never stale;
     `name` must say everything the value depends on. None is not kept. The 512 most
-    recent names are kept.
+    recent names are kept. Under a generation that does not know the next scheduled
+    change (the shared cache lost it), a value is kept UNKNOWN_SCHEDULE_SECONDS at most,
+    as pages are: an ad starting or ending by its time shows within that time.
     """
     token = generation_token(request)
+    if not getattr(request, "page_schedule_known", True):
+        seconds = min(seconds or UNKNOWN_SCHEDULE_SECONDS, UNKNOWN_SCHEDULE_SECONDS)
     now = time.monotonic()
     kept = _per_generation.get(name)
     if kept is not None and kept[0] == token and kept[1] > now:
