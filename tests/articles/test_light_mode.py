@@ -1,0 +1,136 @@
+"""Light mode (newsportal.lightmode): Save-Data and the /leger/ address give pages without
+photos and with a small stylesheet; caches keep the light and the full page apart."""
+
+import re
+from urllib.parse import quote
+
+import pytest
+from django.test import Client
+
+pytestmark = pytest.mark.django_db
+
+SAVE_DATA = {"Save-Data": "on"}
+
+
+@pytest.fixture
+def pages(site):
+    return {
+        "home": "/",
+        "section": site["news"].get_absolute_url(),
+        "tag": "/tag/cedeao/",
+        "author": site["author"].get_absolute_url(),
+        "search": "/recherche/?q=sommet",
+        "article": site["article"].get_absolute_url(),
+        "corrections": "/corrections/",
+    }
+
+
+def is_light(response):
+    html = response.content.decode()
+    return "/css/light" in html and "/css/bootstrap-used" not in html
+
+
+def has_photos(response):
+    return bool(re.search(r"<(img|picture|source)\b", response.content.decode()))
+
+
+def test_every_reader_page_has_a_light_variant_without_photos(client, pages):
+    for name, url in pages.items():
+        full = client.get(url)
+        assert full.status_code == 200, name
+        assert not is_light(full), name
+        assert "Version légère" in full.content.decode(), name
+        for light in (client.get(url, headers=SAVE_DATA), client.get("/leger" + url)):
+            assert light.status_code == 200, name
+            assert is_light(light), name
+            assert not has_photos(light), name
+            assert "Version complète" in light.content.decode(), name
+    assert has_photos(client.get(pages["article"]))
+
+
+def test_light_article_offers_the_smallest_rendition_on_tap(client, site):
+    html = client.get(site["article"].get_absolute_url(), headers=SAVE_DATA).content.decode()
+    smallest = site["image"].rendition_set("16:9").smallest
+    link = re.search(r'<a class="photo-tap" href="([^"]+)"', html)
+    assert link and link[1] == smallest["url_jpeg"]
+    assert "Afficher la photo" in html
+    photo = client.get(link[1])  # the file itself, without JavaScript
+    assert photo.status_code == 200 and photo["Content-Type"] == "image/jpeg"
+    photo.close()
+
+
+def test_plain_addresses_vary_on_save_data_and_the_light_address_does_not(client, pages):
+    for name, url in pages.items():
+        assert "Save-Data" in client.get(url)["Vary"], name
+        assert "Save-Data" in client.get(url, headers=SAVE_DATA)["Vary"], name
+        assert "Save-Data" not in client.get("/leger" + url).get("Vary", ""), name
+
+
+@pytest.mark.parametrize("first_light", [False, True])
+def test_warm_cache_gives_each_reader_their_variant(pages, first_light):
+    """A Save-Data request after a full one (and the reverse) is answered from its own
+    stored copy, never the other's."""
+    reader, saver = Client(), Client(headers=SAVE_DATA)
+    order = [saver, reader] if first_light else [reader, saver]
+    for name, url in pages.items():
+        if name == "search":
+            continue  # search pages are not kept
+        for client in order:
+            assert client.get(url)["X-Page-Cache"] == "miss", name
+        for client in order * 2:
+            response = client.get(url)
+            assert response["X-Page-Cache"] == "hit", name
+            assert is_light(response) is (client is saver), name
+
+
+@pytest.mark.parametrize("first_light", [False, True])
+def test_warm_cache_keeps_the_light_address_apart(pages, client, first_light):
+    for name, url in pages.items():
+        if name == "search":
+            continue
+        urls = ["/leger" + url, url] if first_light else [url, "/leger" + url]
+        for address in urls * 3:
+            response = client.get(address)
+            assert is_light(response) is address.startswith("/leger"), (name, address)
+        assert client.get("/complet" + url, headers=SAVE_DATA)["X-Page-Cache"] == "hit"
+        assert not is_light(client.get("/complet" + url, headers=SAVE_DATA)), name
+
+
+def test_links_of_a_light_address_keep_the_reader_in_light_mode(client, site, pages):
+    html = client.get("/leger" + pages["article"]).content.decode()
+    links = re.findall(r'\s(?:href|action)="(/[^"]*)"', html)
+    site_links = [
+        link for link in links if not link.startswith(("/static/", "/media/", "/flux/", "//"))
+    ]
+    assert site_links and all(link.startswith(("/leger/", "/complet/")) for link in site_links)
+    assert f'href="/leger{site["article"].section.get_absolute_url()}"' in html
+    assert 'action="/leger/recherche/"' in html
+    assert f'href="/complet{pages["article"]}"' in html  # the switch back
+    # The canonical address and the share links name the plain page.
+    canonical = re.search(r'<link rel="canonical" href="([^"]+)"', html)[1]
+    assert "/leger" not in canonical
+    assert quote(canonical, safe="") in html
+
+
+def test_light_english_page_keeps_its_language(client, site):
+    response = client.get("/leger/en" + site["article"].get_absolute_url())
+    assert response.status_code == 200 and is_light(response)
+    assert 'lang="en"' in response.content.decode()
+    assert 'href="/leger/en/"' in response.content.decode()
+
+
+def test_redirect_from_a_light_address_stays_light(client, site):
+    response = client.get("/leger/rubrique/news-infos")  # no trailing slash
+    assert response.status_code == 301
+    assert response["Location"] == "/leger/rubrique/news-infos/"
+
+
+def test_unknown_light_address_is_a_404_in_the_sites_style(client):
+    response = client.get("/leger/article/nulle-part/")
+    assert response.status_code == 404
+    assert "Version complète" in response.content.decode()
+
+
+def test_save_data_other_values_give_the_full_page(client, pages):
+    assert not is_light(client.get(pages["home"], headers={"Save-Data": "off"}))
+    assert is_light(client.get(pages["home"], headers={"Save-Data": " ON "}))
