@@ -71,6 +71,10 @@ def switch_path(request):
     return prefix + request.get_full_path()
 
 
+def _is_html(response):
+    return response.get("Content-Type", "").startswith("text/html")
+
+
 class LightModeMiddleware:
     """Choose the variant of each request before the page cache keys it.
 
@@ -93,15 +97,13 @@ class LightModeMiddleware:
             request.page_variant = LIGHT if wants_less_data(request) else ""
         response = self.get_response(request)
         if not prefix:
-            patch_vary_headers(response, ["Save-Data"])
+            # Pages (and their 304s) differ by Save-Data; files and feeds do not.
+            if response.status_code == 304 or _is_html(response):
+                patch_vary_headers(response, ["Save-Data"])
             return response
         if _PATH.match(location := response.get("Location", "")):
             response["Location"] = prefix + location
-        if (
-            not response.streaming
-            and response.status_code == 200
-            and response.get("Content-Type", "").startswith("text/html")
-        ):
+        if not response.streaming and _is_html(response):
             response.content = keep_prefix(response.content, prefix)
             if response.has_header("Content-Length"):
                 response["Content-Length"] = len(response.content)

@@ -17,7 +17,14 @@ pytestmark = pytest.mark.django_db(transaction=True)
 # A light page on a first visit, as compressed on the wire, headers included.
 LIGHT_BUDGET = 15 * 1024
 
-SERVICES = ["WhatsApp", "Facebook", "Telegram", "X", "e-mail"]
+# The accessible name of each share link.
+SERVICES = [
+    "Partager sur WhatsApp",
+    "Partager sur Facebook",
+    "Partager sur Telegram",
+    "Partager sur X",
+    "Envoyer par E-mail",
+]
 
 # Record what the copy button hands to the phone's share sheet or to the clipboard.
 STUB_SHARE = """
@@ -62,12 +69,10 @@ def test_share_links_make_no_request_before_the_tap(chromium, live_server, share
 
     share = page.get_by_role("region", name="Partager")
     for service in SERVICES:
-        link = share.get_by_role("link", name=service)
+        link = share.get_by_role("link", name=service, exact=True)
         assert quote(canonical, safe="") in link.get_attribute("href"), service
         box = link.bounding_box()
         assert box["height"] >= 24 and box["width"] >= 24, service
-    assert share.get_by_role("link", name="Partager sur WhatsApp").count() == 1
-    assert share.get_by_role("link", name="Envoyer par e-mail").count() == 1
 
     copy = share.get_by_role("button", name="Copier le lien")
     copy.click()
