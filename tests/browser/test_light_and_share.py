@@ -66,6 +66,7 @@ def test_share_links_make_no_request_before_the_tap(chromium, live_server, share
     page.on("request", lambda request: requests.append(request.url))
     page.goto(shared_article.get_absolute_url(), wait_until="networkidle")
     canonical = page.locator("link[rel=canonical]").get_attribute("href")
+    assert canonical.endswith(shared_article.get_absolute_url())
 
     share = page.get_by_role("region", name="Partager")
     for service in SERVICES:
@@ -127,8 +128,13 @@ def light_load(chromium, live_server, collected_static, url, artifacts, name, **
     ],
 )
 def test_light_pages_weigh_at_most_15_kb_without_a_photo(
-    chromium, live_server, busy_article, collected_static, artifacts, variant
-):  # noqa: F811
+    chromium,
+    live_server,
+    busy_article,  # noqa: F811 (the fixture imported above)
+    collected_static,
+    artifacts,
+    variant,
+):
     options = dict(variant)
     prefix = options.pop("prefix", "")
     for name, url in (("article", busy_article.get_absolute_url()), ("home", "/")):
@@ -140,7 +146,8 @@ def test_light_pages_weigh_at_most_15_kb_without_a_photo(
         assert any("light" in path for path, kind, _, _ in rows if kind == "stylesheet")
         assert total <= LIGHT_BUDGET, report
         if name == "article":
-            page.screenshot(path=artifacts / f"article-light-{prefix.strip('/') or 'save-data'}.png")
+            shot = f"article-light-{prefix.strip('/') or 'save-data'}.png"
+            page.screenshot(path=artifacts / shot)
             # The photo on tap: its smallest rendition, in place.
             page.get_by_role("link", name="Afficher la photo").click()
             photo = page.locator("img.photo-shown")
