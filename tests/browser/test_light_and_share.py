@@ -139,7 +139,13 @@ def test_light_pages_weigh_at_most_15_kb_without_a_photo(
     prefix = options.pop("prefix", "")
     for name, url in (("article", busy_article.get_absolute_url()), ("home", "/")):
         context, page, rows, total, report, requested = light_load(
-            chromium, live_server, collected_static, prefix + url, artifacts, name, **options
+            chromium,
+            live_server,
+            collected_static,
+            prefix + url,
+            artifacts,
+            f"{prefix.strip('/') or 'save-data'}-{name}",
+            **options,
         )
         assert not [url for url in requested if "/media/" in url], report
         assert not any("altcha" in path for path, _, _, _ in rows), report
@@ -171,3 +177,25 @@ def test_light_switch_link_in_the_footer(chromium, live_server, shared_article):
     page.wait_for_url("**/complet/rubrique/benin/")
     assert page.locator("link[href*=bootstrap-used]").count() == 1
     context.close()
+
+
+def test_light_pages_and_share_links_have_no_axe_violation(page):
+    from tests.security.sitedata import build_site
+
+    from .test_accessibility import axe_violations
+
+    site = build_site()
+    article = site["articles"][0]
+    article.hero_image = ImageFactory(alt_text="Des délégués autour d'une table")
+    article.save()
+    paths = {
+        "home": "/leger/",
+        "section": "/leger" + site["sections"][0].get_absolute_url(),
+        "article": "/leger" + article.get_absolute_url(),
+        "full article (share links)": article.get_absolute_url(),
+        "tag": "/leger/tag/cedeao/",
+        "search": "/leger/recherche/?q=sommet",
+        "corrections": "/leger/corrections/",
+    }
+    found = {name: axe_violations(page, path) for name, path in paths.items()}
+    assert {name: v for name, v in found.items() if v} == {}
