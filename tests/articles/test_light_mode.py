@@ -134,3 +134,44 @@ def test_unknown_light_address_is_a_404_in_the_sites_style(client):
 def test_save_data_other_values_give_the_full_page(client, pages):
     assert not is_light(client.get(pages["home"], headers={"Save-Data": "off"}))
     assert is_light(client.get(pages["home"], headers={"Save-Data": " ON "}))
+
+
+def test_a_comment_sent_from_a_light_page_leads_back_to_the_light_page(site, settings):
+    from comments.models import Comment
+    from tests.formparts import confirm, form_action
+
+    settings.COMMENTS_MIN_SUBMIT_SECONDS = 0
+    browser = Client(enforce_csrf_checks=True)
+    article = site["article"]
+    page = browser.get("/leger" + article.get_absolute_url()).content.decode()
+    action = form_action(page)
+    assert action.startswith("/leger/article/")
+    # Without JavaScript: the confirmation step, itself light, then the comment.
+    step = browser.post(
+        action, {"name": "Aïcha", "comment": "Lu en version légère.", "website": ""}
+    )
+    assert step.status_code == 200 and is_light(step)
+    assert form_action(step.content.decode()) == action
+    response = confirm(browser, step.content.decode())
+    assert response.status_code == 302
+    assert response["Location"].startswith("/leger" + article.get_absolute_url())
+    assert Comment.objects.get().body == "Lu en version légère."
+
+
+def test_light_body_photos_are_links_to_their_smallest_rendition(client, site):
+    from tests.factories import ImageFactory
+
+    article, photo, other = site["article"], ImageFactory(), ImageFactory()
+    article.body = (
+        f'<p>Avant.</p><figure data-image="{photo.pk}"></figure>'
+        f'<figure data-gallery="{photo.pk},{other.pk}"></figure><p>Après.</p>'
+    )
+    article.save()
+    full = client.get(article.get_absolute_url())
+    assert full.content.decode().count("<picture") >= 4
+    light = client.get(article.get_absolute_url(), headers=SAVE_DATA)
+    html = light.content.decode()
+    assert not has_photos(light)
+    assert html.count('class="photo-tap"') == 4  # the hero, the photo, the gallery's two
+    assert photo.rendition_set().smallest["url_jpeg"] in html
+    assert other.rendition_set().smallest["url_jpeg"] in html
