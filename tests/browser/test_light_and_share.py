@@ -199,3 +199,29 @@ def test_light_pages_and_share_links_have_no_axe_violation(page):
     }
     found = {name: axe_violations(page, path) for name, path in paths.items()}
     assert {name: v for name, v in found.items() if v} == {}
+
+
+def test_comment_from_a_light_page_loads_the_captcha_only_when_touched(
+    page, live_server, cheap_captcha
+):
+    from comments.models import Comment
+
+    article = ArticleFactory(title="Un article lu en version légère", hero_image=ImageFactory())
+    requested = []
+    page.on("request", lambda request: requested.append(request.url))
+    url = f"/leger/en{article.get_absolute_url()}"  # the English strings are the source ones
+    page.goto(url, wait_until="networkidle")
+    assert not [u for u in requested if "altcha" in u or "/media/" in u]
+
+    page.locator("#id_name").fill("Lectrice économe")
+    page.locator("#id_comment").fill("Envoyé depuis la version légère.")
+    page.locator("altcha-widget").get_by_text("I'm not a robot", exact=True).click()
+    page.wait_for_function("() => document.querySelector('input[name=altcha]')?.value")
+    assert [u for u in requested if "altcha" in u]
+    assert not [u for u in requested if "/media/" in u]
+    page.get_by_role("button", name="Post the comment").click()
+
+    page.get_by_text("Thank you, your comment is published.").wait_for()
+    assert f"/leger/en{article.get_absolute_url()}" in page.url
+    assert page.locator("link[href*='css/light']").count() == 1
+    assert Comment.objects.get().body == "Envoyé depuis la version légère."
