@@ -16,6 +16,7 @@ the nginx recipe's micro-cache key names the variant (docs/deployment.md).
 
 import re
 
+from django.conf import settings
 from django.utils.cache import patch_vary_headers
 
 # The address prefixes a reader chooses with, and the variant each one gives.
@@ -26,12 +27,15 @@ PREFIXES = {LIGHT_PREFIX: "light", FULL_PREFIX: "full"}
 LIGHT = "light"
 
 # Where a link of a page reached through a prefix keeps the prefix: every address of the
-# site but the files (static, media), the newsroom, the feeds and the crawlers' files,
-# which have no light version, and links that already name a variant.
+# site but the files (STATIC_URL, MEDIA_URL), the newsroom, the feeds and the crawlers'
+# files, which have no light version, and links that already name a variant.
 _KEPT_OUT = (
     "/",  # "//host/…": another site
-    "static/",
-    "media/",
+    *(
+        url.removeprefix("/")
+        for url in (settings.STATIC_URL, settings.MEDIA_URL)
+        if url.startswith("/") and not url.startswith("//")
+    ),
     "admin/",
     "en/admin/",
     "flux/",
