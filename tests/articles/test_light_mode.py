@@ -175,3 +175,19 @@ def test_light_body_photos_are_links_to_their_smallest_rendition(client, site):
     assert html.count('class="photo-tap"') == 4  # the hero, the photo, the gallery's two
     assert photo.rendition_set().smallest["url_jpeg"] in html
     assert other.rendition_set().smallest["url_jpeg"] in html
+
+
+@pytest.mark.parametrize("name", ["home", "article", "section", "tag", "author", "search"])
+def test_light_pages_stay_within_the_query_budgets(client, site, name, monkeypatch):
+    from django.db.models import FETCH_RAISE
+
+    from tests.articles.test_query_budgets import BUDGETS, cold_count, urls
+
+    # Lazy loading raises, as in the budgets' own test: a light template line that reads
+    # a field its query did not load fails with the field's name.
+    monkeypatch.setattr("articles.models.LISTING_FETCH_MODE", FETCH_RAISE)
+    monkeypatch.setattr("django.db.models.query.DEFAULT_FETCH_MODE", FETCH_RAISE)
+    url = urls(site)[name]
+    full = cold_count(client, url)
+    light = cold_count(client, "/leger" + url)
+    assert light <= full <= BUDGETS[name], (name, full, light)
