@@ -81,6 +81,7 @@ def test_warm_cache_gives_each_reader_their_variant(pages, first_light):
             response = client.get(url)
             assert response["X-Page-Cache"] == "hit", name
             assert is_light(response) is (client is saver), name
+            assert "Save-Data" in response["Vary"], name
 
 
 @pytest.mark.parametrize("first_light", [False, True])
