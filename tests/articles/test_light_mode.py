@@ -192,3 +192,18 @@ def test_light_pages_stay_within_the_query_budgets(client, site, name, monkeypat
     full = cold_count(client, url)
     light = cold_count(client, "/leger" + url)
     assert light <= full <= BUDGETS[name], (name, full, light)
+
+
+def test_a_browser_turning_save_data_on_never_keeps_its_full_copy(client, pages):
+    """The two variants have their own ETags: a revalidation with the other variant's
+    answers 200 with the page asked for, never 304."""
+    for name, url in pages.items():
+        if name == "search":
+            continue
+        full = client.get(url)
+        light = client.get(url, headers={**SAVE_DATA, "If-None-Match": full["ETag"]})
+        assert light.status_code == 200 and is_light(light), name
+        back = client.get(url, headers={"If-None-Match": light["ETag"]})
+        assert back.status_code == 200 and not is_light(back), name
+        same = client.get(url, headers={**SAVE_DATA, "If-None-Match": light["ETag"]})
+        assert same.status_code == 304, name
