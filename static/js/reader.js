@@ -1,6 +1,6 @@
 /* The article page's small helpers for readers (no third party, nothing before a tap).
    - The « Copier le lien » button of the share links: the phone's share sheet (Web
-     Share API) where there is one, else the clipboard, with a visible confirmation.
+     Share API) where there is one, else the clipboard, and says so on the page.
    - Light pages (newsportal.lightmode): a photo link shows the smallest rendition in
      place when tapped, instead of leaving the page for the file. */
 (function () {
