@@ -40,6 +40,7 @@ from articles.models import (
     live_corrections,
 )
 from articles.newsroom.publishing import can_preview
+from newsportal.lightmode import is_light
 from newsportal.pagecache import CachedPageMixin, per_generation
 
 
@@ -384,7 +385,10 @@ class ArticleDetailView(CachedPageMixin, DetailView):
         if corrections is None:  # the preview: prefetched with the article
             corrections = list(article.corrections.all())
         ancestors = tree.ancestors(article.section)
-        self.body = getattr(article, "rendered_body", None) or render_body(article.body)
+        if is_light(self.request):  # photos as links shown on tap (newsportal.lightmode)
+            self.body = render_body(article.body, light=True)
+        else:
+            self.body = getattr(article, "rendered_body", None) or render_body(article.body)
         ads = live_ads(self.request)
         return super().get_context_data(
             body=self.body,

@@ -118,6 +118,9 @@ MIDDLEWARE = [
     # Query parameters under the input policy (no NUL, no control character) before
     # any view, form or database sees them (newsportal.textinput).
     "newsportal.textinput.QueryStringPolicyMiddleware",
+    # The light page (Save-Data: on, or an address under /leger/) is chosen before the
+    # page cache keys the request (newsportal.lightmode).
+    "newsportal.lightmode.LightModeMiddleware",
     # Anonymous pages this process holds are answered here, before the middleware a
     # hit does not need (newsportal.pagecache, docs/performance.md).
     "newsportal.pagecache.PageCacheMiddleware",

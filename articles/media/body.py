@@ -63,8 +63,9 @@ def image_ids(body):
     return ids
 
 
-def render_body(body):
+def render_body(body, light=False):
     """Expand the media blocks of a sanitized `body` (a str); returns a RenderedBody.
+    `light`: for a light page (newsportal.lightmode), photos as links shown on tap.
 
     One query when the body shows photos, none otherwise. Unknown photo ids and embeds
     whose provider or address we do not accept render nothing.
@@ -100,13 +101,15 @@ def render_body(body):
             if not photos:
                 return ""
             return render_to_string(
-                "articles/includes/body_gallery.html", {"photos": photos, "sizes": GALLERY_SIZES}
+                "articles/includes/body_gallery.html",
+                {"photos": photos, "sizes": GALLERY_SIZES, "light_mode": light},
             )
         photo = images.get(next(iter(_ids(attrs.get("data-image"))), None))
         if photo is None:
             return ""
         return render_to_string(
-            "articles/includes/body_photo.html", {"image": photo, "sizes": PHOTO_SIZES}
+            "articles/includes/body_photo.html",
+            {"image": photo, "sizes": PHOTO_SIZES, "light_mode": light},
         )
 
     parts, end = [], 0

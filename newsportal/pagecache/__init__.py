@@ -22,6 +22,9 @@ How a page is kept (docs/performance.md has the whole design):
 - Time: a stored page also expires at the next scheduled change (an article scheduled
   for later, an ad slot starting or ending, breaking news leaving the strip), at
   midnight (the header shows the date) and after PAGE_CACHE_SECONDS at most.
+- Variants: a middleware before this one may set `request.page_variant` (the light
+  page of newsportal.lightmode); a page is kept once per variant, never served to
+  another.
 - Bounded: every key written has a lifetime. A page is keyed by its path and only the
   query parameters pages read (register_query_parameters), so `?utm_source=…` or
   `?fbclid=…` makes no new entry; an address that answers 404 stores nothing (a scope
@@ -374,13 +377,22 @@ def keep_page_parameters(request, names=None):
         request.META["QUERY_STRING"] = query
 
 
-def page_key_for(full_path, language=None):
+def page_key_for(full_path, language=None, variant=""):
+    """The cache key of the page at `full_path` (page_path) in `language` (default: the
+    active one) and `variant` (a str: "" for the full page, "light" for the light one)."""
     digest = hashlib.md5(full_path.encode(), usedforsecurity=False).hexdigest()
-    return f"{PAGE_KEY_PREFIX}:{language or translation.get_language()}:{digest}"
+    variant = f":{variant}" if variant else ""
+    return f"{PAGE_KEY_PREFIX}:{language or translation.get_language()}{variant}:{digest}"
+
+
+def page_variant(request):
+    """The variant of the page a request gets: `request.page_variant`, which a middleware
+    before this cache sets (newsportal.lightmode: "light" for the light page), or ""."""
+    return getattr(request, "page_variant", "")
 
 
 def page_key(request):
-    return page_key_for(page_path(request))
+    return page_key_for(page_path(request), variant=page_variant(request))
 
 
 def _current_versions(found, scopes):
@@ -739,7 +751,7 @@ class PageCacheMiddleware:
         if settings.PAGE_CACHE_SECONDS <= 0 or not is_cacheable(request):
             return None
         language = translation.get_language_from_path(request.path_info) or settings.LANGUAGE_CODE
-        key = page_key_for(page_path(request), language)
+        key = page_key_for(page_path(request), language, page_variant(request))
         entry = _local_pages.get(key)
         if entry is None or "headers" not in entry or entry["until"] <= time.time():
             return None

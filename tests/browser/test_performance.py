@@ -1,14 +1,13 @@
 """In Chromium: what an article page weighs, and a comment posted from a cached page."""
 
-import gzip
-import json
 import re
 
-import brotli
 import pytest
 
 from comments.models import Comment
 from tests.factories import ArticleFactory, CommentFactory, ImageFactory, SectionFactory
+
+from .weight import transferred
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -36,10 +35,6 @@ def busy_article(db):
     return article
 
 
-def manifest(collected_static):
-    return json.loads((collected_static / "staticfiles.json").read_text())["paths"]
-
-
 def test_article_page_without_photos_weighs_at_most_40_kb(
     page, busy_article, collected_static, artifacts
 ):
@@ -50,32 +45,8 @@ def test_article_page_without_photos_weighs_at_most_40_kb(
     page.on("response", lambda response: loaded.append(response))
     page.goto(busy_article.get_absolute_url(), wait_until="networkidle")
 
-    paths = manifest(collected_static)
-    rows, total_gzip, total_brotli = [], 0, 0
-    for response in loaded:
-        if response.request.resource_type == "image" and "/media/" in response.url:
-            continue  # the photos
-        path = re.sub(r"^https?://[^/]+", "", response.url).split("?")[0]
-        headers = sum(len(k) + len(v) + 4 for k, v in response.headers.items())
-        if path.startswith("/static/"):
-            name = path.removeprefix("/static/")
-            hashed = collected_static / paths[name]
-            gz = hashed.parent / (hashed.name + ".gz")
-            br = hashed.parent / (hashed.name + ".br")
-            size_gzip = gz.stat().st_size if gz.exists() else hashed.stat().st_size
-            size_brotli = br.stat().st_size if br.exists() else size_gzip
-        else:
-            body = response.body()
-            size_gzip = len(gzip.compress(body, compresslevel=6))
-            size_brotli = len(brotli.compress(body, quality=5))
-        rows.append((path, response.request.resource_type, size_gzip, size_brotli))
-        total_gzip += size_gzip + headers
-        total_brotli += size_brotli + headers
-
-    report = "\n".join(f"{t:10} {g:7,} {b:7,}  {p}" for p, t, g, b in rows)
-    (artifacts / "article-weight.txt").write_text(
-        f"{report}\ntotal (with headers): gzip {total_gzip:,} B, brotli {total_brotli:,} B\n"
-    )
+    rows, total_gzip, _, report = transferred(loaded, collected_static)
+    (artifacts / "article-weight.txt").write_text(report)
     assert any(t == "stylesheet" for _, t, _, _ in rows)
     assert not any("altcha" in p for p, _, _, _ in rows), report
     assert total_gzip <= BUDGET, report

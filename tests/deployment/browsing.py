@@ -62,19 +62,21 @@ class Answer:
 @dataclass
 class Browser:
     """One person's browser pointed at `base` (http://127.0.0.1:PORT); `at(other)` is the
-    same browser, the same cookies, talking to another server."""
+    same browser, the same cookies, talking to another server. `headers`: sent with every
+    request (`Save-Data: on`, say)."""
 
     base: str
     cookies: dict = field(default_factory=dict)
+    headers: dict = field(default_factory=dict)
 
     def at(self, base):
-        return Browser(base, self.cookies)
+        return Browser(base, self.cookies, self.headers)
 
     def request(self, path, data=None, files=None, compressed=False):
         """GET `path`, or POST `data` (urlencoded, or multipart with `files`: a field →
         (file name, content type, bytes)). Raises OSError when the server does not answer
         within 30 s."""
-        headers = {"User-Agent": "Mozilla/5.0 (X11; Linux x86_64) Firefox/140.0"}
+        headers = {"User-Agent": "Mozilla/5.0 (X11; Linux x86_64) Firefox/140.0", **self.headers}
         if self.cookies:
             headers["Cookie"] = "; ".join(f"{k}={v}" for k, v in self.cookies.items())
         if compressed:

@@ -329,3 +329,31 @@ def test_a_photo_under_embargo_is_404_through_nginx_until_its_article_is_publish
         answer = reader.get(path)
         assert answer.status == 200, path
         assert answer.raw[:4] in (b"\x89PNG", b"RIFF") or answer.raw[:2] == b"\xff\xd8", path
+
+
+def test_nginx_keeps_the_light_page_and_the_full_page_apart(edge):
+    """Save-Data: on, or the /leger/ address, is answered with the light page from
+    nginx's micro-cache, and a plain request after it with the full page (the variant is
+    in the recipe's cache key)."""
+    article = ArticleFactory(title="Un article à lire léger", hero_image=ImageFactory())
+    reader = edge.reader()
+    saver = Browser(edge.base, headers={"Save-Data": "on"})
+
+    def light(answer):
+        return "/static/css/light" in answer.body and "<picture" not in answer.body
+
+    for path in ("/", article.get_absolute_url()):
+        for first, second in ((reader, saver), (saver, reader)):
+            wait_past_micro_cache(time.monotonic())
+            answers = [first.get(path), second.get(path), first.get(path), second.get(path)]
+            assert [a.status for a in answers] == [200] * 4, path
+            # Fetched from the portal (MISS, or EXPIRED after the first round), then kept.
+            assert [a.cache == "HIT" for a in answers] == [False, False, True, True], path
+            assert [light(a) for a in answers] == [first is saver, second is saver] * 2, path
+            varies = [" ".join(a.headers.get_all("Vary") or []) for a in answers]
+            assert all("Save-Data" in vary for vary in varies), (path, varies)
+        address = "/leger" + path
+        wait_past_micro_cache(time.monotonic())
+        answers = [reader.get(address), reader.get(address), reader.get(path)]
+        assert [a.cache == "HIT" for a in answers] == [False, True, False], path
+        assert [light(a) for a in answers] == [True, True, False], path

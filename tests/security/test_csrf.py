@@ -200,10 +200,11 @@ def test_crawling_every_public_page_changes_no_row(settings):
     changed = {table for table in before if before[table] != after[table]}
     assert changed == set(), changed
     # Read counts only grew, one per article read, for published articles only: the
-    # crawler is one client, so an article read in French and in English counts once.
+    # crawler is one client, so an article read in French and in English, light or full
+    # (/leger/, /complet/), counts once.
     reads = read_counts()
     articles_read = {
-        url.removeprefix("/en")
+        url.removeprefix("/leger").removeprefix("/complet").removeprefix("/en")
         for url, status in statuses.items()
         # An article page, not its reply pages (/article/<slug>/commenter/repondre/…).
         if "/article/" in url and "/commenter/" not in url and status == 200
