@@ -335,7 +335,7 @@ STORAGES = {
             "STATICFILES_BACKEND",
             default="django.contrib.staticfiles.storage.StaticFilesStorage"
             if DEBUG
-            else "whitenoise.storage.CompressedManifestStaticFilesStorage",
+            else "newsportal.staticfiles.MinifiedStaticFilesStorage",
         )
     },
 }

@@ -64,14 +64,14 @@ def fresh_content_types():
 @pytest.fixture(scope="session")
 def collected_static(tmp_path_factory):
     """The static files as production serves them: collectstatic with hashed names and
-    gzip + brotli copies (whitenoise's CompressedManifestStaticFilesStorage)."""
+    gzip + brotli copies (newsportal.staticfiles: our CSS and JS minified)."""
     from django.core.management import call_command
     from django.test import override_settings
 
     root = tmp_path_factory.mktemp("staticfiles")
     storages = {
         "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
-        "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
+        "staticfiles": {"BACKEND": "newsportal.staticfiles.MinifiedStaticFilesStorage"},
     }
     with override_settings(STATIC_ROOT=root, STORAGES=storages):
         call_command("collectstatic", interactive=False, verbosity=0)

@@ -52,7 +52,7 @@ def production_static(settings, collected_static):
     settings.WHITENOISE_MAX_AGE = 31536000
     settings.STORAGES = {
         **settings.STORAGES,
-        "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
+        "staticfiles": {"BACKEND": "newsportal.staticfiles.MinifiedStaticFilesStorage"},
     }
     from django.contrib.staticfiles.storage import staticfiles_storage
 
@@ -95,3 +95,31 @@ def test_pages_link_hashed_static_files_and_no_third_party_asset(production_stat
         for asset in assets:
             assert asset.startswith("/static/"), asset  # served by us, not a third party
             assert re.search(r"\.[0-9a-f]{12}\.(css|js)$", asset), asset
+
+
+def test_collectstatic_minifies_our_css_and_js_and_leaves_other_files_alone(collected_static):
+    import json
+
+    import django.contrib.admin
+    from django.conf import settings
+
+    from newsportal.staticfiles import minified
+
+    paths = json.loads((collected_static / "staticfiles.json").read_text())["paths"]
+    source = Path(settings.BASE_DIR) / "static"
+    for name in ("css/site.css", "css/light.css", "js/reader.js", "js/comments-form.js"):
+        original = (source / name).read_text()
+        served = (collected_static / paths[name]).read_text()
+        assert "/*" in original or "//" in original  # the sources keep their comments
+        assert len(served) < len(original) * 0.85, name
+        assert "/*" not in served, name
+        if name.endswith(".js"):  # (a stylesheet's url()s are also given hashed names)
+            assert served == minified(name, original)
+    # Django's admin files and files minified already are copied as they are.
+    admin_js = "admin/js/core.js"
+    admin_static = Path(django.contrib.admin.__path__[0]) / "static"
+    assert (collected_static / paths[admin_js]).read_bytes() == (
+        admin_static / admin_js
+    ).read_bytes()
+    assert minified("js/vendor.min.js", "a  /* b */") == "a  /* b */"
+    assert minified("admin/css/base.css", "a  /* b */") == "a  /* b */"

@@ -179,6 +179,8 @@ def comments_section(context, article):
         "reader_parts": reader_parts,
         "csrf_token": csrf_token,
         "LANGUAGE_CODE": context.get("LANGUAGE_CODE"),
+        # The light page (newsportal.lightmode) leaves the in-place reply script out.
+        "light_mode": context.get("light_mode"),
         "premoderated": is_premoderated(article),
         # A flood switched the story to pre-moderation (comments.heat): the page says so.
         "hot_until": heat.premoderated_until(article),

@@ -207,3 +207,18 @@ def test_a_browser_turning_save_data_on_never_keeps_its_full_copy(client, pages)
         assert back.status_code == 200 and not is_light(back), name
         same = client.get(url, headers={**SAVE_DATA, "If-None-Match": light["ETag"]})
         assert same.status_code == 304, name
+
+
+def test_light_article_spares_the_in_place_reply_script_and_replies_by_their_page(client, site):
+    from tests.factories import CommentFactory
+
+    comment = CommentFactory(article=site["article"], status="approved")
+    url = site["article"].get_absolute_url()
+    assert "js/comments-reply" in client.get(url).content.decode()
+    for light in (client.get(url, headers=SAVE_DATA), client.get("/leger" + url)):
+        html = light.content.decode()
+        assert "js/comments-reply" not in html
+        reply = re.search(rf'href="([^"]+/repondre/{comment.pk}/)"', html)
+        assert reply, "« Reply » leads to the reply page"
+        page = client.get(reply[1], headers=SAVE_DATA)
+        assert page.status_code == 200 and is_light(page)

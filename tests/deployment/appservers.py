@@ -42,7 +42,7 @@ def app_server_environ(static_root, media_root, port, workers, **extra):
         SESSION_COOKIE_SECURE="false",
         CSRF_COOKIE_SECURE="false",
         STATIC_ROOT=str(static_root),
-        STATICFILES_BACKEND="whitenoise.storage.CompressedManifestStaticFilesStorage",
+        STATICFILES_BACKEND="newsportal.staticfiles.MinifiedStaticFilesStorage",
         WHITENOISE_USE_FINDERS="false",
         WHITENOISE_AUTOREFRESH="false",
         MEDIA_ROOT=str(media_root),
