@@ -9,9 +9,9 @@
    `make bench`: gzip, static files, the micro-cache.
 3. Lighthouse (npm package `lighthouse`, LIGHTHOUSE_VERSION, run with npx; Chromium at
    CHROME_PATH, default /usr/bin/chromium) on the home page, the first section, the
-   newest article with a hero photo, the search page and a search's results, with its
-   default mobile profile (simulated slow 4G, 4× CPU slowdown), LIGHTHOUSE_RUNS times
-   each (1).
+   newest article with a hero photo (and its light page, /leger/), the search page and a
+   search's results, with its default mobile profile (simulated slow 4G, 4× CPU
+   slowdown), LIGHTHOUSE_RUNS times each (1).
 4. The four category scores (performance, accessibility, best practices, SEO, 0–100)
    and the timings behind performance are printed as a Markdown table, and each report
    is kept in artifacts/lighthouse/ (JSON).
@@ -69,6 +69,7 @@ word = max(article.title.split(), key=len).strip(".,;:!?«»")
 print("home", "/")
 print("section", section.get_absolute_url())
 print("article", article.get_absolute_url())
+print("light article", "/leger" + article.get_absolute_url())
 print("search", "/recherche/")
 print("search results", "/recherche/?q=" + word)
 """
@@ -112,7 +113,7 @@ def prepare_database(env):
 def pages(env):
     """[(name, path)] of the four pages, from the seeded database."""
     out = bench.output(PYTHON, "manage.py", "shell", "-c", PAGES_CODE, env=env)
-    lines = out.strip().splitlines()[-5:]
+    lines = out.strip().splitlines()[-6:]
     return [tuple(line.rsplit(" ", 1)) for line in lines]
 
 
