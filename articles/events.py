@@ -26,6 +26,10 @@ Besides those, `renditions_wanted(sender=Image, image_id)`: a large upload was s
 without renditions (articles.models.Image.save); its receiver (articles.media.tasks)
 queues the background task that makes them, once the transaction commits.
 
+And `demo_loaded(sender=Article, articles, now)`: `manage.py seed_demo` loaded the demo
+articles (`articles`, a list of Article; `now`, the aware datetime of the load); other
+apps add their own demo content (comments.demo).
+
 Receivers run inside the writer's transaction; those that keep a cache run again once
 it commits (newsportal.pagecache.now_and_on_commit).
 """
@@ -37,3 +41,4 @@ article_unpublished = Signal()
 content_changed = Signal()
 content_written = Signal()
 renditions_wanted = Signal()
+demo_loaded = Signal()

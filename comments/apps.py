@@ -10,11 +10,13 @@ class CommentsConfig(AppConfig):
         from django.db.models.signals import post_delete, post_save, pre_save
 
         from articles.caching import article_page_parameters, register_article_page_bound
+        from articles.events import demo_loaded
         from articles.views import register_article_page_check, register_article_part
         from newsportal.pagecache import register_query_parameters
         from newsportal.privacy import register_purger
         from newsportal.textinput import apply_before_save
 
+        from .demo import ensure_conversation
         from .events import comments_moderated, story_heated
         from .heat import check_after_spam, heat_ends
         from .models import PAGE_PARAMETER, Comment, StoryHeat
@@ -46,6 +48,8 @@ class CommentsConfig(AppConfig):
         # Editors and moderators are e-mailed when a story switches (a background task).
         story_heated.connect(story_heated_notice, sender=StoryHeat, dispatch_uid="mail")
         article_page_parameters.append(PAGE_PARAMETER)
+        # seed_demo's comments: a conversation under the newest story (comments.demo).
+        demo_loaded.connect(ensure_conversation, dispatch_uid="demo-conversation")
         # The comments and their form under every article.
         register_article_part("comments/article_part.html")
         # A page of an article's comments; a number past the last page leads to it.

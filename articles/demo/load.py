@@ -31,6 +31,7 @@ from articles.demo.plan import (
     build_plan,
     section_paths,
 )
+from articles.events import demo_loaded
 from articles.models import (
     AdSlot,
     Article,
@@ -283,58 +284,6 @@ def ensure_editorial(articles, now):
     return written
 
 
-# A conversation under the newest story: readers, replies, and the newsroom answering.
-CONVERSATION = [
-    # (name, text, index of the comment answered or None, minutes after publication)
-    ("Kofi", "Merci pour cet article clair. Sait-on déjà quand aura lieu le vote ?", None, 30),
-    ("Awa", "Bonne question, Kofi. On parlait de mars à la radio ce matin.", 0, 45),
-    ("Moussa", "Le chiffre du deuxième paragraphe me paraît bien élevé.", None, 60),
-    ("Aïcha", "Awa, la radio disait plutôt avril, non ?", 1, 70),
-]
-NEWSROOM_REPLY = (
-    "La date officielle n'est pas encore publiée : nous mettrons l'article à jour dès "
-    "qu'elle le sera. Merci de vos questions."
-)
-
-
-def ensure_conversation(articles, now):
-    """Add, under the newest published story of freshly loaded `articles`, a few
-    published comments with replies (one answering a reply) and one newsroom reply by
-    the demo moderator, so that `make run` shows threads and the « Rédaction » mark.
-    Returns the number of comments written."""
-    from comments.models import Comment
-
-    live = [a for a in articles if a.status == Article.Status.PUBLISHED and a.published_at <= now]
-    if not live:
-        return 0
-    article = max(live, key=lambda a: a.published_at)
-    start = article.published_at
-    written = []
-    for name, body, answered, minutes in CONVERSATION:
-        target = written[answered] if answered is not None else None
-        written.append(
-            Comment.objects.create(
-                article=article,
-                name=name,
-                body=body,
-                parent=(target.parent or target) if target else None,
-                reply_to=target,
-                status=Comment.Status.APPROVED,
-                provider="builtin",
-                reasons=[{"code": "pow_solved"}],
-                created_at=min(start + timedelta(minutes=minutes), now),
-            )
-        )
-    moderator = get_user_model().objects.filter(groups__name=roles.MODERATORS).first()
-    if moderator is not None:
-        from comments.newsroom import reply_as_newsroom
-
-        at = min(start + timedelta(minutes=90), now)
-        reply_as_newsroom(written[0], moderator, "La rédaction", NEWSROOM_REPLY, now=at)
-        return len(written) + 1
-    return len(written)
-
-
 @dataclass
 class LoadReport:
     plan: Plan
@@ -368,7 +317,8 @@ def load_demo(seed=DEFAULT_SEED, articles=DEFAULT_ARTICLES, images=DEFAULT_IMAGE
         photos = load_photos(plan)
         loaded = load_articles(plan, sections, authors, photos, tags, now)
         ensure_editorial(loaded, now)
-        ensure_conversation(loaded, now)
+        # Other apps add theirs (comments.demo: a conversation under the newest story).
+        demo_loaded.send(sender=Article, articles=loaded, now=now)
         report.articles = len(plan.articles)
         report.images = len(photos)
     return report

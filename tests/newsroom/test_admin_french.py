@@ -3,6 +3,7 @@ history of an article, the rich-text editor's dialogs."""
 
 import json
 import re
+from datetime import timedelta
 from html import unescape
 
 import pytest
@@ -10,11 +11,11 @@ from django.apps import apps
 from django.contrib import admin
 from django.contrib.admin.models import CHANGE, LogEntry
 from django.urls import reverse
-from django.utils import translation
+from django.utils import timezone, translation
 from taggit.models import Tag
 
 from articles.models import FrontPageBlock
-from comments.models import Comment
+from comments.models import Comment, StoryHeat, TrustedCommenter
 from tests.factories import (
     AdSlotFactory,
     ArticleFactory,
@@ -117,6 +118,10 @@ def one_of_each(superuser):
         "adslot": AdSlotFactory(),
         "comment": CommentFactory(article=article),
         "frontpageblock": FrontPageBlock.objects.create(kind=FrontPageBlock.Kind.LEAD),
+        "trustedcommenter": TrustedCommenter.objects.create(key_digest="0" * 64),
+        "storyheat": StoryHeat.objects.create(
+            article=article, premoderated_until=timezone.now() + timedelta(hours=6)
+        ),
     }
 
 
