@@ -73,15 +73,19 @@ def public_pages(site):
 
 
 def listing(response):
-    """What the page shows: the links to articles and comments, in order (not the link to
-    this page's light or full variant, which names the address as it was asked)."""
+    """What the page shows: the links to articles and comments, in order, each once (not
+    the link to this page's light or full variant, which names the address as it was
+    asked)."""
     page = inspect(response.content.decode())
-    return [
-        href
-        for href in page.links
-        if ("/article/" in href or "commentaires" in href)
-        and not href.startswith(("/leger/", "/complet/"))
-    ]
+    # Each address once: a search result links its thumbnail and its title to the article.
+    return list(
+        dict.fromkeys(
+            href
+            for href in page.links
+            if ("/article/" in href or "commentaires" in href)
+            and not href.startswith(("/leger/", "/complet/"))
+        )
+    )
 
 
 def test_hostile_query_parameters_never_err_and_change_nothing(client, site):
