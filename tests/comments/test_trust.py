@@ -374,3 +374,21 @@ def test_without_javascript_the_confirmation_step_keeps_the_ticked_box(confirmat
     assert 'name="remember"' in html
     assert "checked" in html.split('name="remember"', 1)[1].split(">", 1)[0]
     assert not TrustedCommenter.objects.exists()  # nothing stored before the step
+
+
+@pytest.mark.parametrize(
+    "name", ["Awa Lecteur fidèle", "Awa (lecteur-fidele)", "Regular reader", "Lеcteur fidèle"]
+)
+def test_a_name_that_holds_the_mark_is_refused_with_the_text_kept(send, name):
+    response = send(name=name, comment="Je suis fidèle.")
+
+    assert response.status_code == 400
+    assert "is a mark the site gives, not a name" in response.text
+    assert "Je suis fidèle." in response.text
+    assert not Comment.objects.filter(body="Je suis fidèle.").exists()
+
+
+def test_fidele_alone_is_a_first_name(send):
+    send(name="Fidèle Ayissi", comment="Bonjour.")
+
+    assert Comment.objects.filter(name="Fidèle Ayissi").exists()
