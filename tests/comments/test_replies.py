@@ -348,6 +348,19 @@ def test_the_queue_says_what_a_reply_answers(client, moderator, article, thread)
     assert "Reply to Kofi: «" in html
 
 
+def test_the_queue_names_the_reply_a_held_reply_answers(client, moderator, article, thread):
+    top, first = thread
+    CommentFactory(article=article, parent=top, reply_to=first, status="pending", body="Faux !")
+    client.force_login(moderator)
+
+    html = client.get(reverse("admin:comments_comment_changelist")).text
+
+    text = html.index('<span class="comment-queue-text">Faux !')
+    cell = html[html.rindex('<span class="comment-queue-author">', 0, text) : text]
+    assert "Reply to Awa: « Je ne suis pas d&#x27;accord. »" in cell
+    assert "Reply to Kofi" not in cell
+
+
 def test_the_queue_costs_the_same_with_replies(client, moderator):
     client.force_login(moderator)
 
@@ -376,3 +389,15 @@ def test_the_moderators_email_about_a_held_reply_names_the_comment_it_answers(
     # In the site's language (French), with the reply's admin page, which shows the thread.
     assert "répond à Kofi" in mail.body
     assert f"/admin/comments/comment/{reply.pk}/change/" in mail.body
+
+
+def test_the_moderators_email_about_a_reply_to_a_reply_names_that_reply(
+    settings, article, thread, comment_data, post_comment, solve_altcha, mailoutbox, moderator
+):
+    settings.COMMENTS_PREMODERATION = True
+    _, first = thread
+    post_comment(comment_data(altcha=solve_altcha(), parent=str(first.pk), comment="Retenue."))
+
+    (mail,) = mailoutbox
+    assert "répond à Awa" in mail.body and "Je ne suis pas d'accord." in mail.body
+    assert "Kofi" not in mail.body
