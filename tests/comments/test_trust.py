@@ -8,7 +8,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from comments import trust
-from comments.models import Comment, TrustedCommenter
+from comments.models import Comment, CommentQuerySet, TrustedCommenter
 from comments.moderation import moderate
 from tests.factories import CommentFactory
 
@@ -392,3 +392,22 @@ def test_fidele_alone_is_a_first_name(send):
     send(name="Fidèle Ayissi", comment="Bonjour.")
 
     assert Comment.objects.filter(name="Fidèle Ayissi").exists()
+
+
+def test_a_page_stored_between_the_approval_and_the_trust_gets_the_mark(
+    client, send, article, moderator, monkeypatch
+):
+    send(remember="on", comment="Ma première réaction.")
+    reader = Client()
+    update = CommentQuerySet.update
+
+    def update_then_a_reader_reads(queryset, **kwargs):
+        rows = update(queryset, **kwargs)
+        reader.get(article.get_absolute_url())  # stored before the grant
+        return rows
+
+    monkeypatch.setattr(CommentQuerySet, "update", update_then_a_reader_reads)
+    moderate(Comment.objects.all(), Comment.Status.APPROVED, moderator)
+    monkeypatch.undo()
+
+    assert MARK in reader.get(article.get_absolute_url()).text
