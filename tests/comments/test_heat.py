@@ -234,3 +234,19 @@ def test_a_garbled_cache_entry_is_read_again_from_the_database(article):
     cache.set(heat.HOT_KEY, {article.pk: "not a time"})
     assert not heat.is_hot(article)  # the page only; the decision reads the database
     assert heat.is_hot(article, fresh=True)
+
+
+def test_a_spell_deleted_in_the_admin_ends_like_one_switched_back(client, article, send, settings):
+    settings.PAGE_CACHE_SECONDS = 300
+    held(article, 4)
+    spell = heat.check(article.pk)
+    reader = Client()
+    assert NOTICE in reader.get(article.get_absolute_url()).text  # stored now
+    client.force_login(UserFactory(is_staff=True, is_superuser=True))
+
+    client.post(reverse("admin:comments_storyheat_delete", args=[spell.pk]), {"post": "yes"})
+
+    assert not StoryHeat.objects.exists()
+    assert NOTICE not in reader.get(article.get_absolute_url()).text
+    send(comment="Après la suppression.")
+    assert Comment.objects.get(body="Après la suppression.").status == Comment.Status.APPROVED

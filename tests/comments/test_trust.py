@@ -10,7 +10,7 @@ from django.utils import timezone
 from comments import trust
 from comments.models import Comment, CommentQuerySet, TrustedCommenter
 from comments.moderation import moderate
-from tests.factories import CommentFactory
+from tests.factories import CommentFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -411,3 +411,22 @@ def test_a_page_stored_between_the_approval_and_the_trust_gets_the_mark(
     monkeypatch.undo()
 
     assert MARK in reader.get(article.get_absolute_url()).text
+
+
+def test_a_record_deleted_in_the_admin_takes_the_mark_off_the_stored_page(
+    client, article, trusted_key, settings
+):
+    settings.PAGE_CACHE_SECONDS = 300
+    record = TrustedCommenter.objects.get()
+    CommentFactory(article=article, trusted_commenter=record, body="Fidèle ici.")
+    reader = Client()
+    assert MARK in reader.get(article.get_absolute_url()).text  # stored now
+    client.force_login(UserFactory(is_staff=True, is_superuser=True))
+
+    client.post(
+        reverse("admin:comments_trustedcommenter_delete", args=[record.pk]), {"post": "yes"}
+    )
+
+    assert not TrustedCommenter.objects.exists()
+    html = reader.get(article.get_absolute_url()).text
+    assert "Fidèle ici." in html and MARK not in html
