@@ -2,6 +2,7 @@
 own parts of the form, and the ALTCHA challenge."""
 
 from django.contrib import messages
+from django.db.models import Q
 from django.http import Http404, JsonResponse
 from django.middleware.csrf import CsrfViewMiddleware, get_token
 from django.shortcuts import get_object_or_404, redirect, render
@@ -87,7 +88,11 @@ def reply_page(request, slug, pk):
     if found is None:
         raise Http404(_("This comment cannot be answered."))
     thread, answered = found
-    replies = list(Comment.objects.approved().filter(parent=thread).for_page())
+    # The thread's first comment with its replies, as the article page loads them
+    # (for_page: the « Regular reader » mark, the name each reply answers), one query.
+    rows = list(Comment.objects.approved().filter(Q(pk=thread.pk) | Q(parent=thread)).for_page())
+    thread = next((row for row in rows if row.pk == thread.pk), thread)
+    replies = [row for row in rows if row.parent_id == thread.pk]
     form = CommentForm(article=article, initial={"parent": str(answered.pk)})
     form.answered = answered
     provider = captcha.get_provider()

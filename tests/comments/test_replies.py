@@ -12,7 +12,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from comments.models import Comment
+from comments.models import Comment, TrustedCommenter
 from tests.factories import ArticleFactory, CommentFactory
 from tests.formparts import answer_question, field
 
@@ -401,3 +401,19 @@ def test_the_moderators_email_about_a_reply_to_a_reply_names_that_reply(
     (mail,) = mailoutbox
     assert "répond à Awa" in mail.body and "Je ne suis pas d'accord." in mail.body
     assert "Kofi" not in mail.body
+
+
+def test_the_reply_page_shows_the_regular_readers_mark_on_every_comment_of_the_thread(
+    client, article
+):
+    record = TrustedCommenter.objects.create(key_digest="0" * 64, approved_at=timezone.now())
+    top = CommentFactory(article=article, name="Kofi", trusted_commenter=record)
+    CommentFactory(article=article, parent=top, reply_to=top, trusted_commenter=record)
+
+    with CaptureQueriesContext(connection) as queries:
+        html = client.get(reply_url(article, top)).text
+
+    thread = html[html.index(f'id="comment-{top.pk}"') : html.index('class="comment-replies')]
+    assert '<span class="comment-trusted">Regular reader</span>' in thread
+    assert html.count('<span class="comment-trusted">Regular reader</span>') == 2
+    assert len(queries) <= 5  # the comment answered, then its thread in one query
