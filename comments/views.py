@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 from django.views import View
 from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_GET, require_safe
 
 from articles.models import Article
 from articles.views import ArticleDetailView
@@ -68,7 +68,7 @@ def form_parts(request, slug):
     return trust.hand_over(request, response)
 
 
-@require_GET
+@require_safe
 def reply_page(request, slug, pk):
     """The page to reply to comment `pk` of an article, without JavaScript: the thread
     the reply joins, the comment answered, and the form with this reader's own parts
@@ -79,7 +79,8 @@ def reply_page(request, slug, pk):
     open the form in place: static/js/comments-reply.js). A staff member who may reply
     in the newsroom's name also gets that form (comments.newsroom). 404 when the
     article is not published, its comments are closed, or the comment cannot be
-    answered (not published, on another article: comments.forms.replyable).
+    answered (not published, on another article: comments.forms.replyable). GET or
+    HEAD (a link checker's), 405 otherwise.
     """
     article = get_object_or_404(Article.objects.published(), slug=slug)
     if not moderation.comments_are_open(article):

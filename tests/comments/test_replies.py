@@ -417,3 +417,10 @@ def test_the_reply_page_shows_the_regular_readers_mark_on_every_comment_of_the_t
     assert '<span class="comment-trusted">Regular reader</span>' in thread
     assert html.count('<span class="comment-trusted">Regular reader</span>') == 2
     assert len(queries) <= 5  # the comment answered, then its thread in one query
+
+
+def test_the_reply_page_answers_head_as_get_and_refuses_a_post(client, article, thread):
+    top, _ = thread
+
+    assert client.head(reply_url(article, top)).status_code == 200
+    assert client.post(reply_url(article, top)).status_code == 405
