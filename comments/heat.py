@@ -4,6 +4,8 @@ More than COMMENTS_HEAT_THRESHOLD comments on one story held for a moderator or 
 as spam, among those received in the last hour (`WINDOW`), switch the story to
 pre-moderation for COMMENTS_HEAT_HOURS (a `StoryHeat` row). Checked after each held
 comment is stored (comments.posting) and after each spam decision (`comments_moderated`).
+Comments received before a moderator switched the story back do not count again
+(`flood_count`).
 
 While it lasts, every new comment on the story waits for a moderator, a trusted
 commenter's too (comments.moderation.is_premoderated), and the article page says so.
@@ -18,6 +20,8 @@ from datetime import UTC, datetime, timedelta
 
 from django.core.cache import cache
 from django.db import transaction
+from django.db.models import DateTimeField, Max, Subquery, Value
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from articles.caching import comments_changed
@@ -84,11 +88,24 @@ def heat_ends(article):
 
 
 def flood_count(article_id, now=None):
-    """Comments on the article received in the last hour, held or marked as spam."""
-    since = (now or timezone.now()) - WINDOW
+    """Comments on the article received in the last hour, held or marked as spam, and
+    since a moderator last switched the story back: the comments they had in front of
+    them when they did (the flood they judged, spam marks made afterwards included)
+    do not switch it on again. One query."""
+    now = now or timezone.now()
+    switched_back = (
+        StoryHeat.objects.filter(article_id=article_id, ended_at__gt=now - WINDOW)
+        .order_by()
+        .values("article_id")
+        .annotate(last=Max("ended_at"))
+        .values("last")
+    )
+    # Without a switch back: a moment before the window, which filters nothing more.
+    since = Coalesce(Subquery(switched_back), Value(now - 2 * WINDOW, DateTimeField()))
     return Comment.objects.filter(
         article_id=article_id,
-        created_at__gte=since,
+        created_at__gte=now - WINDOW,
+        created_at__gt=since,
         status__in=[Comment.Status.PENDING, Comment.Status.SPAM],
     ).count()
 

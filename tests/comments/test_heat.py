@@ -250,3 +250,31 @@ def test_a_spell_deleted_in_the_admin_ends_like_one_switched_back(client, articl
     assert NOTICE not in reader.get(article.get_absolute_url()).text
     send(comment="Après la suppression.")
     assert Comment.objects.get(body="Après la suppression.").status == Comment.Status.APPROVED
+
+
+def test_a_story_switched_back_stays_back_while_the_moderator_cleans_the_queue(
+    article, moderator, send
+):
+    flood = held(article, 4)
+    heat.check(article.pk)
+    heat.switch_back(StoryHeat.objects.all(), moderator)
+
+    # The moderator marks the flood they judged as spam, one more held comment arrives.
+    moderate(Comment.objects.filter(pk__in=[c.pk for c in flood]), "spam", moderator)
+    held(article, 1)
+
+    assert heat.check(article.pk) is None
+    assert not heat.is_hot(article, fresh=True)
+    send(comment="Toujours ouvert.")
+    assert Comment.objects.get(body="Toujours ouvert.").status == Comment.Status.APPROVED
+
+
+def test_a_new_flood_after_the_switch_back_switches_it_on_again(article, moderator):
+    with time_machine.travel(timezone.now() - timedelta(minutes=10)):
+        held(article, 4)
+        heat.check(article.pk)
+        heat.switch_back(StoryHeat.objects.all(), moderator)
+
+    held(article, 4)
+
+    assert heat.check(article.pk) is not None
