@@ -13,6 +13,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from comments.models import Comment, TrustedCommenter
+from comments.moderation import moderate
 from tests.factories import ArticleFactory, CommentFactory
 from tests.formparts import answer_question, field
 
@@ -424,3 +425,22 @@ def test_the_reply_page_answers_head_as_get_and_refuses_a_post(client, article, 
 
     assert client.head(reply_url(article, top)).status_code == 200
     assert client.post(reply_url(article, top)).status_code == 405
+
+
+@pytest.mark.parametrize("decision", ["spam", "rejected"])
+def test_a_name_a_moderator_took_down_is_not_shown_through_the_replies_to_it(
+    client, article, thread, moderator, decision
+):
+    top, _ = thread
+    spam = CommentFactory(article=article, parent=top, reply_to=top, name="CASINO-BONUS.example")
+    answer = CommentFactory(article=article, parent=top, reply_to=spam, body="Non merci.")
+    reader = Client()
+    assert (
+        "in reply to <bdi>CASINO-BONUS.example</bdi>" in reader.get(article.get_absolute_url()).text
+    )
+
+    moderate(Comment.objects.filter(pk=spam.pk), decision, moderator)
+
+    for url in (article.get_absolute_url(), reply_url(article, answer)):
+        html = reader.get(url).text
+        assert "Non merci." in html and "CASINO" not in html, url
