@@ -444,3 +444,12 @@ def test_a_name_a_moderator_took_down_is_not_shown_through_the_replies_to_it(
     for url in (article.get_absolute_url(), reply_url(article, answer)):
         html = reader.get(url).text
         assert "Non merci." in html and "CASINO" not in html, url
+
+
+def test_the_confirmation_step_of_a_reply_says_whom_it_answers(article, thread, confirmation_step):
+    top, reply = thread
+
+    html = confirmation_step(parent=str(reply.pk), comment="Réponse à confirmer.")
+
+    assert "Reply to <bdi>Awa</bdi>" in html
+    assert field(html, "parent") == str(reply.pk)
