@@ -113,8 +113,9 @@ def flood_count(article_id, now=None):
 def check(article_id, now=None):
     """Switch the article to pre-moderation when it is flooded and not hot already.
 
-    Returns the new StoryHeat, or None (not flooded, already hot, or heat switched off
-    with COMMENTS_HEAT_THRESHOLD or COMMENTS_HEAT_HOURS at 0). Renews the article's page
+    Returns the new StoryHeat, or None (not flooded, already hot, already pre-moderated
+    by the site or its editor, or heat switched off with COMMENTS_HEAT_THRESHOLD or
+    COMMENTS_HEAT_HOURS at 0). Renews the article's page
     and has the editors e-mailed, once the transaction commits.
     """
     threshold, hours = settings.COMMENTS_HEAT_THRESHOLD, settings.COMMENTS_HEAT_HOURS
@@ -127,6 +128,14 @@ def check(article_id, now=None):
     if count <= threshold:
         return None
     from articles.models import Article
+
+    if (
+        settings.COMMENTS_PREMODERATION
+        or Article.objects.filter(pk=article_id, comments_premoderated=True).exists()
+    ):
+        # Every comment waits already (the site's or the editor's pre-moderation), each
+        # one held and counted: a spell would change nothing but the banner and e-mails.
+        return None
 
     with transaction.atomic():
         # Two held posts at once switch the story once: the second waits for the first.

@@ -278,3 +278,22 @@ def test_a_new_flood_after_the_switch_back_switches_it_on_again(article, moderat
     held(article, 4)
 
     assert heat.check(article.pk) is not None
+
+
+@pytest.mark.parametrize("by", ["site", "editor"])
+def test_a_story_pre_moderated_already_does_not_switch_on_its_own_holds(
+    client, article, send, settings, by
+):
+    if by == "site":
+        settings.COMMENTS_PREMODERATION = True
+    else:
+        article.comments_premoderated = True
+        article.save()
+    settings.COMMENTS_RECENT_POSTS_LIMIT = 50
+
+    for number in range(5):  # good comments, each held by the pre-moderation
+        send(comment=f"Bonne réaction {number}.", name=f"Lecteur {number}")
+
+    assert Comment.objects.filter(status=Comment.Status.PENDING).count() == 5
+    assert not StoryHeat.objects.exists()
+    assert NOTICE not in client.get(article.get_absolute_url()).text
