@@ -4,8 +4,8 @@ More than COMMENTS_HEAT_THRESHOLD comments on one story held for a moderator or 
 as spam, among those received in the last hour (`WINDOW`), switch the story to
 pre-moderation for COMMENTS_HEAT_HOURS (a `StoryHeat` row). Checked after each held
 comment is stored (comments.posting) and after each spam decision (`comments_moderated`).
-Comments received before a moderator switched the story back do not count again
-(`flood_count`).
+Comments received before a spell ended (switched back, or over by itself) do not
+count again (`flood_count`).
 
 While it lasts, every new comment on the story waits for a moderator, a trusted
 commenter's too (comments.moderation.is_premoderated), and the article page says so.
@@ -89,19 +89,26 @@ def heat_ends(article):
 
 def flood_count(article_id, now=None):
     """Comments on the article received in the last hour, held or marked as spam, and
-    since a moderator last switched the story back: the comments they had in front of
-    them when they did (the flood they judged, spam marks made afterwards included)
-    do not switch it on again. One query."""
+    since its last spell ended (switched back by a moderator, or over by itself).
+
+    A spell holds every comment, good ones too, and a moderator who switches back has
+    judged the flood in front of them: the comments received before the end (spam
+    marks made afterwards included) do not switch the story on again; a new flood
+    does. One query.
+    """
     now = now or timezone.now()
-    switched_back = (
-        StoryHeat.objects.filter(article_id=article_id, ended_at__gt=now - WINDOW)
+    end = Coalesce("ended_at", "premoderated_until")
+    last_end = (
+        StoryHeat.objects.filter(article_id=article_id)
+        .alias(end=end)
+        .filter(end__gt=now - WINDOW, end__lte=now)
         .order_by()
         .values("article_id")
-        .annotate(last=Max("ended_at"))
+        .annotate(last=Max(end))
         .values("last")
     )
-    # Without a switch back: a moment before the window, which filters nothing more.
-    since = Coalesce(Subquery(switched_back), Value(now - 2 * WINDOW, DateTimeField()))
+    # Without a spell ended in the hour: a moment before the window, which filters nothing.
+    since = Coalesce(Subquery(last_end), Value(now - 2 * WINDOW, DateTimeField()))
     return Comment.objects.filter(
         article_id=article_id,
         created_at__gte=now - WINDOW,

@@ -297,3 +297,20 @@ def test_a_story_pre_moderated_already_does_not_switch_on_its_own_holds(
     assert Comment.objects.filter(status=Comment.Status.PENDING).count() == 5
     assert not StoryHeat.objects.exists()
     assert NOTICE not in client.get(article.get_absolute_url()).text
+
+
+def test_the_comments_a_spell_held_do_not_switch_the_story_on_again_once_it_is_over(
+    article, send, settings
+):
+    started = timezone.now() - timedelta(hours=2, minutes=1)
+    with time_machine.travel(started):
+        held(article, 4)
+        heat.check(article.pk)
+    with time_machine.travel(started + timedelta(hours=1, minutes=30)):
+        # Good comments, held by the spell, still waiting for a moderator.
+        CommentFactory.create_batch(5, article=article, status=Comment.Status.PENDING, score=0.9)
+
+    held(article, 1)  # after the spell, one comment held on its merits
+
+    assert heat.check(article.pk) is None
+    assert StoryHeat.objects.count() == 1
