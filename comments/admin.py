@@ -107,7 +107,7 @@ class CommentAdmin(NewsroomAdminMixin, admin.ModelAdmin):
         "provider",
         "created_at",
     ]
-    list_select_related = ["article", "parent", "trusted_commenter"]
+    list_select_related = ["article", "parent", "reply_to", "trusted_commenter"]
     search_fields = ["name", "body", "article__title", "=ip_address"]
     date_hierarchy = "created_at"
     actions = ["approve", "reject", "mark_as_spam"]
@@ -184,11 +184,13 @@ class CommentAdmin(NewsroomAdminMixin, admin.ModelAdmin):
         excerpt = comment.body if len(comment.body) <= 120 else f"{comment.body[:119]}…"
         thread = ""
         if comment.parent_id:
-            # A reply: the moderator sees whom it answers without opening it.
+            # A reply: the moderator sees whom it answers without opening it (the reply
+            # it answers in the thread, else the comment that opens the thread).
+            answered = comment.reply_to or comment.parent
             thread = format_html(
                 '<span class="comment-queue-thread">{}</span>',
                 _("Reply to %(name)s: « %(text)s »")
-                % {"name": comment.parent.name, "text": excerpt_of(comment.parent.body, 80)},
+                % {"name": answered.name, "text": excerpt_of(answered.body, 80)},
             )
         mark = ""
         if comment.newsroom:

@@ -7,7 +7,7 @@ class CommentsConfig(AppConfig):
     verbose_name = _("Comments")
 
     def ready(self):
-        from django.db.models.signals import post_delete, post_save, pre_save
+        from django.db.models.signals import post_delete, post_save, pre_delete, pre_save
 
         from articles.caching import article_page_parameters, register_article_page_bound
         from articles.events import demo_loaded
@@ -19,7 +19,7 @@ class CommentsConfig(AppConfig):
         from .demo import ensure_conversation
         from .events import comments_moderated, story_heated
         from .heat import check_after_spam, heat_ends
-        from .models import PAGE_PARAMETER, Comment, StoryHeat
+        from .models import PAGE_PARAMETER, Comment, StoryHeat, TrustedCommenter
         from .moderation import comments_closing
         from .notifications import story_heated_notice
         from .privacy import (
@@ -27,7 +27,11 @@ class CommentsConfig(AppConfig):
             delete_spent_tokens,
             delete_unapproved_trust_requests,
         )
-        from .signals import renew_comment_scope
+        from .signals import (
+            renew_after_heat_deleted,
+            renew_after_trust_deleted,
+            renew_comment_scope,
+        )
         from .templatetags.comments import clean_comment_page
         from .trust import grant
         from .views import comment_page_past_the_end
@@ -37,6 +41,12 @@ class CommentsConfig(AppConfig):
         # A published, moderated, edited or removed comment renews its article's page only.
         post_save.connect(renew_comment_scope, sender=Comment, dispatch_uid="pagecache")
         post_delete.connect(renew_comment_scope, sender=Comment, dispatch_uid="pagecache")
+        # A trusted commenter's record or a spell of heat deleted (not revoked or switched
+        # back): the marks and the banner they gave leave the pages too.
+        pre_delete.connect(
+            renew_after_trust_deleted, sender=TrustedCommenter, dispatch_uid="pagecache"
+        )
+        post_delete.connect(renew_after_heat_deleted, sender=StoryHeat, dispatch_uid="pagecache")
         # A stored article page ends when its open comments close by themselves.
         register_article_page_bound(comments_closing)
         # ... and when its story's pre-moderation after a flood ends (comments.heat).

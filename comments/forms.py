@@ -1,6 +1,7 @@
 import re
 import unicodedata
 
+from anyascii import anyascii
 from crispy_forms.helper import FormHelper
 from crispy_forms.layout import Div, Field, Layout
 from django import forms
@@ -19,6 +20,15 @@ PARENT_ID_RE = re.compile(r"[0-9]{1,18}")
 # case, spaces or punctuation, so « La Rédaction », « REDACTION ✓ » or « Ré-daction »
 # are refused too (docs/comments.md, « Newsroom replies »).
 RESERVED_NAME_WORDS = ("redaction", "newsroom", "moderat", "administrat")
+# The trusted commenters' mark (comments.trust), in both languages, compared the same
+# way: a reader cannot type « Awa Lecteur fidèle » to look trusted. « Fidèle » alone is
+# a first name, and stays allowed.
+TRUSTED_MARK_WORDS = ("lecteurfidele", "regularreader")
+# Explicit bidirectional embeddings, overrides and isolates (Unicode UAX #9: LRE, RLE,
+# PDF, LRO, RLO, LRI, RLI, FSI, PDI): they reorder the letters drawn, so that
+# « \u202enoitcadéR » shows as « Rédaction ». A name is shown in its own <bdi>, which
+# isolates it already; they are removed from names (as Trojan Source, CVE-2021-42574).
+BIDI_CONTROLS_RE = re.compile("[\u202a-\u202e\u2066-\u2069]")
 
 NOT_REPLYABLE = _(
     "The comment you are replying to is no longer shown (or never was). Your text is kept "
@@ -28,21 +38,46 @@ RESERVED_NAME = _(
     "This name is kept for the newsroom's own replies. Choose another name, such as your "
     "first name."
 )
+TRUSTED_MARK_NAME = _(
+    "« Regular reader » is a mark the site gives, not a name. Choose another name, such "
+    "as your first name."
+)
 
 
 # Cyrillic and Greek letters drawn like the Latin ones of RESERVED_NAME_WORDS.
 LOOKALIKES = str.maketrans("аԁеіոорѕтсνωмαειοτ", "adeinopstcvwmaeiot")
 
 
+def _skeletons(name):
+    """The ways `name` may read as Latin letters: lowercase letters and digits only.
+
+    Two readings, since a lookalike may be read by its shape or by its sound: the
+    shapes (NFKD, casefold, LOOKALIKES: Cyrillic « р » as « p ») and a
+    transliteration (anyascii: small capitals « ʀᴇᴅ », dotless « ı », Greek capitals
+    « Ν », Cyrillic « Р » as « R »).
+    """
+    shapes = unicodedata.normalize("NFKD", name).casefold().translate(LOOKALIKES)
+    for reading in (shapes, anyascii(name).casefold()):
+        yield "".join(c for c in reading if c.isalnum() and c.isascii())
+
+
+def _imitates(name, words):
+    return any(word in skeleton for skeleton in _skeletons(name) for word in words)
+
+
 def reserved_name(name):
     """Whether a reader's `name` (a str) imitates the newsroom's mark; see RESERVED_NAME_WORDS.
 
     Compared without accents, case, spaces, punctuation or invisible characters, with
-    common Cyrillic and Greek lookalikes read as Latin letters.
+    Cyrillic, Greek and other lookalikes read as Latin letters (`_skeletons`).
     """
-    letters = unicodedata.normalize("NFKD", name).casefold().translate(LOOKALIKES)
-    letters = "".join(c for c in letters if c.isalnum() and not unicodedata.combining(c))
-    return any(word in letters for word in RESERVED_NAME_WORDS)
+    return _imitates(name, RESERVED_NAME_WORDS)
+
+
+def imitates_trusted_mark(name):
+    """Whether a reader's `name` (a str) holds the trusted commenters' mark, « Lecteur
+    fidèle » or « Regular reader » (TRUSTED_MARK_WORDS), compared as `reserved_name`."""
+    return _imitates(name, TRUSTED_MARK_WORDS)
 
 
 def replyable(article, value):
@@ -143,9 +178,11 @@ class CommentForm(forms.Form):
 
     def clean_name(self):
         # Django strips both ends (a blank name is "required"); collapse the inside too.
-        name = " ".join(self.cleaned_data["name"].split())
+        name = " ".join(BIDI_CONTROLS_RE.sub("", self.cleaned_data["name"]).split())
         if reserved_name(name):
             raise forms.ValidationError(RESERVED_NAME, code="reserved")
+        if imitates_trusted_mark(name):
+            raise forms.ValidationError(TRUSTED_MARK_NAME, code="reserved")
         return name
 
     def clean(self):

@@ -4,6 +4,8 @@ More than COMMENTS_HEAT_THRESHOLD comments on one story held for a moderator or 
 as spam, among those received in the last hour (`WINDOW`), switch the story to
 pre-moderation for COMMENTS_HEAT_HOURS (a `StoryHeat` row). Checked after each held
 comment is stored (comments.posting) and after each spam decision (`comments_moderated`).
+Comments received before a spell ended (switched back, or over by itself) do not
+count again (`flood_count`).
 
 While it lasts, every new comment on the story waits for a moderator, a trusted
 commenter's too (comments.moderation.is_premoderated), and the article page says so.
@@ -18,6 +20,8 @@ from datetime import UTC, datetime, timedelta
 
 from django.core.cache import cache
 from django.db import transaction
+from django.db.models import DateTimeField, Max, Subquery, Value
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from articles.caching import comments_changed
@@ -84,11 +88,31 @@ def heat_ends(article):
 
 
 def flood_count(article_id, now=None):
-    """Comments on the article received in the last hour, held or marked as spam."""
-    since = (now or timezone.now()) - WINDOW
+    """Comments on the article received in the last hour, held or marked as spam, and
+    since its last spell ended (switched back by a moderator, or over by itself).
+
+    A spell holds every comment, good ones too, and a moderator who switches back has
+    judged the flood in front of them: the comments received before the end (spam
+    marks made afterwards included) do not switch the story on again; a new flood
+    does. One query.
+    """
+    now = now or timezone.now()
+    end = Coalesce("ended_at", "premoderated_until")
+    last_end = (
+        StoryHeat.objects.filter(article_id=article_id)
+        .alias(end=end)
+        .filter(end__gt=now - WINDOW, end__lte=now)
+        .order_by()
+        .values("article_id")
+        .annotate(last=Max(end))
+        .values("last")
+    )
+    # Without a spell ended in the hour: a moment before the window, which filters nothing.
+    since = Coalesce(Subquery(last_end), Value(now - 2 * WINDOW, DateTimeField()))
     return Comment.objects.filter(
         article_id=article_id,
-        created_at__gte=since,
+        created_at__gte=now - WINDOW,
+        created_at__gt=since,
         status__in=[Comment.Status.PENDING, Comment.Status.SPAM],
     ).count()
 
@@ -96,8 +120,9 @@ def flood_count(article_id, now=None):
 def check(article_id, now=None):
     """Switch the article to pre-moderation when it is flooded and not hot already.
 
-    Returns the new StoryHeat, or None (not flooded, already hot, or heat switched off
-    with COMMENTS_HEAT_THRESHOLD or COMMENTS_HEAT_HOURS at 0). Renews the article's page
+    Returns the new StoryHeat, or None (not flooded, already hot, already pre-moderated
+    by the site or its editor, or heat switched off with COMMENTS_HEAT_THRESHOLD or
+    COMMENTS_HEAT_HOURS at 0). Renews the article's page
     and has the editors e-mailed, once the transaction commits.
     """
     threshold, hours = settings.COMMENTS_HEAT_THRESHOLD, settings.COMMENTS_HEAT_HOURS
@@ -110,6 +135,14 @@ def check(article_id, now=None):
     if count <= threshold:
         return None
     from articles.models import Article
+
+    if (
+        settings.COMMENTS_PREMODERATION
+        or Article.objects.filter(pk=article_id, comments_premoderated=True).exists()
+    ):
+        # Every comment waits already (the site's or the editor's pre-moderation), each
+        # one held and counted: a spell would change nothing but the banner and e-mails.
+        return None
 
     with transaction.atomic():
         # Two held posts at once switch the story once: the second waits for the first.

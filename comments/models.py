@@ -58,16 +58,19 @@ class CommentQuerySet(models.QuerySet):
         return self.filter(parent__isnull=True)
 
     def for_page(self):
-        """Load what the article page shows of a comment, oldest first: for a reply, the
-        name of the comment it answers comes in the same query.
+        """Load what the article page shows of a comment, oldest first, in one query.
+
+        `reply_to_name` (a str or None): for a reply, the name of the comment it answers
+        (« in reply to Awa »), only while that comment is published: a name a moderator
+        rejected or marked as spam (often the spam itself) is not shown through the
+        replies that answered it.
 
         `from_trusted` (a bool) says whether it came from a browser a moderator trusts
         (TrustedCommenter, still trusted): the « Regular reader » mark, which comes from
         this stored link and never from the name typed.
         """
         return (
-            self.select_related("reply_to")
-            .only(
+            self.only(
                 "pk",
                 "article_id",
                 "name",
@@ -76,9 +79,17 @@ class CommentQuerySet(models.QuerySet):
                 "parent_id",
                 "newsroom",
                 "reply_to_id",
-                "reply_to__name",
             )
-            .annotate(from_trusted=TrustedCommenter.trusted_through("trusted_commenter__"))
+            .annotate(
+                reply_to_name=models.Case(
+                    models.When(
+                        reply_to__status=Comment.Status.APPROVED, then=models.F("reply_to__name")
+                    ),
+                    default=None,
+                    output_field=models.CharField(),
+                ),
+                from_trusted=TrustedCommenter.trusted_through("trusted_commenter__"),
+            )
             .order_by("created_at", "pk")
         )
 

@@ -54,8 +54,9 @@ def moderation_notice(comment):
             "queue": site_url(QUEUE_PATH),
         }
         if comment.parent_id:
-            # A reply: whom it answers, and its admin page, which shows the thread.
-            parent = comment.parent
+            # A reply: whom it answers (the reply it answers in the thread, else the
+            # thread's first comment), and its admin page, which shows the thread.
+            parent = comment.reply_to or comment.parent
             excerpt = parent.body if len(parent.body) <= 200 else f"{parent.body[:199]}…"
             message += _("\nIt replies to %(name)s: « %(text)s »\nThe thread: %(url)s\n") % {
                 "name": parent.name,
@@ -74,7 +75,7 @@ def notify_moderators(comment_id):
     mail server raises (OSError, smtplib.SMTPException), so the task is run again."""
     comment = (
         Comment.objects.filter(pk=comment_id, status=Comment.Status.PENDING)
-        .select_related("article", "parent")
+        .select_related("article", "parent", "reply_to")
         .first()
     )
     if comment is None:

@@ -24,3 +24,23 @@ def renew_comment_scope(sender, instance, created=False, **kwargs):
     if created and instance.status != Comment.Status.APPROVED:
         return
     comments_changed([instance.article_id])
+
+
+def renew_after_trust_deleted(sender, instance, **kwargs):
+    """pre_delete of a TrustedCommenter (a superuser's delete, a reader forgotten): its
+    comments lose the « Regular reader » mark, so their articles' pages are renewed
+    (the comments are unlinked by an UPDATE that sends no signal)."""
+    articles = Comment.objects.filter(
+        trusted_commenter=instance, status=Comment.Status.APPROVED
+    ).values_list("article_id", flat=True)
+    comments_changed(set(articles))
+
+
+def renew_after_heat_deleted(sender, instance, **kwargs):
+    """post_delete of a StoryHeat: a spell deleted rather than switched back ends as
+    switched back does (comments.heat.switch_back): the page loses its banner and the
+    stories in force are read again."""
+    from .heat import forget_hot_map
+
+    comments_changed([instance.article_id])
+    forget_hot_map()

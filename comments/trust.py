@@ -162,14 +162,26 @@ def remember_claim(request, key):
 
 def grant(sender, comment_ids, status, user, **kwargs):
     """comments_moderated: an approved comment makes its browser's record trusted (when
-    and by whom recorded once; a revoked record stays revoked)."""
+    and by whom recorded once; a revoked record stays revoked), and the pages of its
+    published comments are renewed (they get the mark; a reader may have stored them
+    between the approval and this grant). A spam mark revokes it (`revoke_for_spam`).
+    """
     if status != Comment.Status.APPROVED:
         if status == Comment.Status.SPAM:
             revoke_for_spam(comment_ids, user)
         return
-    TrustedCommenter.objects.filter(
-        comments__pk__in=comment_ids, approved_at__isnull=True, revoked_at__isnull=True
-    ).update(approved_at=timezone.now(), approved_by=user)
+    ids = list(
+        TrustedCommenter.objects.filter(
+            comments__pk__in=comment_ids, approved_at__isnull=True, revoked_at__isnull=True
+        ).values_list("pk", flat=True)
+    )
+    if not ids:
+        return
+    TrustedCommenter.objects.filter(pk__in=ids).update(approved_at=timezone.now(), approved_by=user)
+    articles = Comment.objects.filter(
+        trusted_commenter__in=ids, status=Comment.Status.APPROVED
+    ).values_list("article_id", flat=True)
+    comments_changed(set(articles))
 
 
 def revoke_for_spam(comment_ids, user):

@@ -2,6 +2,7 @@
 own parts of the form, and the ALTCHA challenge."""
 
 from django.contrib import messages
+from django.db.models import Q
 from django.http import Http404, JsonResponse
 from django.middleware.csrf import CsrfViewMiddleware, get_token
 from django.shortcuts import get_object_or_404, redirect, render
@@ -12,7 +13,7 @@ from django.utils.translation import gettext as _
 from django.views import View
 from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_GET, require_safe
 
 from articles.models import Article
 from articles.views import ArticleDetailView
@@ -67,7 +68,7 @@ def form_parts(request, slug):
     return trust.hand_over(request, response)
 
 
-@require_GET
+@require_safe
 def reply_page(request, slug, pk):
     """The page to reply to comment `pk` of an article, without JavaScript: the thread
     the reply joins, the comment answered, and the form with this reader's own parts
@@ -78,7 +79,8 @@ def reply_page(request, slug, pk):
     open the form in place: static/js/comments-reply.js). A staff member who may reply
     in the newsroom's name also gets that form (comments.newsroom). 404 when the
     article is not published, its comments are closed, or the comment cannot be
-    answered (not published, on another article: comments.forms.replyable).
+    answered (not published, on another article: comments.forms.replyable). GET or
+    HEAD (a link checker's), 405 otherwise.
     """
     article = get_object_or_404(Article.objects.published(), slug=slug)
     if not moderation.comments_are_open(article):
@@ -87,7 +89,11 @@ def reply_page(request, slug, pk):
     if found is None:
         raise Http404(_("This comment cannot be answered."))
     thread, answered = found
-    replies = list(Comment.objects.approved().filter(parent=thread).for_page())
+    # The thread's first comment with its replies, as the article page loads them
+    # (for_page: the « Regular reader » mark, the name each reply answers), one query.
+    rows = list(Comment.objects.approved().filter(Q(pk=thread.pk) | Q(parent=thread)).for_page())
+    thread = next((row for row in rows if row.pk == thread.pk), thread)
+    replies = [row for row in rows if row.parent_id == thread.pk]
     form = CommentForm(article=article, initial={"parent": str(answered.pk)})
     form.answered = answered
     provider = captcha.get_provider()

@@ -234,3 +234,83 @@ def test_a_garbled_cache_entry_is_read_again_from_the_database(article):
     cache.set(heat.HOT_KEY, {article.pk: "not a time"})
     assert not heat.is_hot(article)  # the page only; the decision reads the database
     assert heat.is_hot(article, fresh=True)
+
+
+def test_a_spell_deleted_in_the_admin_ends_like_one_switched_back(client, article, send, settings):
+    settings.PAGE_CACHE_SECONDS = 300
+    held(article, 4)
+    spell = heat.check(article.pk)
+    reader = Client()
+    assert NOTICE in reader.get(article.get_absolute_url()).text  # stored now
+    client.force_login(UserFactory(is_staff=True, is_superuser=True))
+
+    client.post(reverse("admin:comments_storyheat_delete", args=[spell.pk]), {"post": "yes"})
+
+    assert not StoryHeat.objects.exists()
+    assert NOTICE not in reader.get(article.get_absolute_url()).text
+    send(comment="Après la suppression.")
+    assert Comment.objects.get(body="Après la suppression.").status == Comment.Status.APPROVED
+
+
+def test_a_story_switched_back_stays_back_while_the_moderator_cleans_the_queue(
+    article, moderator, send
+):
+    flood = held(article, 4)
+    heat.check(article.pk)
+    heat.switch_back(StoryHeat.objects.all(), moderator)
+
+    # The moderator marks the flood they judged as spam, one more held comment arrives.
+    moderate(Comment.objects.filter(pk__in=[c.pk for c in flood]), "spam", moderator)
+    held(article, 1)
+
+    assert heat.check(article.pk) is None
+    assert not heat.is_hot(article, fresh=True)
+    send(comment="Toujours ouvert.")
+    assert Comment.objects.get(body="Toujours ouvert.").status == Comment.Status.APPROVED
+
+
+def test_a_new_flood_after_the_switch_back_switches_it_on_again(article, moderator):
+    with time_machine.travel(timezone.now() - timedelta(minutes=10)):
+        held(article, 4)
+        heat.check(article.pk)
+        heat.switch_back(StoryHeat.objects.all(), moderator)
+
+    held(article, 4)
+
+    assert heat.check(article.pk) is not None
+
+
+@pytest.mark.parametrize("by", ["site", "editor"])
+def test_a_story_pre_moderated_already_does_not_switch_on_its_own_holds(
+    client, article, send, settings, by
+):
+    if by == "site":
+        settings.COMMENTS_PREMODERATION = True
+    else:
+        article.comments_premoderated = True
+        article.save()
+    settings.COMMENTS_RECENT_POSTS_LIMIT = 50
+
+    for number in range(5):  # good comments, each held by the pre-moderation
+        send(comment=f"Bonne réaction {number}.", name=f"Lecteur {number}")
+
+    assert Comment.objects.filter(status=Comment.Status.PENDING).count() == 5
+    assert not StoryHeat.objects.exists()
+    assert NOTICE not in client.get(article.get_absolute_url()).text
+
+
+def test_the_comments_a_spell_held_do_not_switch_the_story_on_again_once_it_is_over(
+    article, send, settings
+):
+    started = timezone.now() - timedelta(hours=2, minutes=1)
+    with time_machine.travel(started):
+        held(article, 4)
+        heat.check(article.pk)
+    with time_machine.travel(started + timedelta(hours=1, minutes=30)):
+        # Good comments, held by the spell, still waiting for a moderator.
+        CommentFactory.create_batch(5, article=article, status=Comment.Status.PENDING, score=0.9)
+
+    held(article, 1)  # after the spell, one comment held on its merits
+
+    assert heat.check(article.pk) is None
+    assert StoryHeat.objects.count() == 1

@@ -153,7 +153,19 @@ def test_a_newsroom_reply_to_a_reply_joins_its_thread(client, moderator, article
 
 @pytest.mark.parametrize(
     "name",
-    ["Rédaction", "La rédaction", "REDACTION ✓", "Ré\u200bdaction", "Rеdaсtion", "Newsroom"],
+    [
+        "Rédaction",
+        "La rédaction",
+        "REDACTION ✓",
+        "Ré\u200bdaction",
+        "Rеdaсtion",
+        "Newsroom",
+        # Small capitals, a dotless i, a Greek capital nu: lookalikes read by sound too.
+        "ʀédaction",
+        "Rédactıon",
+        "REDACTIOΝ",
+        "ɴᴇᴡsʀᴏᴏᴍ",
+    ],
 )
 def test_a_reader_typing_the_newsrooms_name_is_refused_and_gets_no_mark(
     article, question, comment_data, post_comment, solve_altcha, name
@@ -191,3 +203,32 @@ def test_a_name_stored_as_redaction_by_a_moderators_edit_still_has_no_mark(clien
     CommentFactory(article=article, name="Rédaction", body="Ancien.")
 
     assert MARK not in client.get(article.get_absolute_url()).text
+
+
+def test_a_name_reordered_by_bidi_controls_is_stored_and_shown_as_typed(
+    client, article, question, comment_data, post_comment, solve_altcha
+):
+    # « \u202e » (RIGHT-TO-LEFT OVERRIDE) would draw « noitcadéR » as « Rédaction ».
+    names = ["\u202enoitcadéR", "Réda\u202enoitc\u202c", "\u2067noitcadéR\u2069"]
+    for number, name in enumerate(names):
+        post_comment(
+            comment_data(
+                altcha=solve_altcha(), name=name, parent=str(question.pk), comment=f"Essai {number}"
+            )
+        )
+    stored = list(Comment.objects.filter(parent=question).values_list("name", flat=True))
+
+    assert stored == ["noitcadéR", "Rédanoitc", "noitcadéR"]
+    html = client.get(article.get_absolute_url()).text
+    assert "\u202e" not in html and "\u2067" not in html
+
+
+def test_a_name_made_only_of_bidi_controls_is_a_name_missing(
+    article, comment_data, post_comment, solve_altcha
+):
+    response = post_comment(
+        comment_data(altcha=solve_altcha(), name="\u202e\u202c", comment="Sans nom.")
+    )
+
+    assert response.status_code == 400
+    assert "This field is required." in response.text and "Sans nom." in response.text

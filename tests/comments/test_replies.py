@@ -12,7 +12,8 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from comments.models import Comment
+from comments.models import Comment, TrustedCommenter
+from comments.moderation import moderate
 from tests.factories import ArticleFactory, CommentFactory
 from tests.formparts import answer_question, field
 
@@ -348,6 +349,19 @@ def test_the_queue_says_what_a_reply_answers(client, moderator, article, thread)
     assert "Reply to Kofi: «" in html
 
 
+def test_the_queue_names_the_reply_a_held_reply_answers(client, moderator, article, thread):
+    top, first = thread
+    CommentFactory(article=article, parent=top, reply_to=first, status="pending", body="Faux !")
+    client.force_login(moderator)
+
+    html = client.get(reverse("admin:comments_comment_changelist")).text
+
+    text = html.index('<span class="comment-queue-text">Faux !')
+    cell = html[html.rindex('<span class="comment-queue-author">', 0, text) : text]
+    assert "Reply to Awa: « Je ne suis pas d&#x27;accord. »" in cell
+    assert "Reply to Kofi" not in cell
+
+
 def test_the_queue_costs_the_same_with_replies(client, moderator):
     client.force_login(moderator)
 
@@ -376,3 +390,66 @@ def test_the_moderators_email_about_a_held_reply_names_the_comment_it_answers(
     # In the site's language (French), with the reply's admin page, which shows the thread.
     assert "répond à Kofi" in mail.body
     assert f"/admin/comments/comment/{reply.pk}/change/" in mail.body
+
+
+def test_the_moderators_email_about_a_reply_to_a_reply_names_that_reply(
+    settings, article, thread, comment_data, post_comment, solve_altcha, mailoutbox, moderator
+):
+    settings.COMMENTS_PREMODERATION = True
+    _, first = thread
+    post_comment(comment_data(altcha=solve_altcha(), parent=str(first.pk), comment="Retenue."))
+
+    (mail,) = mailoutbox
+    assert "répond à Awa" in mail.body and "Je ne suis pas d'accord." in mail.body
+    assert "Kofi" not in mail.body
+
+
+def test_the_reply_page_shows_the_regular_readers_mark_on_every_comment_of_the_thread(
+    client, article
+):
+    record = TrustedCommenter.objects.create(key_digest="0" * 64, approved_at=timezone.now())
+    top = CommentFactory(article=article, name="Kofi", trusted_commenter=record)
+    CommentFactory(article=article, parent=top, reply_to=top, trusted_commenter=record)
+
+    with CaptureQueriesContext(connection) as queries:
+        html = client.get(reply_url(article, top)).text
+
+    thread = html[html.index(f'id="comment-{top.pk}"') : html.index('class="comment-replies')]
+    assert '<span class="comment-trusted">Regular reader</span>' in thread
+    assert html.count('<span class="comment-trusted">Regular reader</span>') == 2
+    assert len(queries) <= 5  # the comment answered, then its thread in one query
+
+
+def test_the_reply_page_answers_head_as_get_and_refuses_a_post(client, article, thread):
+    top, _ = thread
+
+    assert client.head(reply_url(article, top)).status_code == 200
+    assert client.post(reply_url(article, top)).status_code == 405
+
+
+@pytest.mark.parametrize("decision", ["spam", "rejected"])
+def test_a_name_a_moderator_took_down_is_not_shown_through_the_replies_to_it(
+    client, article, thread, moderator, decision
+):
+    top, _ = thread
+    spam = CommentFactory(article=article, parent=top, reply_to=top, name="CASINO-BONUS.example")
+    answer = CommentFactory(article=article, parent=top, reply_to=spam, body="Non merci.")
+    reader = Client()
+    assert (
+        "in reply to <bdi>CASINO-BONUS.example</bdi>" in reader.get(article.get_absolute_url()).text
+    )
+
+    moderate(Comment.objects.filter(pk=spam.pk), decision, moderator)
+
+    for url in (article.get_absolute_url(), reply_url(article, answer)):
+        html = reader.get(url).text
+        assert "Non merci." in html and "CASINO" not in html, url
+
+
+def test_the_confirmation_step_of_a_reply_says_whom_it_answers(article, thread, confirmation_step):
+    top, reply = thread
+
+    html = confirmation_step(parent=str(reply.pk), comment="Réponse à confirmer.")
+
+    assert "Reply to <bdi>Awa</bdi>" in html
+    assert field(html, "parent") == str(reply.pk)

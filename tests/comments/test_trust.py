@@ -8,9 +8,9 @@ from django.urls import reverse
 from django.utils import timezone
 
 from comments import trust
-from comments.models import Comment, TrustedCommenter
+from comments.models import Comment, CommentQuerySet, TrustedCommenter
 from comments.moderation import moderate
-from tests.factories import CommentFactory
+from tests.factories import CommentFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -374,3 +374,59 @@ def test_without_javascript_the_confirmation_step_keeps_the_ticked_box(confirmat
     assert 'name="remember"' in html
     assert "checked" in html.split('name="remember"', 1)[1].split(">", 1)[0]
     assert not TrustedCommenter.objects.exists()  # nothing stored before the step
+
+
+@pytest.mark.parametrize(
+    "name", ["Awa Lecteur fidèle", "Awa (lecteur-fidele)", "Regular reader", "Lеcteur fidèle"]
+)
+def test_a_name_that_holds_the_mark_is_refused_with_the_text_kept(send, name):
+    response = send(name=name, comment="Je suis fidèle.")
+
+    assert response.status_code == 400
+    assert "is a mark the site gives, not a name" in response.text
+    assert "Je suis fidèle." in response.text
+    assert not Comment.objects.filter(body="Je suis fidèle.").exists()
+
+
+def test_fidele_alone_is_a_first_name(send):
+    send(name="Fidèle Ayissi", comment="Bonjour.")
+
+    assert Comment.objects.filter(name="Fidèle Ayissi").exists()
+
+
+def test_a_page_stored_between_the_approval_and_the_trust_gets_the_mark(
+    client, send, article, moderator, monkeypatch
+):
+    send(remember="on", comment="Ma première réaction.")
+    reader = Client()
+    update = CommentQuerySet.update
+
+    def update_then_a_reader_reads(queryset, **kwargs):
+        rows = update(queryset, **kwargs)
+        reader.get(article.get_absolute_url())  # stored before the grant
+        return rows
+
+    monkeypatch.setattr(CommentQuerySet, "update", update_then_a_reader_reads)
+    moderate(Comment.objects.all(), Comment.Status.APPROVED, moderator)
+    monkeypatch.undo()
+
+    assert MARK in reader.get(article.get_absolute_url()).text
+
+
+def test_a_record_deleted_in_the_admin_takes_the_mark_off_the_stored_page(
+    client, article, trusted_key, settings
+):
+    settings.PAGE_CACHE_SECONDS = 300
+    record = TrustedCommenter.objects.get()
+    CommentFactory(article=article, trusted_commenter=record, body="Fidèle ici.")
+    reader = Client()
+    assert MARK in reader.get(article.get_absolute_url()).text  # stored now
+    client.force_login(UserFactory(is_staff=True, is_superuser=True))
+
+    client.post(
+        reverse("admin:comments_trustedcommenter_delete", args=[record.pk]), {"post": "yes"}
+    )
+
+    assert not TrustedCommenter.objects.exists()
+    html = reader.get(article.get_absolute_url()).text
+    assert "Fidèle ici." in html and MARK not in html
