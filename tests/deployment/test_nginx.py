@@ -357,3 +357,17 @@ def test_nginx_keeps_the_light_page_and_the_full_page_apart(edge):
         answers = [reader.get(address), reader.get(address), reader.get(path)]
         assert [a.cache == "HIT" for a in answers] == [False, True, False], path
         assert [light(a) for a in answers] == [True, True, False], path
+
+
+def test_an_odd_save_data_value_never_gives_the_light_page_to_the_next_reader(edge):
+    """`Save-Data: \\xa0on` (a no-break space, which nginx's key does not take for a
+    space): the page the portal answers is the one nginx keys, so the reader after it
+    gets the full page, not a light copy kept under the full page's key."""
+    article = ArticleFactory(title="Un article lu après un en-tête bizarre")
+    for value in ("\xa0on", "on\x85"):
+        wait_past_micro_cache(time.monotonic())
+        odd = Browser(edge.base, headers={"Save-Data": value}).get(article.get_absolute_url())
+        after = edge.reader().get(article.get_absolute_url())
+        assert odd.status == after.status == 200, value
+        assert "/static/css/light" not in odd.body, value
+        assert "/static/css/light" not in after.body, value
