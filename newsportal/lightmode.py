@@ -124,10 +124,18 @@ class LightModeMiddleware:
 
     @staticmethod
     def take_prefix(request):
-        """Strip a variant prefix from the request's path; the prefix taken, or None."""
+        """Strip a variant prefix from the request's path; the prefix taken, or None.
+
+        Only before an address that has a light version: the prefix of `/leger/admin/`,
+        `/leger/robots.txt` or `/leger/media/…` (the addresses in _KEPT_OUT) stays, and
+        the address is not found. The newsroom, the feeds, the crawlers' files and the
+        files keep one address each (a proxy keeping `/admin/` to some readers sees
+        every way in)."""
         for prefix in PREFIXES:
             path_info = request.path_info
-            if path_info == prefix or path_info.startswith(prefix + "/"):
+            if path_info == prefix or (
+                path_info.startswith(prefix + "/") and _PATH.match(path_info, len(prefix))
+            ):
                 script_name = request.path[: len(request.path) - len(path_info)]
                 request.path_info = path_info[len(prefix) :] or "/"
                 request.path = script_name + request.path_info

@@ -265,3 +265,18 @@ def test_light_pages_keep_the_full_pages_noindex(client, site):
     # The search form alone stays indexable, light or not.
     for response in (client.get("/recherche/"), client.get("/leger/recherche/")):
         assert not noindex.search(response.content.decode())
+
+
+@pytest.mark.parametrize(
+    "path",
+    ["/admin/", "/admin/login/", "/en/admin/", "/flux/rss/", "/sitemap.xml", "/robots.txt",
+     "/healthz", "/i18n/setlang/", "/media/photos/x.jpg", "/static/css/site.css"],
+)  # fmt: skip
+@pytest.mark.parametrize("prefix", ["/leger", "/complet"])
+def test_addresses_without_a_light_version_are_not_found_under_a_prefix(client, prefix, path):
+    """The newsroom, the feeds, the crawlers' files and the files have one address each:
+    `/leger/admin/` is no second door to the newsroom (a proxy that keeps `/admin/` to
+    the office's addresses would not see it), nor `/leger/robots.txt` a second file."""
+    response = client.get(prefix + path)
+    assert response.status_code == 404
+    assert client.get(prefix + "/").status_code == 200
