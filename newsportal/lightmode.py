@@ -52,9 +52,18 @@ _LINK = re.compile(rf'(?P<attribute>\s(?:href|action)=")/(?!{_KEPT_OUT_RE})'.enc
 _PATH = re.compile(rf"/(?!{_KEPT_OUT_RE})")
 
 
+# The spaces HTTP allows around a header's value (OWS, RFC 9110 § 5.6.3): nothing else is
+# stripped, so that nginx's micro-cache key (docs/nginx/newsportal.conf, the
+# `$newsportal_variant` map) and this test agree on every value. str.strip() also took
+# "\xa0on" and "on\x85" for "on", which nginx keys as the full page: the light page
+# was then kept under the full page's key and given to every reader.
+_OWS = " \t"
+
+
 def wants_less_data(request):
-    """Whether the browser sent `Save-Data: on` (the header's one token, any case)."""
-    return request.headers.get("Save-Data", "").strip().lower() == "on"
+    """Whether the browser sent `Save-Data: on` (the header's one token, any case,
+    with spaces or tabs around it and nothing else)."""
+    return request.headers.get("Save-Data", "").strip(_OWS).lower() == "on"
 
 
 def is_light(request):
@@ -115,10 +124,18 @@ class LightModeMiddleware:
 
     @staticmethod
     def take_prefix(request):
-        """Strip a variant prefix from the request's path; the prefix taken, or None."""
+        """Strip a variant prefix from the request's path; the prefix taken, or None.
+
+        Only before an address that has a light version: the prefix of `/leger/admin/`,
+        `/leger/robots.txt` or `/leger/media/…` (the addresses in _KEPT_OUT) stays, and
+        the address is not found. The newsroom, the feeds, the crawlers' files and the
+        files keep one address each (a proxy keeping `/admin/` to some readers sees
+        every way in)."""
         for prefix in PREFIXES:
             path_info = request.path_info
-            if path_info == prefix or path_info.startswith(prefix + "/"):
+            if path_info == prefix or (
+                path_info.startswith(prefix + "/") and _PATH.match(path_info, len(prefix))
+            ):
                 script_name = request.path[: len(request.path) - len(path_info)]
                 request.path_info = path_info[len(prefix) :] or "/"
                 request.path = script_name + request.path_info

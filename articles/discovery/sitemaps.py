@@ -22,6 +22,7 @@ from django.utils import timezone, translation
 from articles.discovery.labels import published_authors, published_tags
 from articles.discovery.sections import section_tree
 from articles.models import Article, live_corrections
+from newsportal import lightmode
 from newsportal.pagecache import shared
 from newsportal.siteurl import site_scheme, site_url
 from newsportal.textinput import xml_text
@@ -215,6 +216,11 @@ def robots_txt(request):
             # (the search page itself, a form, may be: "/recherche/?" is a prefix of
             # every address with a query, not of "/recherche/").
             disallowed += [reverse("admin:index"), reverse("articles:search") + "?"]
+    # The same results at the light and full addresses (newsportal.lightmode).
+    for code, _name in settings.LANGUAGES:
+        with translation.override(code):
+            search = reverse("articles:search") + "?"
+        disallowed += [prefix + search for prefix in lightmode.PREFIXES]
     lines = [
         "User-agent: *",
         *(f"Disallow: {path}" for path in dict.fromkeys(disallowed)),

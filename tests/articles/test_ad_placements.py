@@ -223,3 +223,28 @@ def test_an_ad_starts_by_its_time_after_the_shared_cache_lost_the_schedule(
     with time_machine.travel(starts + timedelta(seconds=1)):
         monkeypatch.setattr(pagecache, "time", two_hours_on)
         assert AD_TEXT in client.get(pages["section"]).text
+
+
+@pytest.mark.parametrize("address", ["", "/leger"])
+def test_an_ad_without_text_or_alt_text_still_names_its_link(client, pages, address):
+    """An ad made of a photo without alt text (or of nothing but its link) is no empty
+    link: the advertiser's name (else the ad's) is its text, on full and light pages."""
+    AdSlotFactory(
+        placement=AdSlot.Placement.ARTICLE,
+        text="",
+        image=ImageFactory(alt_text=""),
+        advertiser="Brasserie du Golfe",
+    )
+    AdSlotFactory(placement=AdSlot.Placement.SIDEBAR, name="Annonce sans rien", text="")
+    # Its photo's renditions not made yet (the task queue's work): no photo to show.
+    waiting = ImageFactory(alt_text="Bannière de la foire")
+    type(waiting).objects.filter(pk=waiting.pk).update(renditions=[])
+    AdSlotFactory(placement=AdSlot.Placement.HOME, text="", image=waiting, advertiser="Foire")
+    html = client.get(address + pages["article"]).text
+    links = re.findall(r'<a [^>]*class="ad-link">(.*?)</a>', html, re.S)
+    assert len(links) == 2
+    names = [re.sub(r"<[^>]+>|\s+", " ", link).strip() for link in links]
+    assert "Brasserie du Golfe" in names and "Annonce sans rien" in names
+    home = client.get(address + "/").text
+    home_links = re.findall(r'<a [^>]*class="ad-link">(.*?)</a>', home, re.S)
+    assert any("Foire" in link for link in home_links)

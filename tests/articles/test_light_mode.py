@@ -2,6 +2,7 @@
 photos and with a small stylesheet; caches keep the light and the full page apart."""
 
 import re
+from pathlib import Path
 from urllib.parse import quote
 
 import pytest
@@ -10,6 +11,7 @@ from django.test import Client
 pytestmark = pytest.mark.django_db
 
 SAVE_DATA = {"Save-Data": "on"}
+ROOT = Path(__file__).resolve().parents[2]
 
 
 @pytest.fixture
@@ -137,6 +139,26 @@ def test_save_data_other_values_give_the_full_page(client, pages):
     assert is_light(client.get(pages["home"], headers={"Save-Data": " ON "}))
 
 
+# Values that Python's str.strip() reads as "on" but nginx's micro-cache key does not, and
+# the reverse: each must give the page that the recipe's key names.
+SAVE_DATA_VALUES = ["on", "ON", " on\t", "\ton ", "off", "", "on, off", "\xa0on", "on\xa0",
+                    "on\x85", "\x0bon", "on\x0c", "\u3000on"]  # fmt: skip
+
+
+@pytest.mark.parametrize("value", SAVE_DATA_VALUES)
+def test_save_data_is_read_as_the_nginx_recipe_keys_it(client, pages, value):
+    """A light page given for a value the micro-cache keys as the full page's would be
+    kept under the full page's key and served to every reader who follows (and the
+    reverse): only spaces and tabs may surround "on", in the portal as in the recipe."""
+    recipe = (ROOT / "docs" / "nginx" / "newsportal.conf").read_text()
+    pattern = re.search(r'map \$http_save_data \$newsportal_variant \{.*?"~\*(.+?)" "light";',
+                        recipe, re.S)[1]  # fmt: skip
+    pattern = pattern.replace("\\s", "[ \\t\\n\\x0b\\f\\r]")  # PCRE's \s: ASCII only
+    keyed_light = re.search(pattern, value, re.I | re.A) is not None
+    response = client.get(pages["home"], headers={"Save-Data": value})
+    assert is_light(response) is keyed_light
+
+
 def test_a_comment_sent_from_a_light_page_leads_back_to_the_light_page(site, settings):
     from comments.models import Comment
     from tests.formparts import confirm, form_action
@@ -222,3 +244,39 @@ def test_light_article_spares_the_in_place_reply_script_and_replies_by_their_pag
         assert reply, "« Reply » leads to the reply page"
         page = client.get(reply[1], headers=SAVE_DATA)
         assert page.status_code == 200 and is_light(page)
+
+
+def test_light_pages_keep_the_full_pages_noindex(client, site):
+    """Search results, a reply page and a 404 are kept out of search engines in both
+    variants: the light page leaves out link-preview tags, not the robots rule."""
+    from tests.factories import CommentFactory
+
+    comment = CommentFactory(article=site["article"], status="approved")
+    reply = f"{site['article'].get_absolute_url()}commenter/repondre/{comment.pk}/"
+    noindex = re.compile(r'<meta name="robots" content="noindex[^"]*">')
+    for url in ("/recherche/?q=sommet", "/recherche/?q=sommet&sort=oldest", reply,
+                "/article/nulle-part/"):  # fmt: skip
+        for response in (
+            client.get(url),
+            client.get(url, headers=SAVE_DATA),
+            client.get("/leger" + url),
+        ):
+            assert noindex.search(response.content.decode()), (url, response.status_code)
+    # The search form alone stays indexable, light or not.
+    for response in (client.get("/recherche/"), client.get("/leger/recherche/")):
+        assert not noindex.search(response.content.decode())
+
+
+@pytest.mark.parametrize(
+    "path",
+    ["/admin/", "/admin/login/", "/en/admin/", "/flux/rss/", "/sitemap.xml", "/robots.txt",
+     "/healthz", "/i18n/setlang/", "/media/photos/x.jpg", "/static/css/site.css"],
+)  # fmt: skip
+@pytest.mark.parametrize("prefix", ["/leger", "/complet"])
+def test_addresses_without_a_light_version_are_not_found_under_a_prefix(client, prefix, path):
+    """The newsroom, the feeds, the crawlers' files and the files have one address each:
+    `/leger/admin/` is no second door to the newsroom (a proxy that keeps `/admin/` to
+    the office's addresses would not see it), nor `/leger/robots.txt` a second file."""
+    response = client.get(prefix + path)
+    assert response.status_code == 404
+    assert client.get(prefix + "/").status_code == 200

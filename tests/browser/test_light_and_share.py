@@ -225,3 +225,21 @@ def test_comment_from_a_light_page_loads_the_captcha_only_when_touched(
     assert f"/leger/en{article.get_absolute_url()}" in page.url
     assert page.locator("link[href*='css/light']").count() == 1
     assert Comment.objects.get().body == "Envoyé depuis la version légère."
+
+
+def test_light_pages_keep_hidden_controls_hidden_without_javascript(chromium, live_server, db):
+    """light.css stands in for Bootstrap, whose `[hidden]` rule it must keep: a light
+    page without JavaScript shows no button that only a script could make work (the
+    embed's « Charger le contenu », the copy button)."""
+    article = ArticleFactory(
+        title="Une vidéo dans l’article",
+        body='<p>Avant.</p><figure data-embed="youtube" '
+        'data-src="https://www.youtube.com/watch?v=dQw4w9WgXcQ"></figure><p>Après.</p>',
+    )
+    for url in ("/leger" + article.get_absolute_url(), article.get_absolute_url()):
+        context, page = phone(chromium, live_server, java_script_enabled=False)
+        page.goto(url)
+        assert page.get_by_role("link", name="Voir sur YouTube").is_visible(), url
+        assert page.get_by_role("button", name="Charger le contenu").count() == 0, url
+        assert page.get_by_role("button", name="Copier le lien").count() == 0, url
+        context.close()

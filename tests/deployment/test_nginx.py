@@ -357,3 +357,43 @@ def test_nginx_keeps_the_light_page_and_the_full_page_apart(edge):
         answers = [reader.get(address), reader.get(address), reader.get(path)]
         assert [a.cache == "HIT" for a in answers] == [False, True, False], path
         assert [light(a) for a in answers] == [True, True, False], path
+
+
+def test_an_odd_save_data_value_never_gives_the_light_page_to_the_next_reader(edge):
+    """`Save-Data: \\xa0on` (a no-break space, which nginx's key does not take for a
+    space): the page the portal answers is the one nginx keys, so the reader after it
+    gets the full page, not a light copy kept under the full page's key."""
+    article = ArticleFactory(title="Un article lu après un en-tête bizarre")
+    for value in ("\xa0on", "on\x85"):
+        wait_past_micro_cache(time.monotonic())
+        odd = Browser(edge.base, headers={"Save-Data": value}).get(article.get_absolute_url())
+        after = edge.reader().get(article.get_absolute_url())
+        assert odd.status == after.status == 200, value
+        assert "/static/css/light" not in odd.body, value
+        assert "/static/css/light" not in after.body, value
+
+
+def test_save_data_sent_twice_gives_the_page_that_nginx_keys(edge):
+    """Two `Save-Data` lines: nginx's key reads one of them (the first, before nginx
+    1.23), gunicorn joins both ("on,on", not "on" to the portal). The recipe forwards
+    the variant it keyed, so the page kept under the light key is the light page, and
+    the Save-Data reader after it gets no photos."""
+    import http.client
+
+    article = ArticleFactory(title="Un article lu après deux en-têtes", hero_image=ImageFactory())
+    path = article.get_absolute_url()
+    for values in (("on", "on"), ("on", "x"), ("x", "on")):
+        wait_past_micro_cache(time.monotonic())
+        connection = http.client.HTTPConnection("127.0.0.1", edge.nginx_port, timeout=30)
+        connection.putrequest("GET", path)
+        for value in values:
+            connection.putheader("Save-Data", value)
+        connection.endheaders()
+        twice = connection.getresponse()
+        twice.read()
+        connection.close()
+        saver = Browser(edge.base, headers={"Save-Data": "on"}).get(path)
+        reader = edge.reader().get(path)
+        assert twice.status == saver.status == reader.status == 200, values
+        assert "/static/css/light" in saver.body, values
+        assert "/static/css/light" not in reader.body, values

@@ -131,3 +131,13 @@ def test_sitemap_query_counts(client, sections, django_assert_max_num_queries):
         client.get("/sitemap-articles.xml")
     with django_assert_max_num_queries(2):  # section tree, latest dates
         client.get("/sitemap-sections.xml")
+
+
+def test_robots_txt_keeps_crawlers_out_of_light_search_results_too(client):
+    """The light and full addresses of search results (`/leger/recherche/?q=…`) are as
+    endless as the plain ones; the light search form itself may be crawled."""
+    lines = client.get("/robots.txt").content.decode().splitlines()
+    for prefix in ("/leger", "/complet"):
+        assert f"Disallow: {prefix}/recherche/?" in lines
+        assert f"Disallow: {prefix}/en/recherche/?" in lines
+        assert f"Disallow: {prefix}/recherche/" not in lines
