@@ -134,6 +134,8 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "newsportal.headers.PermissionsPolicyMiddleware",
+    # An empty 405 gets the site's page (newsportal.views.MethodNotAllowedPageMiddleware).
+    "newsportal.views.MethodNotAllowedPageMiddleware",
     # Locks the admin login after AXES_FAILURE_LIMIT failures (docs/security.md).
     "axes.middleware.AxesMiddleware",
     # Last, so that it sees the views' exceptions first: a database outage is a 503.

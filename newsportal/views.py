@@ -62,6 +62,34 @@ def permission_denied(request, exception, template_name="403.html"):
     return render(request, template_name, status=403)
 
 
+def method_not_allowed(request, allowed, template_name="405.html"):
+    """The site's 405 page for `request`: `allowed` is the Allow header's value (a str
+    such as "GET, HEAD"), kept on the answer (RFC 9110, 15.5.6)."""
+    response = render(request, template_name, status=405)
+    response["Allow"] = allowed
+    return response
+
+
+class MethodNotAllowedPageMiddleware:
+    """Gives an empty 405 (Django's `HttpResponseNotAllowed`, from `require_POST`, a
+    class-based view's `http_method_not_allowed`) the site's page, with the same Allow
+    header: a reader who reaches a form's address by a link sees where they are and
+    how to go on, not a blank page. An answer with a body of its own is left alone."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        if (
+            response.status_code == 405
+            and not getattr(response, "streaming", False)
+            and not response.content
+        ):
+            return method_not_allowed(request, response.get("Allow", ""))
+        return response
+
+
 def csrf_failure(request, reason="", template_name="403_csrf.html"):
     """CSRF_FAILURE_VIEW: say why the form was refused and what to do, never the details."""
     return render(request, template_name, status=403)
