@@ -18,6 +18,7 @@ from django.views.decorators.http import require_GET, require_safe
 from articles.models import Article
 from articles.views import ArticleDetailView
 from newsportal.clientip import client_ip
+from newsportal.lightmode import is_light
 from newsportal.pagecache import personal
 
 from . import captcha, moderation, newsroom, outcomes, scoring, trust
@@ -80,7 +81,8 @@ def reply_page(request, slug, pk):
     in the newsroom's name also gets that form (comments.newsroom). 404 when the
     article is not published, its comments are closed, or the comment cannot be
     answered (not published, on another article: comments.forms.replyable). GET or
-    HEAD (a link checker's), 405 otherwise.
+    HEAD (a link checker's), 405 otherwise. On a light page (newsportal.lightmode) the
+    captcha's parts are fetched when the form is touched, as on the article page.
     """
     article = get_object_or_404(Article.objects.published(), slug=slug)
     if not moderation.comments_are_open(article):
@@ -96,21 +98,29 @@ def reply_page(request, slug, pk):
     replies = [row for row in rows if row.parent_id == thread.pk]
     form = CommentForm(article=article, initial={"parent": str(answered.pk)})
     form.answered = answered
-    provider = captcha.get_provider()
     context = {
         "article": article,
         "thread": thread,
         "thread_replies": replies,
         "answered": answered,
         "form": form,
-        "reader_parts": True,
-        "captcha_template": provider.template_name,
-        "captcha": provider.widget_context(request) | provider.question_context(),
-        "assets": provider.assets(),
-        "csrf_token": get_token(request),
         "premoderated": moderation.is_premoderated(article),
         "comments_open": True,
     }
+    if is_light(request):
+        # A light page loads no captcha code until the form is touched: the form
+        # fetches its parts then (static/js/comments-form.js), as the article's does;
+        # without JavaScript, the confirmation step asks for them.
+        context["reader_parts"] = False
+    else:
+        provider = captcha.get_provider()
+        context |= {
+            "reader_parts": True,
+            "captcha_template": provider.template_name,
+            "captcha": provider.widget_context(request) | provider.question_context(),
+            "assets": provider.assets(),
+            "csrf_token": get_token(request),
+        }
     if newsroom.may_reply(request.user):
         context["newsroom_form"] = newsroom.NewsroomReplyForm(
             initial={"name": newsroom.signature(request.user)}

@@ -243,3 +243,32 @@ def test_light_pages_keep_hidden_controls_hidden_without_javascript(chromium, li
         assert page.get_by_role("button", name="Charger le contenu").count() == 0, url
         assert page.get_by_role("button", name="Copier le lien").count() == 0, url
         context.close()
+
+
+def test_a_reply_from_a_light_page_loads_the_captcha_only_when_touched(
+    page, live_server, cheap_captcha
+):
+    from comments.models import Comment
+    from tests.factories import CommentFactory
+
+    article = ArticleFactory(title="Un article lu en version légère")
+    first = CommentFactory(article=article, status="approved", name="Kofi")
+    requested = []
+    page.on("request", lambda request: requested.append(request.url))
+    page.goto(f"/leger/en{article.get_absolute_url()}", wait_until="networkidle")
+    page.get_by_role("link", name="Reply to Kofi").click()
+    page.wait_for_url("**/leger/en/article/**/repondre/**")
+    page.wait_for_load_state("networkidle")
+    assert not [u for u in requested if "altcha" in u]  # « Reply » tapped, form untouched
+
+    page.locator("#id_name").fill("Lectrice économe")
+    page.locator("#id_comment").fill("Une réponse depuis la version légère.")
+    page.locator("altcha-widget").get_by_text("I'm not a robot", exact=True).click()
+    page.wait_for_function("() => document.querySelector('input[name=altcha]')?.value")
+    assert [u for u in requested if "altcha" in u]
+    page.get_by_role("button", name="Post the reply").click()
+
+    page.get_by_text("Thank you, your comment is published.").wait_for()
+    assert "/leger/en/article/" in page.url
+    reply = Comment.objects.get(parent=first)
+    assert reply.body == "Une réponse depuis la version légère."
