@@ -28,6 +28,7 @@ revoke it by hand in the admin (`revoke`) and may trust it again (`restore`).
 import secrets
 
 from django.db import transaction
+from django.db.models import Exists, OuterRef
 from django.utils import timezone
 
 from articles.caching import comments_changed
@@ -164,11 +165,14 @@ def grant(sender, comment_ids, status, user, **kwargs):
     """comments_moderated: an approved comment makes its browser's record trusted (when
     and by whom recorded once; a revoked record stays revoked), and the pages of its
     published comments are renewed (they get the mark; a reader may have stored them
-    between the approval and this grant). A spam mark revokes it (`revoke_for_spam`).
+    between the approval and this grant). A spam mark revokes it (`revoke_for_spam`);
+    an approval undone or turned into a rejection takes it back (`withdraw`).
     """
     if status != Comment.Status.APPROVED:
         if status == Comment.Status.SPAM:
             revoke_for_spam(comment_ids, user)
+        else:
+            withdraw(comment_ids)
         return
     ids = list(
         TrustedCommenter.objects.filter(
@@ -182,6 +186,26 @@ def grant(sender, comment_ids, status, user, **kwargs):
         trusted_commenter__in=ids, status=Comment.Status.APPROVED
     ).values_list("article_id", flat=True)
     comments_changed(set(articles))
+
+
+def withdraw(comment_ids):
+    """Take back the trust that no published comment stands for any more: the trusted
+    records of these comments (a list of ints, no longer published: an approval undone,
+    a comment rejected) with no other published comment go back to waiting for a
+    moderator, so their cookies confer nothing until one approves a comment of theirs
+    again. Not a revocation (nothing is held against the browser). Returns how many."""
+    published = Comment.objects.filter(
+        trusted_commenter=OuterRef("pk"), status=Comment.Status.APPROVED
+    )
+    ids = list(
+        TrustedCommenter.objects.filter(
+            comments__pk__in=comment_ids, approved_at__isnull=False, revoked_at__isnull=True
+        )
+        .exclude(Exists(published))
+        .values_list("pk", flat=True)
+        .distinct()
+    )
+    return TrustedCommenter.objects.filter(pk__in=ids).update(approved_at=None, approved_by=None)
 
 
 def revoke_for_spam(comment_ids, user):

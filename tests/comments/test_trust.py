@@ -430,3 +430,36 @@ def test_a_record_deleted_in_the_admin_takes_the_mark_off_the_stored_page(
     assert not TrustedCommenter.objects.exists()
     html = reader.get(article.get_absolute_url()).text
     assert "Fidèle ici." in html and MARK not in html
+
+
+def test_undoing_the_approval_that_trusted_a_browser_takes_the_trust_back(
+    client, send, article, moderator
+):
+    from comments.moderation import undo
+
+    send(remember="on", comment="Mon premier commentaire.")
+    _count, token = moderate(Comment.objects.all(), Comment.Status.APPROVED, moderator)
+    client.get(reverse("comments:form-parts", args=[article.slug]))  # the cookie comes
+    assert TrustedCommenter.objects.get().is_trusted
+
+    undo(token, moderator)
+
+    assert not TrustedCommenter.objects.get().is_trusted
+    send(remember="on", comment="Et un deuxième.")
+    assert Comment.objects.latest("pk").status == Comment.Status.PENDING
+    # Ticked again, a comment a moderator approves trusts the browser again.
+    moderate(Comment.objects.filter(pk=Comment.objects.latest("pk").pk), "approved", moderator)
+    send(comment="Et un troisième, publié aussitôt.")
+    assert Comment.objects.latest("pk").status == Comment.Status.APPROVED
+
+
+def test_rejecting_one_comment_of_a_reader_with_others_published_keeps_the_trust(
+    client, send, trusted_key, moderator
+):
+    client.cookies[trust.cookie_name()] = signed(trusted_key)
+    send(comment="Un premier, publié.")
+    send(comment="Un second, publié lui aussi.")
+    moderate(Comment.objects.filter(pk=Comment.objects.latest("pk").pk), "rejected", moderator)
+    assert TrustedCommenter.objects.get().is_trusted
+    moderate(Comment.objects.all(), Comment.Status.REJECTED, moderator)
+    assert not TrustedCommenter.objects.get().is_trusted
