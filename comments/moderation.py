@@ -43,7 +43,8 @@ def comments_are_open(article, now=None):
 def is_premoderated(article, *, fresh=False):
     """Whether every comment waits for a moderator, whatever its score (a trusted
     commenter's too): the whole site, the article by its editor, or a story switched to
-    pre-moderation by a flood (comments.heat; `fresh`: not the page's memo)."""
+    pre-moderation by a flood (comments.heat; `fresh`: read from the database, not from
+    the shared cache of stories in force)."""
     from .heat import is_hot
 
     return (

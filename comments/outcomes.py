@@ -18,9 +18,10 @@ A refused comment is never stored: the article page comes back with the form, th
 reader's text and one message saying what to do (`refusal_message`).
 """
 
-from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext_lazy
+
+from newsportal.pagecache import has_session
 
 from . import trust
 from .models import Comment
@@ -172,7 +173,7 @@ def has_proof(request):
     Checked before touching `request.session`, which would add `Vary: Cookie` to every
     shared page.
     """
-    return settings.SESSION_COOKIE_NAME in request.COOKIES and hasattr(request, "session")
+    return has_session(request)
 
 
 def take(request, article):

@@ -32,6 +32,7 @@ from django.db.models import Exists, OuterRef
 from django.utils import timezone
 
 from articles.caching import comments_changed
+from newsportal.pagecache import has_session
 
 from .conf import settings
 from .models import Comment, TrustedCommenter
@@ -73,9 +74,9 @@ def cookie_key(request):
 def claim_key(request):
     """The key waiting in the reader's session for a moderator's approval, or None.
 
-    Read only when the request carries a session cookie (as comments.outcomes.has_proof),
+    Read only when the request carries a session cookie (newsportal.pagecache.has_session),
     so that a shared page never touches the session."""
-    if settings.SESSION_COOKIE_NAME not in request.COOKIES or not hasattr(request, "session"):
+    if not has_session(request):
         return None
     key = request.session.get(CLAIM_KEY)
     return key if _well_formed(key) else None
@@ -114,7 +115,7 @@ def hand_over(request, response):
         response.delete_cookie(name, path="/", samesite="Lax")
     claim = claim_key(request)
     if claim is None:
-        if settings.SESSION_COOKIE_NAME in request.COOKIES and hasattr(request, "session"):
+        if has_session(request):
             request.session.pop(CLAIM_KEY, None)  # malformed
         return response
     record = settle_claim(request.session)

@@ -313,6 +313,13 @@ def forget_pages_on_setting_change(**kwargs):
 # Serving.
 
 
+def has_session(request):
+    """Whether `request` sends a session cookie (and the session middleware ran): only
+    then may a view read `request.session`, since reading it makes the answer vary on
+    Cookie, which a shared page must not."""
+    return settings.SESSION_COOKIE_NAME in request.COOKIES and hasattr(request, "session")
+
+
 def is_cacheable(request):
     """An anonymous reader's GET with nothing personal waiting (no session, no message)."""
     return (
