@@ -22,16 +22,22 @@ from whitenoise.storage import CompressedManifestStaticFilesStorage
 OWN_FOLDERS = ("css/", "js/")
 
 
+def minifiable(name):
+    """Whether static file `name` is one of our stylesheets or scripts (OWN_FOLDERS)
+    not minified already (`*.min.css`, `*.min.js`)."""
+    return (
+        name.startswith(OWN_FOLDERS)
+        and name.endswith((".css", ".js"))
+        and ".min." not in name.rsplit("/", 1)[-1]
+    )
+
+
 def minified(name, text):
-    """`text` (str), the content of static file `name`, minified when it is one of ours
-    (see OWN_FOLDERS) and not minified already; any other file's text as it is."""
-    if not name.startswith(OWN_FOLDERS) or ".min." in name.rsplit("/", 1)[-1]:
+    """`text` (str), the content of static file `name`, minified when it is `minifiable`;
+    any other file's text as it is."""
+    if not minifiable(name):
         return text
-    if name.endswith(".css"):
-        return rcssmin.cssmin(text)
-    if name.endswith(".js"):
-        return rjsmin.jsmin(text)
-    return text
+    return rcssmin.cssmin(text) if name.endswith(".css") else rjsmin.jsmin(text)
 
 
 class MinifiedStaticFilesStorage(CompressedManifestStaticFilesStorage):
@@ -39,7 +45,7 @@ class MinifiedStaticFilesStorage(CompressedManifestStaticFilesStorage):
     (collectstatic's copy, then the hashed copy: the hash is the minified file's)."""
 
     def _save(self, name, content):
-        if name.endswith((".css", ".js")) and name.startswith(OWN_FOLDERS):
+        if minifiable(name):
             content.seek(0)
             raw = content.read()
             text = raw.decode() if isinstance(raw, bytes) else raw
