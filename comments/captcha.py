@@ -30,6 +30,7 @@ from datetime import UTC, datetime, timedelta
 import altcha
 from django.core import signing
 from django.db import IntegrityError, transaction
+from django.middleware.csrf import get_token
 from django.templatetags.static import static
 from django.urls import reverse
 from django.utils import timezone
@@ -324,3 +325,15 @@ PROVIDERS = {provider.name: provider for provider in (BuiltinProvider, Recaptcha
 def get_provider():
     """The provider the settings name (read on each call, so tests can switch it)."""
     return PROVIDERS[settings.COMMENTS_CAPTCHA_PROVIDER]()
+
+
+def reader_parts(request, provider):
+    """A reader's own parts of the comment form, for a page rendered for them only
+    (templates/comments/reader_parts.html; a cached page fetches them instead:
+    comments.views.form_parts): {"captcha": the widget's and the question's context,
+    "assets": the provider's stylesheets and scripts, "csrf_token": the reader's token}."""
+    return {
+        "captcha": provider.widget_context(request) | provider.question_context(),
+        "assets": provider.assets(),
+        "csrf_token": get_token(request),
+    }

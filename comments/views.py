@@ -117,9 +117,7 @@ def reply_page(request, slug, pk):
         context |= {
             "reader_parts": True,
             "captcha_template": provider.template_name,
-            "captcha": provider.widget_context(request) | provider.question_context(),
-            "assets": provider.assets(),
-            "csrf_token": get_token(request),
+            **captcha.reader_parts(request, provider),
         }
     if newsroom.may_reply(request.user):
         context["newsroom_form"] = newsroom.NewsroomReplyForm(

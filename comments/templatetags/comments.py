@@ -5,7 +5,6 @@ from django import template
 from django.core.paginator import Page, Paginator
 from django.db.models import Count, F, Q, Window
 from django.db.models.functions import Coalesce, DenseRank
-from django.middleware.csrf import get_token
 from django.utils.functional import SimpleLazyObject
 from django.utils.html import Urlizer, escape, normalize_newlines
 from django.utils.safestring import mark_safe
@@ -15,6 +14,7 @@ from newsportal.pagecache import scope_token
 
 from .. import heat, outcomes
 from ..captcha import get_provider
+from ..captcha import reader_parts as captcha_parts
 from ..conf import settings
 from ..forms import CommentForm
 from ..models import PAGE_PARAMETER, Comment
@@ -136,14 +136,12 @@ def comments_section(context, article):
     sent_form = context.get("comment_form")
     form = (sent_form or CommentForm(article=article)) if is_open else None
     reader_parts = bool(form is not None and form.is_bound)
-    captcha, assets, csrf_token = {}, {}, None
+    parts = {"captcha": {}, "assets": {}, "csrf_token": None}
     if reader_parts:
-        captcha = provider.widget_context(request) | provider.question_context()
-        assets = provider.assets()
-        csrf_token = get_token(request)
+        parts = captcha_parts(request, provider)
         if context.get("comment_show_question"):
             # The proof of work never came: offer the question to every browser.
-            captcha["question_visible"] = True
+            parts["captcha"]["question_visible"] = True
     outcome, own_pending = outcomes.take(request, article)
     # The reader's own held replies go under their thread; their other held comments
     # after the published ones, on the last page.
@@ -174,10 +172,10 @@ def comments_section(context, article):
         "own_replies": own_replies,
         "newsroom_staff": newsroom_staff,
         "captcha_template": provider.template_name,
-        "captcha": captcha,
-        "assets": assets,
+        "captcha": parts["captcha"],
+        "assets": parts["assets"],
         "reader_parts": reader_parts,
-        "csrf_token": csrf_token,
+        "csrf_token": parts["csrf_token"],
         "LANGUAGE_CODE": context.get("LANGUAGE_CODE"),
         # The light page (newsportal.lightmode) leaves the in-place reply script out.
         "light_mode": context.get("light_mode"),
