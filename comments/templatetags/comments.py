@@ -142,6 +142,7 @@ def comments_section(context, article):
         if context.get("comment_show_question"):
             # The proof of work never came: offer the question to every browser.
             parts["captcha"]["question_visible"] = True
+    premoderated = is_premoderated(article)
     outcome, own_pending = outcomes.take(request, article)
     # The reader's own held replies go under their thread; their other held comments
     # after the published ones, on the last page.
@@ -179,9 +180,11 @@ def comments_section(context, article):
         "LANGUAGE_CODE": context.get("LANGUAGE_CODE"),
         # The light page (newsportal.lightmode) leaves the in-place reply script out.
         "light_mode": context.get("light_mode"),
-        "premoderated": is_premoderated(article),
+        "premoderated": premoderated,
         # A flood switched the story to pre-moderation (comments.heat): the page says so.
-        "hot_until": heat.premoderated_until(article),
+        # Asked only of a pre-moderated story (a hot one is), so that the usual page
+        # reads the shared cache of hot stories once, not twice.
+        "hot_until": heat.premoderated_until(article) if premoderated else None,
         "page_generation": context.get("page_generation"),
     }
 
